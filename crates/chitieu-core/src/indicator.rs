@@ -243,7 +243,16 @@ pub struct Catalog {
     pub indicators: Vec<Indicator>,
 }
 
+/// The catalog shipped with chitieu: `data/indicators.csv`, which extends
+/// `shared/spec/indicators.csv` with aggregation and temporal rules.
+pub const BUILTIN_CATALOG_CSV: &str = include_str!("../../../data/indicators.csv");
+
 impl Catalog {
+    /// The built-in catalog. It is tested to parse, so this cannot fail at run time.
+    pub fn builtin() -> Catalog {
+        Catalog::from_csv(BUILTIN_CATALOG_CSV).unwrap_or_default()
+    }
+
     /// Parses a catalog CSV with the header of `indicators.csv`
     /// (`code,name_vi,unit,better,group,typical_phrases`) and optional columns `aggregation`,
     /// `temporal` and `counts_units`. Missing rules default by unit: sums for money, areas,
@@ -359,6 +368,21 @@ pub fn default_temporal(unit: &str) -> Temporal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_catalog_parses_whole() {
+        let cat = Catalog::from_csv(BUILTIN_CATALOG_CSV).unwrap();
+        assert!(cat.indicators.len() >= 61);
+        assert_eq!(
+            cat.get("rice_yield").unwrap().aggregation.to_string(),
+            "ratio:grain_output/sown_area*10"
+        );
+        assert_eq!(
+            cat.get("ntm_communes").unwrap().counts_units,
+            Some(crate::admin::Level::Commune)
+        );
+        assert_eq!(Catalog::builtin(), cat);
+    }
 
     #[test]
     fn codes_are_validated() {
