@@ -45,10 +45,12 @@
 //!
 //! - cumulative indicators: seasonal, actual × last year's full-year value ÷ last year's value
 //!   for the same period, when both are known and the latter is positive; otherwise linear,
-//!   actual × 12 ÷ the number of months the figure covers ([`Period::months`], which is the
-//!   months into the year for H1 and 9M, and 3 for any quarter since quarters cover only
-//!   themselves);
+//!   actual × 12 ÷ the number of months the figure covers ([`Period::months`]: 6 for H1, 9 for
+//!   9M, and 3 for any quarter, since a quarter's figure covers only that quarter);
 //! - level indicators: the latest value itself.
+//!
+//! The same holds for any target period inside a year (a half-year target with a Q1 figure):
+//! "full-year" then means the target's period, and linear scaling uses its months.
 //!
 //! A target for a term (2020–2025) with a figure for a year inside it is judged the same way
 //! for level indicators (the latest value); a cumulative indicator cannot be projected over a
@@ -221,7 +223,8 @@ pub struct EvalInput {
     pub actual_period: Period,
     /// The figure for the same period one year earlier ("cùng kỳ năm trước").
     pub same_period_last_year: Option<Decimal>,
-    /// Last year's figure for the whole year, for a seasonal projection.
+    /// Last year's figure for the whole target period (the whole year, usually), for a
+    /// seasonal projection.
     pub last_year_full: Option<Decimal>,
 }
 
@@ -377,8 +380,8 @@ fn project(input: &EvalInput, compared: Decimal) -> Option<Projection> {
             method: ProjectionMethod::Latest,
         });
     }
-    // A cumulative flow projects only within a year.
-    if input.target_period.kind() != PeriodKind::Year {
+    // A cumulative flow projects only within a year: a term's total is not one year's flow.
+    if input.target_period.kind() == PeriodKind::Term {
         return None;
     }
     if let (Some(same), Some(full)) = (input.same_period_last_year, input.last_year_full)
@@ -397,7 +400,7 @@ fn project(input: &EvalInput, compared: Decimal) -> Option<Projection> {
         return None;
     }
     let value = compared
-        .checked_mul(Decimal::from(12))?
+        .checked_mul(Decimal::from(input.target_period.months()))?
         .checked_div(Decimal::from(months))?;
     Some(Projection {
         value,
