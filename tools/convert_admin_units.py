@@ -8,6 +8,10 @@ Source
     ``admin_units_legacy`` = the list before 1 July 2025 and ``admin_units`` = the list from
     1 July 2025) and ``data/converter_2025.json`` (old -> new mapping of provinces and communes).
     No code of the package is used or copied. See NOTICE at the repository root.
+    SHA-256 of the inputs used for the committed output:
+        vietnamadminunits-1.0.4-py3-none-any.whl  737ee3662e877290386c1c45ed4d71f2e5fae34ab6fb9c64bfb4cb74b216ea35
+        data/dataset.db                           147cbbf81c8964bb594e1dda7ebab5649bce21efbfd6cb508cab7fefca62257d
+        data/converter_2025.json                  84f0848bf401b047775cbb49768c181a9271f77e4a4ec706d293b09bcb4faddd
 
 How to re-run
     pip download --no-deps vietnamadminunits==1.0.4 -d /tmp/vau
