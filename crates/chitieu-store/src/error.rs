@@ -1,0 +1,48 @@
+use thiserror::Error;
+
+/// What can go wrong in storage. Messages are written for the person at the keyboard.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database is not initialised: run `chitieu init` first")]
+    NotInitialised,
+    #[error(
+        "the database was written by a newer chitieu (schema {found}, this build knows {known}); upgrade chitieu"
+    )]
+    TooNew { found: u32, known: u32 },
+    #[error("no unit named '{name}' was in force on {date}{hint}")]
+    UnknownUnit {
+        name: String,
+        date: String,
+        hint: String,
+    },
+    #[error(
+        "'{name}' is ambiguous on {date}: it may be {candidates}. Add the parent, e.g. '{example}'"
+    )]
+    AmbiguousUnit {
+        name: String,
+        date: String,
+        candidates: String,
+        example: String,
+    },
+    #[error("unit {0} does not exist")]
+    NoSuchUnit(String),
+    #[error("unknown indicator '{0}': see `chitieu indicators`")]
+    UnknownIndicator(String),
+    #[error("unknown plan source '{0}': add it in the same batch or before")]
+    UnknownPlanSource(String),
+    #[error("loading the national unit list failed: {0}")]
+    Gazetteer(String),
+    #[error("corrupt value in the database ({what}): {detail}")]
+    Corrupt { what: String, detail: String },
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+        StoreError::Corrupt {
+            what: what.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+}

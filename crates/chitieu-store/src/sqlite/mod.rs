@@ -1,0 +1,1000 @@
+//! The embedded SQLite backend: one file, WAL journal, versioned migrations, and every write
+//! method one transaction.
+
+mod rows;
+
+use crate::{
+    ApplyReport, AuditEntry, Batch, Counts, InitReport, Progress, Result, Store, StoreError,
+    UnitHistory,
+};
+use chitieu_core::admin::{Succession, UnitId, UnitKind, UnitName, UnitVersion};
+use chitieu_core::figure::FigureRevision;
+use chitieu_core::indicator::{Catalog, Indicator};
+use chitieu_core::org::Organisation;
+use chitieu_core::period::Period;
+use chitieu_core::target::{PlanSource, Target};
+use chrono::NaiveDate;
+use rows::*;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::json;
+use std::path::Path;
+
+/// Migrations in order. The database's `user_version` is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// A chitieu database in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        Self::configure(conn)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(conn: Connection) -> Result<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL lets readers (the web server, a second CLI) run beside a writer.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+        )?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction.
+    fn migrate(&mut self) -> Result<bool> {
+        let found: u32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            tx.commit()?;
+        }
+        Ok(found < SCHEMA_VERSION)
+    }
+
+    /// The underlying connection, for read-only queries by benchmarks and checks.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn require_init(&self) -> Result<()> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
+        if n == 0 {
+            Err(StoreError::NotInitialised)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn versions_where(
+        &self,
+        sql_where: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<UnitVersion>> {
+        let sql = format!("SELECT {VERSION_COLS} FROM unit_version v WHERE {sql_where}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(p, row_to_version)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    /// The chain of ancestors of a unit on a date, nearest first.
+    fn ancestors_on(&self, unit: &UnitVersion, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let mut out: Vec<UnitVersion> = Vec::new();
+        let mut next = unit.parent;
+        while let Some(p) = next {
+            if out.len() > 8 {
+                break; // a cycle would be corrupt data; stop rather than loop
+            }
+            match self.unit_on(p, on) {
+                Ok(v) => {
+                    next = v.parent;
+                    out.push(v);
+                }
+                Err(StoreError::NoSuchUnit(_)) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// "xã Tân Lập (huyện Bắc Sơn, tỉnh Lạng Sơn)".
+    fn describe_on(&self, v: &UnitVersion, on: NaiveDate) -> Result<String> {
+        let anc = self.ancestors_on(v, on)?;
+        let names: Vec<String> = anc
+            .iter()
+            .filter(|a| a.level != chitieu_core::admin::Level::Nation)
+            .map(|a| a.full_name())
+            .collect();
+        Ok(if names.is_empty() {
+            v.full_name()
+        } else {
+            format!("{} ({})", v.full_name(), names.join(", "))
+        })
+    }
+
+    fn load_gazetteer(tx: &Transaction<'_>, progress: &dyn Progress) -> Result<(u64, u64)> {
+        let gaz = chitieu_gazetteer::load().map_err(|e| StoreError::Gazetteer(e.to_string()))?;
+        progress.start(
+            "Nạp danh mục đơn vị hành chính",
+            (gaz.versions.len() + gaz.successions.len()) as u64,
+        );
+        {
+            let mut unit = tx.prepare("INSERT OR IGNORE INTO unit (id) VALUES (?1)")?;
+            let mut ver = tx.prepare(
+                "INSERT INTO unit_version (unit_id, name, name_key, kind, level, code, parent_id, valid_from, valid_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            // Parents must exist before children reference them: insert every unit id first.
+            for v in &gaz.versions {
+                unit.execute([v.unit.0])?;
+            }
+            for (i, v) in gaz.versions.iter().enumerate() {
+                ver.execute(params![
+                    v.unit.0,
+                    v.name,
+                    chitieu_text::fold(&v.name),
+                    v.kind.key(),
+                    v.level.as_str(),
+                    v.code.as_ref().map(|c| c.0.as_str()),
+                    v.parent.map(|p| p.0),
+                    v.valid_from.map(|d| d.to_string()),
+                    v.valid_to.map(|d| d.to_string()),
+                ])?;
+                if i % 1000 == 999 {
+                    progress.advance(1000);
+                }
+            }
+            let mut suc = tx.prepare(
+                "INSERT OR REPLACE INTO unit_succession (from_id, to_id, date, partial) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for s in &gaz.successions {
+                suc.execute(params![s.from.0, s.to.0, s.date.to_string(), s.partial])?;
+            }
+        }
+        progress.advance((gaz.versions.len() % 1000 + gaz.successions.len()) as u64);
+        progress.finish();
+        Ok((gaz.versions.len() as u64, gaz.successions.len() as u64))
+    }
+
+    fn insert_indicator(tx: &Transaction<'_>, ind: &Indicator, builtin: bool) -> Result<bool> {
+        let phrases = serde_json::to_string(&ind.phrases)
+            .map_err(|e| StoreError::corrupt("indicator phrases", e))?;
+        let n = tx.execute(
+            "INSERT INTO indicator (code, name_vi, unit, direction, grp, aggregation, temporal, counts_units, phrases, builtin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(code) DO UPDATE SET name_vi = excluded.name_vi, unit = excluded.unit,
+               direction = excluded.direction, grp = excluded.grp, aggregation = excluded.aggregation,
+               temporal = excluded.temporal, counts_units = excluded.counts_units, phrases = excluded.phrases
+             WHERE NOT (indicator.name_vi IS excluded.name_vi AND indicator.unit IS excluded.unit
+               AND indicator.direction IS excluded.direction AND indicator.grp IS excluded.grp
+               AND indicator.aggregation IS excluded.aggregation AND indicator.temporal IS excluded.temporal
+               AND indicator.counts_units IS excluded.counts_units AND indicator.phrases IS excluded.phrases)",
+            params![
+                ind.code.as_str(),
+                ind.name_vi,
+                ind.unit,
+                ind.direction.as_str(),
+                ind.group,
+                ind.aggregation.to_string(),
+                ind.temporal.as_str(),
+                ind.counts_units.map(|l| l.as_str()),
+                phrases,
+                builtin,
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn check_unit_exists(tx: &Transaction<'_>, unit: UnitId) -> Result<()> {
+        let found: Option<i64> = tx
+            .query_row("SELECT id FROM unit WHERE id = ?1", [unit.0], |r| r.get(0))
+            .optional()?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::NoSuchUnit(unit.to_string()))
+    }
+
+    fn check_indicator_exists(tx: &Transaction<'_>, code: &str) -> Result<()> {
+        let found: Option<String> = tx
+            .query_row("SELECT code FROM indicator WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::UnknownIndicator(code.to_string()))
+    }
+}
+
+/// The current revision of a figure: id, revision, value, state, as_of, note.
+type CurrentFigureRow = (i64, u32, String, String, Option<String>, Option<String>);
+
+/// Official lists put urban units (thị trấn, phường, quận, thành phố, thị xã) before rural ones.
+fn unit_rank(kind: UnitKind) -> u8 {
+    match kind {
+        UnitKind::QuocGia => 0,
+        UnitKind::ThanhPho
+        | UnitKind::Quan
+        | UnitKind::ThiXa
+        | UnitKind::Phuong
+        | UnitKind::ThiTran => 1,
+        UnitKind::Tinh | UnitKind::Huyen | UnitKind::Xa | UnitKind::DacKhu => 2,
+    }
+}
+
+fn sort_units(units: &mut [UnitVersion]) {
+    units.sort_by_cached_key(|v| {
+        (
+            v.level,
+            unit_rank(v.kind),
+            chitieu_text::search_key(&v.name),
+        )
+    });
+}
+
+/// Appends one audit entry inside the caller's transaction.
+fn audit(
+    tx: &Transaction<'_>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    key: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![now(), actor, action, entity, key, detail.to_string()],
+    )?;
+    Ok(())
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+const VALID_ON: &str =
+    "(v.valid_from IS NULL OR v.valid_from <= ?2) AND (v.valid_to IS NULL OR v.valid_to >= ?2)";
+
+impl Store for SqliteStore {
+    fn init(&mut self, catalog: &Catalog, progress: &dyn Progress) -> Result<InitReport> {
+        let created_schema = self.migrate()?;
+        let tx = self.conn.transaction()?;
+        let have_units: i64 = tx.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
+        let mut report = InitReport {
+            created_schema,
+            ..InitReport::default()
+        };
+        if have_units == 0 {
+            let (u, s) = Self::load_gazetteer(&tx, progress)?;
+            report.units_loaded = u;
+            report.successions_loaded = s;
+        }
+        for ind in &catalog.indicators {
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT builtin FROM indicator WHERE code = ?1",
+                    [ind.code.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // A user's own definition of a code is never overwritten by the built-in catalog.
+            if exists.is_none_or(|b| b == 1) && Self::insert_indicator(&tx, ind, true)? {
+                report.indicators_loaded += 1;
+            }
+        }
+        if report.units_loaded > 0 || report.indicators_loaded > 0 {
+            audit(
+                &tx,
+                "system",
+                "init",
+                "database",
+                "",
+                json!({
+                    "units": report.units_loaded,
+                    "successions": report.successions_loaded,
+                    "indicators": report.indicators_loaded,
+                    "schema": SCHEMA_VERSION,
+                }),
+            )?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn resolve_unit(&self, name: &str, on: NaiveDate) -> Result<UnitVersion> {
+        self.require_init()?;
+        let date = on.to_string();
+        let mut parts = name.split(',').map(str::trim).filter(|p| !p.is_empty());
+        let first = parts.next().unwrap_or("");
+        let qualifiers: Vec<UnitName> = parts.map(UnitName::parse).collect();
+        let unknown = |hint: String| StoreError::UnknownUnit {
+            name: name.trim().to_string(),
+            date: date.clone(),
+            hint,
+        };
+        if first.is_empty() {
+            return Err(unknown(String::new()));
+        }
+        let candidates: Vec<UnitVersion> = if first.bytes().all(|b| b.is_ascii_digit()) {
+            self.versions_where(&format!("v.code = ?1 AND {VALID_ON}"), &[&first, &date])?
+        } else {
+            let wanted = UnitName::parse(first);
+            self.versions_where(
+                &format!("v.name_key = ?1 AND {VALID_ON}"),
+                &[&wanted.folded_name, &date],
+            )?
+            .into_iter()
+            .filter(|v| wanted.matches(v))
+            .collect()
+        };
+        let mut matching = Vec::new();
+        for v in candidates {
+            if qualifiers.is_empty() {
+                matching.push(v);
+                continue;
+            }
+            let anc = self.ancestors_on(&v, on)?;
+            if qualifiers.iter().all(|q| anc.iter().any(|a| q.matches(a))) {
+                matching.push(v);
+            }
+        }
+        match matching.len() {
+            1 => Ok(matching.remove(0)),
+            0 => {
+                // Say when the name did exist, at another time.
+                let wanted = UnitName::parse(first);
+                let other: Vec<UnitVersion> = self
+                    .versions_where("v.name_key = ?1", &[&wanted.folded_name])?
+                    .into_iter()
+                    .filter(|v| wanted.matches(v))
+                    .collect();
+                let hint = match other.first() {
+                    Some(v) => match (v.valid_from, v.valid_to) {
+                        (_, Some(to)) if to < on => format!(
+                            " ({} was in force until {to}; see `chitieu units --history \"{}\"`)",
+                            v.full_name(),
+                            v.full_name()
+                        ),
+                        (Some(from), _) if on < from => {
+                            format!(" ({} came into force on {from})", v.full_name())
+                        }
+                        _ => String::new(),
+                    },
+                    None => String::new(),
+                };
+                Err(unknown(hint))
+            }
+            _ => {
+                let mut described = Vec::new();
+                for v in matching.iter().take(6) {
+                    described.push(self.describe_on(v, on)?);
+                }
+                if matching.len() > 6 {
+                    described.push(format!("… ({} in all)", matching.len()));
+                }
+                let example = match matching.first() {
+                    Some(v) => match self.ancestors_on(v, on)?.first() {
+                        Some(p) => format!("{}, {}", v.full_name(), p.full_name()),
+                        None => v.full_name(),
+                    },
+                    None => name.to_string(),
+                };
+                Err(StoreError::AmbiguousUnit {
+                    name: name.trim().to_string(),
+                    date,
+                    candidates: described.join("; "),
+                    example,
+                })
+            }
+        }
+    }
+
+    fn unit_on(&self, unit: UnitId, on: NaiveDate) -> Result<UnitVersion> {
+        let date = on.to_string();
+        self.versions_where(&format!("v.unit_id = ?1 AND {VALID_ON}"), &[&unit.0, &date])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NoSuchUnit(format!("{unit} on {on}")))
+    }
+
+    fn unit_latest(&self, unit: UnitId) -> Result<UnitVersion> {
+        self.versions_where(
+            "v.unit_id = ?1 ORDER BY coalesce(v.valid_to, '9999-12-31') DESC LIMIT 1",
+            &[&unit.0],
+        )?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::NoSuchUnit(unit.to_string()))
+    }
+
+    fn children_on(&self, parent: UnitId, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        let mut out = self.versions_where(
+            &format!("v.parent_id = ?1 AND {VALID_ON}"),
+            &[&parent.0, &date],
+        )?;
+        sort_units(&mut out);
+        Ok(out)
+    }
+
+    fn descendants_on(&self, unit: UnitId, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        let sql = format!(
+            "WITH RECURSIVE d(uid, depth) AS (
+                SELECT ?1, 0
+                UNION ALL
+                SELECT v.unit_id, d.depth + 1 FROM unit_version v JOIN d ON v.parent_id = d.uid
+                WHERE {VALID_ON} AND d.depth < 8
+             )
+             SELECT {VERSION_COLS} FROM unit_version v JOIN d ON v.unit_id = d.uid
+             WHERE d.depth > 0 AND {VALID_ON}
+             ORDER BY d.depth"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![unit.0, date], row_to_version)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        // Parents before children (the query orders by depth), and within a level the order
+        // of official lists: towns and wards before communes, then by name.
+        sort_units(&mut out);
+        Ok(out)
+    }
+
+    fn unit_history(&self, name: &str) -> Result<Vec<UnitHistory>> {
+        self.require_init()?;
+        let (first, qualifiers) = match name.split_once(',') {
+            Some((a, b)) => (a, Some(UnitName::parse(b))),
+            None => (name, None),
+        };
+        let wanted = UnitName::parse(first);
+        let mut units: Vec<UnitId> = self
+            .versions_where("v.name_key = ?1", &[&wanted.folded_name])?
+            .into_iter()
+            .filter(|v| wanted.matches(v))
+            .map(|v| v.unit)
+            .collect();
+        units.sort();
+        units.dedup();
+        let mut out = Vec::new();
+        for u in units {
+            let versions = self.versions_where(
+                "v.unit_id = ?1 ORDER BY coalesce(v.valid_from, '')",
+                &[&u.0],
+            )?;
+            let mut parents = Vec::new();
+            for v in &versions {
+                parents.push(match v.parent {
+                    Some(p) => {
+                        let on = v.valid_to.or(v.valid_from).unwrap_or(NaiveDate::MAX);
+                        self.unit_on(p, on).or_else(|_| self.unit_latest(p)).ok()
+                    }
+                    None => None,
+                });
+            }
+            if let Some(q) = &qualifiers
+                && !parents.iter().flatten().any(|p| q.matches(p))
+            {
+                continue;
+            }
+            let links = |sql: &str| -> Result<Vec<(Succession, UnitVersion)>> {
+                let mut stmt = self.conn.prepare_cached(sql)?;
+                let rows = stmt.query_map([u.0], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })?;
+                let mut v = Vec::new();
+                for row in rows {
+                    let (from, to, date, partial) = row?;
+                    let date = parse_date(&date, "succession date")?;
+                    let s = Succession {
+                        from: UnitId(from),
+                        to: UnitId(to),
+                        date,
+                        partial,
+                    };
+                    let other = if from == u.0 { to } else { from };
+                    v.push((s, self.unit_latest(UnitId(other))?));
+                }
+                Ok(v)
+            };
+            out.push(UnitHistory {
+                predecessors: links(
+                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = ?1 ORDER BY from_id",
+                )?,
+                successors: links(
+                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE from_id = ?1 ORDER BY to_id",
+                )?,
+                versions,
+                parents,
+            });
+        }
+        Ok(out)
+    }
+
+    fn upsert_organisation(&mut self, org: &Organisation, actor: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        Self::check_unit_exists(&tx, org.unit)?;
+        tx.execute(
+            "INSERT INTO organisation (unit_id, kind, name) VALUES (?1, ?2, ?3)
+             ON CONFLICT(unit_id, kind) DO UPDATE SET name = excluded.name",
+            params![org.unit.0, org.kind.key(), org.name],
+        )?;
+        let id: i64 = tx.query_row(
+            "SELECT id FROM organisation WHERE unit_id = ?1 AND kind = ?2",
+            params![org.unit.0, org.kind.key()],
+            |r| r.get(0),
+        )?;
+        for t in &org.terms {
+            tx.execute(
+                "INSERT OR REPLACE INTO org_term (org_id, number, start_year, end_year) VALUES (?1, ?2, ?3, ?4)",
+                params![id, t.number, t.start_year, t.end_year],
+            )?;
+        }
+        audit(
+            &tx,
+            actor,
+            "organisation.upsert",
+            "organisation",
+            &id.to_string(),
+            json!({"name": org.name, "kind": org.kind.key(), "unit": org.unit.0,
+                   "terms": org.terms.iter().map(|t| t.label_vi()).collect::<Vec<_>>()}),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn organisations(&self, unit: UnitId) -> Result<Vec<Organisation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, name FROM organisation WHERE unit_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([unit.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, name) = row?;
+            let kind = kind
+                .parse()
+                .map_err(|e: String| StoreError::corrupt("organisation kind", e))?;
+            let mut ts = self.conn.prepare_cached(
+                "SELECT number, start_year, end_year FROM org_term WHERE org_id = ?1 ORDER BY number",
+            )?;
+            let terms = ts
+                .query_map([id], |r| {
+                    Ok(chitieu_core::org::Term {
+                        number: r.get(0)?,
+                        start_year: r.get(1)?,
+                        end_year: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            out.push(Organisation {
+                id,
+                unit,
+                kind,
+                name,
+                terms,
+            });
+        }
+        Ok(out)
+    }
+
+    fn catalog(&self) -> Result<Catalog> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, name_vi, unit, direction, grp, aggregation, temporal, counts_units, phrases
+             FROM indicator ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], row_to_indicator)?;
+        let mut indicators = Vec::new();
+        for r in rows {
+            indicators.push(r??);
+        }
+        Ok(Catalog { indicators })
+    }
+
+    fn upsert_indicator(&mut self, indicator: &Indicator, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        if Self::insert_indicator(&tx, indicator, false)? {
+            tx.execute(
+                "UPDATE indicator SET builtin = 0 WHERE code = ?1",
+                [indicator.code.as_str()],
+            )?;
+            audit(
+                &tx,
+                actor,
+                "indicator.upsert",
+                "indicator",
+                indicator.code.as_str(),
+                serde_json::to_value(indicator).unwrap_or_default(),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn apply(&mut self, batch: &Batch, actor: &str) -> Result<ApplyReport> {
+        self.require_init()?;
+        let tx = self.conn.transaction()?;
+        let mut report = ApplyReport::default();
+        let stamp = now();
+        for ps in &batch.plan_sources {
+            Self::check_unit_exists(&tx, ps.unit)?;
+            let n = tx.execute(
+                "INSERT INTO plan_source (key, kind, title, unit_id, issued_on) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+                   unit_id = excluded.unit_id, issued_on = excluded.issued_on
+                 WHERE NOT (plan_source.kind IS excluded.kind AND plan_source.title IS excluded.title
+                   AND plan_source.unit_id IS excluded.unit_id AND plan_source.issued_on IS excluded.issued_on)",
+                params![
+                    ps.key,
+                    ps.kind.key(),
+                    ps.title,
+                    ps.unit.0,
+                    ps.issued_on.map(|d| d.to_string())
+                ],
+            )?;
+            if n > 0 {
+                report.plan_sources += 1;
+                audit(
+                    &tx,
+                    actor,
+                    "plan_source.upsert",
+                    "plan_source",
+                    &ps.key,
+                    json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
+                )?;
+            }
+        }
+        for t in &batch.targets {
+            Self::check_indicator_exists(&tx, t.indicator.as_str())?;
+            Self::check_unit_exists(&tx, t.unit)?;
+            let source: Option<String> = tx
+                .query_row(
+                    "SELECT key FROM plan_source WHERE key = ?1",
+                    [&t.source],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if source.is_none() {
+                return Err(StoreError::UnknownPlanSource(t.source.clone()));
+            }
+            let period = t.period.to_string();
+            let old: Option<(i64, String, String, Option<String>)> = tx
+                .query_row(
+                    "SELECT id, op, value, max_value FROM target WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND source_key = ?4",
+                    params![t.indicator.as_str(), t.unit.0, period, t.source],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let (op, value, max) = comparator_parts(&t.comparator);
+            let key = format!("{}/{}/{}/{}", t.indicator, t.unit.0, period, t.source);
+            match old {
+                Some((_, o, v, m)) if o == op && v == value && m == max => {}
+                Some((id, o, v, m)) => {
+                    tx.execute(
+                        "UPDATE target SET op = ?1, value = ?2, max_value = ?3 WHERE id = ?4",
+                        params![op, value, max, id],
+                    )?;
+                    report.targets_changed += 1;
+                    audit(
+                        &tx,
+                        actor,
+                        "target.change",
+                        "target",
+                        &key,
+                        json!({"before": {"op": o, "value": v, "max": m}, "after": {"op": op, "value": value, "max": max}}),
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO target (indicator, unit_id, period, source_key, op, value, max_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![t.indicator.as_str(), t.unit.0, period, t.source, op, value, max],
+                    )?;
+                    report.targets_added += 1;
+                    audit(
+                        &tx,
+                        actor,
+                        "target.add",
+                        "target",
+                        &key,
+                        json!({"op": op, "value": value, "max": max}),
+                    )?;
+                }
+            }
+        }
+        for f in &batch.figures {
+            Self::check_indicator_exists(&tx, f.indicator.as_str())?;
+            Self::check_unit_exists(&tx, f.unit)?;
+            let period = f.period.to_string();
+            let provenance = serde_json::to_string(&f.provenance)
+                .map_err(|e| StoreError::corrupt("figure provenance", e))?;
+            let value = f.value.normalize().to_string();
+            let as_of = f.as_of.map(|d| d.to_string());
+            let current: Option<CurrentFigureRow> = tx
+                .query_row(
+                    "SELECT id, revision, value, state, as_of, note FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND current = 1",
+                    params![f.indicator.as_str(), f.unit.0, period],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )
+                .optional()?;
+            let key = format!("{}/{}/{}", f.indicator, f.unit.0, period);
+            let revision = match &current {
+                Some((_, _, v, s, a, n))
+                    if *v == value && s == f.state.key() && *a == as_of && *n == f.note =>
+                {
+                    report.figures_unchanged += 1;
+                    continue;
+                }
+                Some((id, rev, v, s, _, _)) => {
+                    tx.execute("UPDATE figure SET current = 0 WHERE id = ?1", [id])?;
+                    report.figures_corrected += 1;
+                    audit(
+                        &tx,
+                        actor,
+                        "figure.correct",
+                        "figure",
+                        &key,
+                        json!({"before": {"value": v, "state": s, "revision": rev},
+                               "after": {"value": value, "state": f.state.key(), "revision": rev + 1},
+                               "provenance": f.provenance}),
+                    )?;
+                    rev + 1
+                }
+                None => {
+                    report.figures_added += 1;
+                    audit(
+                        &tx,
+                        actor,
+                        "figure.add",
+                        "figure",
+                        &key,
+                        json!({"value": value, "state": f.state.key(), "provenance": f.provenance}),
+                    )?;
+                    1
+                }
+            };
+            tx.execute(
+                "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of, provenance, note, entered_by, entered_at, current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
+                params![
+                    f.indicator.as_str(),
+                    f.unit.0,
+                    period,
+                    revision,
+                    value,
+                    f.state.key(),
+                    as_of,
+                    provenance,
+                    f.note,
+                    actor,
+                    stamp
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn plan_sources(&self) -> Result<Vec<PlanSource>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, kind, title, unit_id, issued_on FROM plan_source ORDER BY key",
+        )?;
+        let rows = stmt.query_map([], row_to_plan_source)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    fn targets_for(&self, unit: UnitId, year: i32) -> Result<Vec<Target>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT indicator, unit_id, period, source_key, op, value, max_value FROM target
+             WHERE unit_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([unit.0], row_to_target)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let t = r??;
+            let covers_year = match t.period {
+                Period::Term { start, end } => start <= year && year <= end,
+                p => p.year_of() == year,
+            };
+            if covers_year {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    fn current_figure(
+        &self,
+        indicator: &str,
+        unit: UnitId,
+        period: &Period,
+    ) -> Result<Option<FigureRevision>> {
+        let sql = format!(
+            "SELECT {FIGURE_COLS} FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND current = 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query_map(
+            params![indicator, unit.0, period.to_string()],
+            row_to_figure,
+        )?;
+        match rows.next() {
+            Some(r) => Ok(Some(r??)),
+            None => Ok(None),
+        }
+    }
+
+    fn current_figures(&self, units: &[UnitId], period: &Period) -> Result<Vec<FigureRevision>> {
+        let sql = format!(
+            "SELECT {FIGURE_COLS} FROM figure WHERE unit_id = ?1 AND period = ?2 AND current = 1 ORDER BY indicator"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let p = period.to_string();
+        let mut out = Vec::new();
+        for u in units {
+            for r in stmt.query_map(params![u.0, p], row_to_figure)? {
+                out.push(r??);
+            }
+        }
+        Ok(out)
+    }
+
+    fn figure_history(
+        &self,
+        indicator: &str,
+        unit: UnitId,
+        period: &Period,
+    ) -> Result<Vec<FigureRevision>> {
+        let sql = format!(
+            "SELECT {FIGURE_COLS} FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 ORDER BY revision"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![indicator, unit.0, period.to_string()],
+            row_to_figure,
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    fn count_units(&self, parent: UnitId, kind: UnitKind, on: NaiveDate) -> Result<u32> {
+        Ok(self
+            .descendants_on(parent, on)?
+            .iter()
+            .filter(|v| v.kind == kind)
+            .count() as u32)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let before: Option<String> = tx
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if before.as_deref() != Some(value) {
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            audit(
+                &tx,
+                actor,
+                "setting.set",
+                "setting",
+                key,
+                json!({"before": before, "after": value}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, actor, action, entity, entity_key, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, actor, action, entity, entity_key, detail) = row?;
+            out.push(AuditEntry {
+                id,
+                at,
+                actor,
+                action,
+                entity,
+                entity_key,
+                detail: serde_json::from_str(&detail)
+                    .map_err(|e| StoreError::corrupt("audit detail", e))?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn counts(&self) -> Result<Counts> {
+        let c = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(Counts {
+            units: c("SELECT count(*) FROM unit")?,
+            unit_versions: c("SELECT count(*) FROM unit_version")?,
+            successions: c("SELECT count(*) FROM unit_succession")?,
+            indicators: c("SELECT count(*) FROM indicator")?,
+            plan_sources: c("SELECT count(*) FROM plan_source")?,
+            targets: c("SELECT count(*) FROM target")?,
+            figures: c("SELECT count(*) FROM figure WHERE current = 1")?,
+            figure_revisions: c("SELECT count(*) FROM figure")?,
+            audit_entries: c("SELECT count(*) FROM audit_log")?,
+        })
+    }
+}

@@ -1,0 +1,311 @@
+//! The storage test suite. Each test is written against the `Store` interface, so every
+//! backend runs the same checks: `sqlite()` opens the embedded backend on a temporary file.
+
+use chitieu_core::Decimal;
+use chitieu_core::admin::{Level, UnitKind};
+use chitieu_core::figure::{FigureInput, FigureState, Provenance};
+use chitieu_core::indicator::{Catalog, IndicatorCode};
+use chitieu_core::period::Period;
+use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+use chitieu_store::{Batch, NoProgress, SqliteStore, Store, StoreError};
+use chrono::NaiveDate;
+use std::str::FromStr;
+
+fn sqlite() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = SqliteStore::open(&dir.path().join("test.db")).expect("open");
+    store.init(&Catalog::builtin(), &NoProgress).expect("init");
+    (dir, store)
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::from_str(s).expect("date")
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+fn figure(
+    store: &impl Store,
+    indicator: &str,
+    unit: &str,
+    period: &str,
+    value: &str,
+) -> FigureInput {
+    let period = Period::from_str(period).expect("period");
+    FigureInput {
+        indicator: IndicatorCode::new(indicator).expect("code"),
+        unit: store
+            .resolve_unit(unit, period.end_date())
+            .expect("unit")
+            .unit,
+        period,
+        value: dec(value),
+        state: FigureState::Official,
+        as_of: None,
+        provenance: Provenance::Manual,
+        note: None,
+    }
+}
+
+#[test]
+fn init_loads_the_national_list_once() {
+    let (_d, mut store) = sqlite();
+    let c = store.counts().unwrap();
+    assert!(c.units > 13_000, "{c:?}");
+    assert!(c.successions > 10_000, "{c:?}");
+    assert!(c.indicators >= 61);
+    let again = store.init(&Catalog::builtin(), &NoProgress).unwrap();
+    assert_eq!(again.units_loaded, 0);
+    assert_eq!(again.indicators_loaded, 0);
+    assert_eq!(store.counts().unwrap(), c);
+}
+
+#[test]
+fn communes_of_bac_son_on_2022_06_15() {
+    let (_d, store) = sqlite();
+    let on = date("2022-06-15");
+    let bac_son = store.resolve_unit("huyện Bắc Sơn", on).unwrap();
+    assert_eq!(bac_son.level, Level::District);
+    let children = store.children_on(bac_son.unit, on).unwrap();
+    let xa = children.iter().filter(|v| v.kind == UnitKind::Xa).count();
+    let tt = children
+        .iter()
+        .filter(|v| v.kind == UnitKind::ThiTran)
+        .count();
+    assert_eq!((xa, tt), (17, 1));
+    assert_eq!(children[0].full_name(), "thị trấn Bắc Sơn");
+    assert_eq!(
+        store.count_units(bac_son.unit, UnitKind::Xa, on).unwrap(),
+        17
+    );
+    // The district level no longer exists after the reform.
+    let err = store
+        .resolve_unit("huyện Bắc Sơn", date("2025-08-01"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownUnit { .. }), "{err}");
+    assert!(err.to_string().contains("2025-06-30"), "{err}");
+}
+
+#[test]
+fn what_became_of_xa_vu_son() {
+    let (_d, store) = sqlite();
+    let found = store.unit_history("xã Vũ Sơn").unwrap();
+    let h = found
+        .iter()
+        .find(|h| h.parents.iter().flatten().any(|p| p.name == "Bắc Sơn"))
+        .expect("Vũ Sơn of Bắc Sơn");
+    assert_eq!(h.versions.len(), 1);
+    assert_eq!(h.versions[0].valid_to, Some(date("2025-06-30")));
+    assert_eq!(h.successors.len(), 1);
+    let (s, to) = &h.successors[0];
+    assert_eq!(to.full_name(), "xã Vũ Lễ");
+    assert_eq!(s.date, date("2025-07-01"));
+    assert!(!s.partial);
+}
+
+#[test]
+fn reused_codes_mean_different_units_on_different_dates() {
+    let (_d, store) = sqlite();
+    let before = store.resolve_unit("06337", date("2024-01-01")).unwrap();
+    let after = store.resolve_unit("06337", date("2025-07-01")).unwrap();
+    assert_eq!(before.full_name(), "xã Đồng Ý");
+    assert_eq!(after.full_name(), "xã Tân Tri");
+    assert_ne!(before.unit, after.unit);
+}
+
+#[test]
+fn names_match_in_any_normalization_and_ambiguity_is_explained() {
+    let (_d, store) = sqlite();
+    let on = date("2022-06-15");
+    let nfd: String = unicode_nfd("huyện Bắc Sơn");
+    assert_eq!(
+        store.resolve_unit(&nfd, on).unwrap().unit,
+        store.resolve_unit("HUYỆN BẮC SƠN", on).unwrap().unit
+    );
+    let err = store
+        .resolve_unit("xã Tân Lập", on)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("ambiguous") && err.contains("huyện Bắc Sơn"),
+        "{err}"
+    );
+    let one = store.resolve_unit("xã Tân Lập, huyện Bắc Sơn", on).unwrap();
+    assert_eq!(one.code.unwrap().0, "06352");
+    let err = store.resolve_unit("xã Không Có", on).unwrap_err();
+    assert!(matches!(err, StoreError::UnknownUnit { .. }));
+}
+
+fn unicode_nfd(s: &str) -> String {
+    // Decompose through the text crate's folding counterpart: NFC of NFD is NFC, so compare by
+    // building NFD by hand for the letters used.
+    s.replace('ệ', "e\u{323}\u{302}")
+        .replace('ắ', "a\u{306}\u{301}")
+        .replace('ơ', "o\u{31b}")
+}
+
+#[test]
+fn a_batch_is_stored_whole_or_not_at_all() {
+    let (_d, mut store) = sqlite();
+    let bac_son = store
+        .resolve_unit("huyện Bắc Sơn", date("2022-06-15"))
+        .unwrap()
+        .unit;
+    let before = store.counts().unwrap();
+    let mut batch = Batch {
+        plan_sources: vec![PlanSource {
+            key: "DT-2022".into(),
+            kind: PlanKind::ProvinceEstimate,
+            title: "Dự toán 2022".into(),
+            unit: bac_son,
+            issued_on: None,
+        }],
+        targets: vec![Target {
+            indicator: IndicatorCode::new("budget_revenue").unwrap(),
+            unit: bac_son,
+            period: Period::from_str("2022").unwrap(),
+            source: "DT-2022".into(),
+            comparator: Comparator::AtLeast {
+                value: dec("31250000000"),
+            },
+        }],
+        figures: vec![figure(
+            &store,
+            "budget_revenue",
+            "huyện Bắc Sơn",
+            "2022-H1",
+            "25000000000",
+        )],
+    };
+    let mut bad = figure(&store, "budget_revenue", "huyện Bắc Sơn", "2022-Q1", "1");
+    bad.indicator = IndicatorCode::new("no_such_indicator").unwrap();
+    batch.figures.push(bad);
+    let err = store.apply(&batch, "test").unwrap_err();
+    assert!(matches!(err, StoreError::UnknownIndicator(_)), "{err}");
+    assert_eq!(
+        store.counts().unwrap(),
+        before,
+        "nothing may be half-written"
+    );
+
+    batch.figures.pop();
+    let report = store.apply(&batch, "test").unwrap();
+    assert_eq!(
+        (
+            report.plan_sources,
+            report.targets_added,
+            report.figures_added
+        ),
+        (1, 1, 1)
+    );
+    let after = store.counts().unwrap();
+    assert_eq!(after.targets, before.targets + 1);
+    assert_eq!(after.audit_entries, before.audit_entries + 3);
+    // Applying the same batch again changes nothing and writes no audit entries.
+    let again = store.apply(&batch, "test").unwrap();
+    assert_eq!(again.figures_unchanged, 1);
+    assert_eq!(store.counts().unwrap(), after);
+    let targets = store.targets_for(bac_son, 2022).unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].comparator.reference(), dec("31250000000"));
+}
+
+#[test]
+fn a_correction_keeps_the_history() {
+    let (_d, mut store) = sqlite();
+    let first = figure(
+        &store,
+        "budget_revenue",
+        "huyện Bắc Sơn",
+        "2020",
+        "43248000000",
+    );
+    store
+        .apply(
+            &Batch {
+                figures: vec![first.clone()],
+                ..Batch::default()
+            },
+            "alice",
+        )
+        .unwrap();
+    let mut second = first.clone();
+    second.value = dec("44500000000");
+    second.state = FigureState::Official;
+    second.note = Some("số liệu chính thức cả năm".into());
+    let r = store
+        .apply(
+            &Batch {
+                figures: vec![second.clone()],
+                ..Batch::default()
+            },
+            "bob",
+        )
+        .unwrap();
+    assert_eq!(r.figures_corrected, 1);
+    let hist = store
+        .figure_history("budget_revenue", first.unit, &first.period)
+        .unwrap();
+    assert_eq!(hist.len(), 2);
+    assert_eq!(hist[0].input.value, dec("43248000000"));
+    assert!(hist[0].superseded);
+    assert_eq!(hist[0].entered_by, "alice");
+    assert_eq!(hist[1].input.value, dec("44500000000"));
+    assert!(!hist[1].superseded);
+    assert_eq!(hist[1].entered_by, "bob");
+    let current = store
+        .current_figure("budget_revenue", first.unit, &first.period)
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.revision, 2);
+    let audit = store.audit_log(1).unwrap();
+    assert_eq!(audit[0].action, "figure.correct");
+    assert_eq!(audit[0].actor, "bob");
+    assert_eq!(audit[0].detail["before"]["value"], "43248000000");
+}
+
+#[test]
+fn decimals_are_stored_exactly() {
+    let (_d, mut store) = sqlite();
+    let f = figure(
+        &store,
+        "rice_yield",
+        "huyện Bắc Sơn",
+        "2022",
+        "52.123456789012345678",
+    );
+    store
+        .apply(
+            &Batch {
+                figures: vec![f.clone()],
+                ..Batch::default()
+            },
+            "t",
+        )
+        .unwrap();
+    let back = store
+        .current_figure("rice_yield", f.unit, &f.period)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.input.value.to_string(), "52.123456789012345678");
+}
+
+#[test]
+fn settings_are_audited() {
+    let (_d, mut store) = sqlite();
+    assert_eq!(store.setting("x").unwrap(), None);
+    store.set_setting("x", "{\"a\":1}", "admin").unwrap();
+    assert_eq!(store.setting("x").unwrap().as_deref(), Some("{\"a\":1}"));
+    assert_eq!(store.audit_log(1).unwrap()[0].action, "setting.set");
+}
+
+#[test]
+fn an_uninitialised_database_says_so() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let err = store
+        .resolve_unit("huyện Bắc Sơn", date("2022-01-01"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotInitialised));
+}
