@@ -1,0 +1,583 @@
+//! `chitieu import FILE`: targets and figures from CSV or XLSX, all rows or none.
+//!
+//! Every row is checked before anything is written; one bad row stops the import with an error
+//! naming the file, row, column and reason, and the database is left as it was.
+
+use anyhow::{Context, Result, bail};
+use calamine::{Data, Reader, open_workbook_auto};
+use chitieu_core::Decimal;
+use chitieu_core::admin::UnitId;
+use chitieu_core::figure::{FigureInput, FigureState, Provenance};
+use chitieu_core::indicator::{Catalog, Direction, IndicatorCode};
+use chitieu_core::period::Period;
+use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+use chitieu_store::{Batch, Store};
+use chrono::NaiveDate;
+use clap::Args;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A .csv or .xlsx file. Columns: kind (target|figure), indicator, unit, period, value, and
+    /// optionally measure_unit, state, as_of, plan, plan_kind, plan_title, comparator, max, note.
+    file: PathBuf,
+    /// The sheet to read from an XLSX file (the first one if left out).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Check the file and report, but store nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// One problem in the file, located for the person who has to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "row {}, column '{}': {}",
+            self.row, self.column, self.reason
+        )
+    }
+}
+
+/// The canonical column names and the headers accepted for each (English and Vietnamese).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("kind", &["kind", "loai", "loại"]),
+    (
+        "indicator",
+        &[
+            "indicator",
+            "chi_tieu",
+            "chỉ tiêu",
+            "ma_chi_tieu",
+            "mã chỉ tiêu",
+        ],
+    ),
+    ("unit", &["unit", "don_vi", "đơn vị", "dia_ban", "địa bàn"]),
+    (
+        "period",
+        &["period", "ky", "kỳ", "ky_bao_cao", "kỳ báo cáo"],
+    ),
+    (
+        "value",
+        &["value", "gia_tri", "giá trị", "so_lieu", "số liệu"],
+    ),
+    (
+        "measure_unit",
+        &["measure_unit", "don_vi_tinh", "đơn vị tính", "dvt", "đvt"],
+    ),
+    ("state", &["state", "trang_thai", "trạng thái"]),
+    ("as_of", &["as_of", "tinh_den", "tính đến"]),
+    ("plan", &["plan", "nguon", "nguồn", "ke_hoach", "kế hoạch"]),
+    (
+        "plan_kind",
+        &["plan_kind", "loai_ke_hoach", "loại kế hoạch"],
+    ),
+    (
+        "plan_title",
+        &["plan_title", "ten_ke_hoach", "tên kế hoạch"],
+    ),
+    ("comparator", &["comparator", "so_sanh", "so sánh"]),
+    ("max", &["max", "toi_da", "tối đa"]),
+    ("note", &["note", "ghi_chu", "ghi chú"]),
+];
+
+const REQUIRED: &[&str] = &["kind", "indicator", "unit", "period", "value"];
+
+/// A table read from a file: the header row's canonical names, then the data rows with their
+/// 1-based row numbers as the user sees them.
+struct Table {
+    columns: Vec<Option<&'static str>>,
+    rows: Vec<(u64, Vec<String>)>,
+}
+
+fn canonical(header: &str) -> Option<&'static str> {
+    let h = chitieu_text::fold(header.trim_start_matches('\u{feff}'));
+    COLUMNS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| chitieu_text::fold(n) == h))
+        .map(|(c, _)| *c)
+}
+
+fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let raw: Vec<(u64, Vec<String>)> = match ext.as_str() {
+        "csv" | "tsv" | "txt" => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(if ext == "tsv" { b'\t' } else { b',' })
+                .from_path(path)
+                .with_context(|| format!("{}: cannot open", path.display()))?;
+            let mut out = Vec::new();
+            for (i, rec) in rdr.records().enumerate() {
+                let rec = rec.with_context(|| {
+                    format!("{}: row {}: unreadable CSV", path.display(), i + 1)
+                })?;
+                out.push((
+                    i as u64 + 1,
+                    rec.iter().map(|s| s.trim().to_string()).collect(),
+                ));
+            }
+            out
+        }
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            let mut wb = open_workbook_auto(path)
+                .with_context(|| format!("{}: not a readable spreadsheet", path.display()))?;
+            let name =
+                match sheet {
+                    Some(s) => s.to_string(),
+                    None => wb.sheet_names().first().cloned().with_context(|| {
+                        format!("{}: the workbook has no sheets", path.display())
+                    })?,
+                };
+            let range = wb
+                .worksheet_range(&name)
+                .with_context(|| format!("{}: cannot read sheet '{name}'", path.display()))?;
+            let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+            range
+                .rows()
+                .enumerate()
+                .map(|(i, r)| (first_row + i as u64 + 1, r.iter().map(cell_text).collect()))
+                .collect()
+        }
+        other => bail!(
+            "{}: unsupported file type '.{other}': use .csv or .xlsx",
+            path.display()
+        ),
+    };
+    let mut rows = raw
+        .into_iter()
+        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
+    let Some((_, header)) = rows.next() else {
+        bail!("{}: the file is empty", path.display());
+    };
+    let columns: Vec<Option<&'static str>> = header.iter().map(|h| canonical(h)).collect();
+    for req in REQUIRED {
+        if !columns.contains(&Some(req)) {
+            bail!(
+                "{}: the header has no '{req}' column (found: {})",
+                path.display(),
+                header.join(", ")
+            );
+        }
+    }
+    Ok(Table {
+        columns,
+        rows: rows.collect(),
+    })
+}
+
+/// Spreadsheet cells as text. Numbers are written in their shortest exact decimal form, so
+/// 43.248 stays 43.248 and never becomes 43.24799999.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Float(f) => format_float(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#ERROR {e:?}"),
+    }
+}
+
+/// Marks a number that came from a spreadsheet's numeric cell (already in plain decimal
+/// notation with a '.' point), so it is not read with the Vietnamese convention.
+const NUMERIC_CELL: char = '\u{1}';
+
+/// An Excel date serial (days since 1899-12-30) as an ISO date.
+fn excel_date(serial: f64) -> String {
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+    if !serial.is_finite() || !(0.0..=2_958_465.0).contains(&serial) {
+        return format!("#DATE {serial}");
+    }
+    base.checked_add_days(chrono::Days::new(serial.trunc() as u64))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| format!("#DATE {serial}"))
+}
+
+fn format_float(f: f64) -> String {
+    format!("{NUMERIC_CELL}{f}")
+}
+
+pub fn run(store: &mut impl Store, args: &ImportArgs, actor: &str) -> Result<()> {
+    let catalog = store.catalog()?;
+    let batch = read_batch(store, &catalog, &args.file, args.sheet.as_deref())?;
+    let (nt, nf) = (batch.targets.len(), batch.figures.len());
+    if args.dry_run {
+        println!(
+            "{}: hợp lệ — {} chỉ tiêu kế hoạch, {} số liệu (chưa lưu vì --dry-run).",
+            args.file.display(),
+            nt,
+            nf
+        );
+        return Ok(());
+    }
+    let report = store
+        .apply(&batch, actor)
+        .with_context(|| format!("{}: nothing was stored", args.file.display()))?;
+    println!(
+        "{}: đã nhập {} kế hoạch mới, {} chỉ tiêu mới, {} chỉ tiêu sửa đổi, {} số liệu mới, {} số liệu điều chỉnh, {} không đổi.",
+        args.file.display(),
+        report.plan_sources,
+        report.targets_added,
+        report.targets_changed,
+        report.figures_added,
+        report.figures_corrected,
+        report.figures_unchanged
+    );
+    Ok(())
+}
+
+/// Reads and checks a whole file. On any bad row, returns an error listing the bad rows
+/// (up to 20), and nothing is stored.
+pub fn read_batch(
+    store: &impl Store,
+    catalog: &Catalog,
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<Batch> {
+    let table = read_table(path, sheet)?;
+    let sha = None;
+    let file_name = path.display().to_string();
+    let mut batch = Batch::default();
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut plan_keys: HashMap<String, PlanSource> = store
+        .plan_sources()?
+        .into_iter()
+        .map(|p| (p.key.clone(), p))
+        .collect();
+    let mut unit_cache: HashMap<(String, NaiveDate), Result<UnitId, String>> = HashMap::new();
+    for (row_no, cells) in &table.rows {
+        let get = |col: &str| -> &str {
+            table
+                .columns
+                .iter()
+                .position(|c| *c == Some(col))
+                .and_then(|i| cells.get(i))
+                .map(|s| s.as_str())
+                .unwrap_or("")
+        };
+        // Records a problem with this row and moves on to the next row.
+        macro_rules! fail {
+            ($column:expr, $reason:expr $(,)?) => {{
+                errors.push(RowError {
+                    row: *row_no,
+                    column: $column.to_string(),
+                    reason: $reason,
+                });
+                continue;
+            }};
+        }
+        let kind = match chitieu_text::fold(get("kind")).as_str() {
+            "target" | "chỉ tiêu" | "kế hoạch" | "kh" => RowKind::Target,
+            "figure" | "thực hiện" | "số liệu" | "th" => RowKind::Figure,
+            other => {
+                fail!(
+                    "kind",
+                    format!("'{other}' is neither 'target' (kế hoạch) nor 'figure' (thực hiện)")
+                );
+            }
+        };
+        let indicator = match catalog.get(get("indicator").trim()) {
+            Some(i) => i,
+            None => {
+                fail!(
+                    "indicator",
+                    format!(
+                        "unknown indicator '{}': see `chitieu indicators`",
+                        get("indicator")
+                    ),
+                );
+            }
+        };
+        let period = match parse_period(get("period")) {
+            Ok(p) => p,
+            Err(e) => {
+                fail!("period", e);
+            }
+        };
+        let unit_text = get("unit").to_string();
+        let unit = {
+            let key = (unit_text.clone(), period.end_date());
+            let resolved = unit_cache.entry(key).or_insert_with(|| {
+                store
+                    .resolve_unit(&unit_text, period.end_date())
+                    .or_else(|_| store.resolve_unit(&unit_text, period.start_date()))
+                    .map(|v| v.unit)
+                    .map_err(|e| e.to_string())
+            });
+            match resolved {
+                Ok(u) => *u,
+                Err(e) => {
+                    fail!("unit", e.clone());
+                }
+            }
+        };
+        let scale = match scale_for(get("measure_unit"), &indicator.unit) {
+            Ok(s) => s,
+            Err(e) => {
+                fail!("measure_unit", e);
+            }
+        };
+        let value = match parse_value(get("value")) {
+            Ok(v) => v * scale,
+            Err(e) => {
+                fail!("value", e);
+            }
+        };
+        if value.is_sign_negative() && !value.is_zero() && indicator.direction != Direction::None {
+            fail!(
+                "value",
+                format!("{value} is negative, which {} cannot be", indicator.code)
+            );
+        }
+        if indicator.unit == "%" && value > Decimal::from(1000) {
+            fail!("value", format!("{value}% is not a plausible percentage"));
+        }
+        let note = Some(get("note").to_string()).filter(|n| !n.is_empty());
+        match kind {
+            RowKind::Figure => {
+                let state = match get("state") {
+                    "" => FigureState::Official,
+                    s => match FigureState::from_str(&chitieu_text::fold(s)) {
+                        Ok(st) => st,
+                        Err(e) => {
+                            fail!("state", e);
+                        }
+                    },
+                };
+                let as_of = match get("as_of") {
+                    "" => None,
+                    s => match parse_date(s) {
+                        Ok(d) if period.contains_date(d) => Some(d),
+                        Ok(d) => {
+                            fail!("as_of", format!("{d} is outside the period {period}"));
+                        }
+                        Err(e) => {
+                            fail!("as_of", e);
+                        }
+                    },
+                };
+                {
+                    batch.figures.push(FigureInput {
+                        indicator: indicator.code.clone(),
+                        unit,
+                        period,
+                        value,
+                        state,
+                        as_of,
+                        provenance: Provenance::File {
+                            file: file_name.clone(),
+                            row: *row_no,
+                            sha256: sha.clone(),
+                        },
+                        note,
+                    });
+                }
+            }
+            RowKind::Target => {
+                let plan = get("plan").trim().to_string();
+                if plan.is_empty() {
+                    fail!(
+                        "plan",
+                        "a target needs the key of the plan that set it (plan column)".into()
+                    );
+                }
+                if !plan_keys.contains_key(&plan) {
+                    let kind = match get("plan_kind") {
+                        "" => {
+                            fail!(
+                                "plan_kind",
+                                format!(
+                                    "plan '{plan}' is new: give its plan_kind (party_resolution, province_estimate, council_plan, committee_plan, other)"
+                                )
+                            );
+                        }
+                        k => match PlanKind::from_str(k) {
+                            Ok(k) => k,
+                            Err(e) => {
+                                fail!("plan_kind", e);
+                            }
+                        },
+                    };
+                    let title = match get("plan_title") {
+                        "" => plan.clone(),
+                        t => t.to_string(),
+                    };
+                    let ps = PlanSource {
+                        key: plan.clone(),
+                        kind,
+                        title,
+                        unit,
+                        issued_on: None,
+                    };
+                    batch.plan_sources.push(ps.clone());
+                    plan_keys.insert(plan.clone(), ps);
+                }
+                let max = match get("max") {
+                    "" => None,
+                    m => match parse_value(m) {
+                        Ok(v) => Some(v * scale),
+                        Err(e) => {
+                            fail!("max", e);
+                        }
+                    },
+                };
+                let op = match (get("comparator"), indicator.direction) {
+                    ("", _) if max.is_some() => "range",
+                    ("", Direction::Down) => "at_most",
+                    ("", Direction::None) => "exactly",
+                    ("", Direction::Up) => "at_least",
+                    (op, _) => op,
+                };
+                let comparator = match Comparator::from_parts(op, value, max) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        fail!("comparator", e.to_string());
+                    }
+                };
+                {
+                    batch.targets.push(Target {
+                        indicator: IndicatorCode::clone(&indicator.code),
+                        unit,
+                        period,
+                        source: plan,
+                        comparator,
+                    });
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let shown: Vec<String> = errors
+            .iter()
+            .take(20)
+            .map(|e| format!("  {file_name}: {e}"))
+            .collect();
+        let more = if errors.len() > 20 {
+            format!("\n  … and {} more", errors.len() - 20)
+        } else {
+            String::new()
+        };
+        bail!(
+            "{file_name}: {} bad row(s); nothing was imported:\n{}{more}",
+            errors.len(),
+            shown.join("\n")
+        );
+    }
+    if batch.is_empty() {
+        bail!("{file_name}: no data rows below the header");
+    }
+    Ok(batch)
+}
+
+enum RowKind {
+    Target,
+    Figure,
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    if text.trim().is_empty() {
+        return Err("the period is empty".into());
+    }
+    text.trim()
+        .parse::<Period>()
+        .or_else(|_| chitieu_core::period_vi::parse_period_vi(text, None))
+        .map_err(|e| e.to_string())
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .map_err(|_| format!("'{t}' is not a date: write 2020-12-10 or 10/12/2020"))
+}
+
+/// A value as written in a cell: "43,248", "1.234,5", "6.000", or a spreadsheet number.
+fn parse_value(text: &str) -> Result<Decimal, String> {
+    if let Some(plain) = text.strip_prefix(NUMERIC_CELL) {
+        return Decimal::from_str(plain)
+            .or_else(|_| Decimal::from_scientific(plain))
+            .map_err(|_| format!("'{plain}' is not a number"));
+    }
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the value is empty".into());
+    }
+    chitieu_text::number::parse_amount(t, chitieu_text::number::DecimalMark::Comma)
+        .map_err(|e| e.to_string())
+}
+
+/// The factor that turns a value in `written` units into the indicator's base unit.
+fn scale_for(written: &str, base: &str) -> Result<Decimal, String> {
+    let w = chitieu_text::fold(written);
+    if w.is_empty() || w == chitieu_text::fold(base) {
+        return Ok(Decimal::ONE);
+    }
+    let (factor, rest) = [
+        ("nghìn ", 1_000i64),
+        ("ngàn ", 1_000),
+        ("triệu ", 1_000_000),
+        ("tỷ ", 1_000_000_000),
+        ("tỉ ", 1_000_000_000),
+    ]
+    .iter()
+    .find_map(|(p, f)| w.strip_prefix(p).map(|r| (Decimal::from(*f), r)))
+    .unwrap_or((Decimal::ONE, w.as_str()));
+    fn base_of(r: &str) -> &str {
+        match r {
+            "đồng" | "vnđ" | "vnd" | "đ" => "VND",
+            "usd" | "đô la mỹ" => "USD",
+            "tấn" => "t",
+            other => other,
+        }
+    }
+    match base_of(rest) {
+        b if chitieu_text::fold(b) == chitieu_text::fold(base) => Ok(factor),
+        _ => Err(format!(
+            "'{written}' does not fit the indicator's unit ({base})"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales() {
+        assert_eq!(
+            scale_for("tỷ đồng", "VND").unwrap(),
+            Decimal::from(1_000_000_000)
+        );
+        assert_eq!(scale_for("nghìn tấn", "t").unwrap(), Decimal::from(1000));
+        assert_eq!(scale_for("", "ha").unwrap(), Decimal::ONE);
+        assert_eq!(scale_for("xã", "xã").unwrap(), Decimal::ONE);
+        assert!(scale_for("ha", "VND").is_err());
+    }
+
+    #[test]
+    fn numeric_cells_keep_their_exact_decimal() {
+        assert_eq!(
+            parse_value(&format_float(43.248)).unwrap().to_string(),
+            "43.248"
+        );
+    }
+}
