@@ -366,9 +366,10 @@ fn carry_over_a_ratio_through_its_components() {
 }
 
 /// A national tree: 1 nation, 34 provinces, 3,321 communes (as after July 2025), with every
-/// indicator of the built-in catalog reported by every commune.
+/// indicator of the built-in catalog reported by every commune. Checks the national totals;
+/// its speed is measured by the `chitieu-bench` benchmark, never by a timed test.
 #[test]
-fn national_rollup_is_fast() {
+fn national_rollup_totals() {
     let mut versions = vec![unit(0, Level::Nation, None, None, None)];
     let mut next = 1_000;
     for p in 1..=34 {
@@ -381,36 +382,23 @@ fn national_rollup_is_fast() {
     }
     let cat = catalog();
     let mut figures = FigureTable::new();
+    let mut expected_sum = Decimal::ZERO;
+    let sown = code("sown_area");
     for (i, ind) in cat.indicators.iter().enumerate() {
         for v in versions.iter().filter(|v| v.level == Level::Commune) {
             let value = Decimal::new(v.unit.0 * 7 + i as i64 + 1, 1);
+            if ind.code == sown {
+                expected_sum += value;
+            }
             figures.insert(ind.code.clone(), v.unit, value);
         }
     }
     let tree = UnitTree::on(&versions, date(2025, 7, 1));
     assert_eq!(tree.len(), 1 + 34 + 3_321);
-    // The best of three runs, so that another process's burst on a shared machine does not
-    // decide the outcome.
-    let mut best = std::time::Duration::MAX;
-    let mut result = None;
-    for _ in 0..3 {
-        let start = std::time::Instant::now();
-        let out = rollup_all(&tree, &cat, &figures);
-        best = best.min(start.elapsed());
-        result = Some(out);
-    }
-    let (all, errors) = result.unwrap();
-    let elapsed = best;
+    let (all, errors) = rollup_all(&tree, &cat, &figures);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(all.len(), cat.indicators.len());
-    let nation = all[&code("sown_area")][&UnitId(0)];
+    let nation = all[&sown][&UnitId(0)];
     assert_eq!((nation.reporting, nation.expected), (34, 34));
-    eprintln!(
-        "national roll-up of {} indicators over {} units: {elapsed:?}",
-        cat.indicators.len(),
-        tree.len()
-    );
-    // The bound that matters is release (< 100 ms); debug builds get slack for shared machines.
-    let limit_ms = if cfg!(debug_assertions) { 5_000 } else { 100 };
-    assert!(elapsed.as_millis() < limit_ms, "{elapsed:?}");
+    assert_eq!(nation.value, Some(expected_sum));
 }
