@@ -1,0 +1,225 @@
+//! End-to-end tests of the `chitieu` binary on temporary databases.
+
+use chitieu_store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("test.db")
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_chitieu"))
+            .arg("--database")
+            .arg(self.db())
+            .args(args)
+            .env("CHITIEU_USER", "tester")
+            .output()
+            .expect("run chitieu")
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "chitieu {args:?} failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "chitieu {args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    }
+    fn counts(&self) -> chitieu_store::Counts {
+        SqliteStore::open(&self.db())
+            .expect("open")
+            .counts()
+            .expect("counts")
+    }
+}
+
+#[test]
+fn demo_status_shows_the_seed_articles_figures() {
+    let env = Env::new();
+    let out = env.ok(&["demo"]);
+    assert!(out.contains("Thử tiếp"), "{out}");
+    let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
+    assert!(status.contains("43,248 tỷ đồng"), "{status}");
+    assert!(status.contains("131,5%"), "{status}");
+    assert!(status.contains("tính đến 10/12/2020"), "{status}");
+    assert!(status.contains("Tổng giá trị") || status.contains("Thu ngân sách"), "{status}");
+    // The provenance of each figure is listed.
+    assert!(status.contains("Báo Lạng Sơn, 19/01/2021"), "{status}");
+
+    let h1 = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "6 tháng đầu năm 2022"]);
+    assert!(h1.contains("8/17 xã"), "{h1}");
+    assert!(h1.contains("80%"), "{h1}");
+    assert!(h1.contains("chỉ tiêu đạt và vượt"), "{h1}");
+
+    // A second demo on the same file is refused unless forced.
+    let err = env.fails(&["demo"]);
+    assert!(err.contains("--force"), "{err}");
+    env.ok(&["demo", "--force"]);
+}
+
+#[test]
+fn units_on_a_date_and_a_units_history() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let out = env.ok(&["units", "--under", "huyện Bắc Sơn", "--on", "2022-06-15"]);
+    assert!(out.contains("18 đơn vị (1 thị trấn, 17 xã)"), "{out}");
+    let hist = env.ok(&["units", "--history", "xã Vũ Sơn, huyện Bắc Sơn"]);
+    assert!(hist.contains("nhập vào xã Vũ Lễ"), "{hist}");
+    let err = env.fails(&["units", "--under", "huyện Bắc Sơn", "--on", "2025-08-01"]);
+    assert!(err.contains("huyện Bắc Sơn") && err.contains("2025-06-30"), "{err}");
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("write file");
+}
+
+/// 600 figure rows for one unit, one per month from January 1975 (the district ended in 2025).
+fn figure_rows(bad_row: Option<usize>) -> String {
+    let mut csv = String::from("kind,indicator,unit,period,value,measure_unit\n");
+    for i in 0..600 {
+        let (y, m) = (1975 + i / 12, i % 12 + 1);
+        let value = if Some(i + 1) == bad_row {
+            "12,3,4".to_string()
+        } else {
+            format!("{},{}", i + 1, i % 10)
+        };
+        csv.push_str(&format!(
+            "figure,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",{y}-M{m:02},\"{value}\",tỷ đồng\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn a_bad_500th_row_leaves_the_database_unchanged() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let before = env.counts();
+    let file = env.path("figures.csv");
+    write(&file, &figure_rows(Some(500)));
+    let err = env.fails(&["import", file.to_str().unwrap()]);
+    // Data row 500 is line 501 of the file, after the header.
+    assert!(err.contains("row 501"), "{err}");
+    assert!(err.contains("column 'value'"), "{err}");
+    assert!(err.contains("figures.csv"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(env.counts(), before);
+
+    write(&file, &figure_rows(None));
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("600 số liệu mới"), "{out}");
+    assert_eq!(env.counts().figures, before.figures + 600);
+}
+
+#[test]
+fn import_names_each_bad_cell() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = env.path("bad.csv");
+    write(
+        &file,
+        "kind,indicator,unit,period,value\n\
+         figure,budget_revenue,huyện Bắc Sơn,2022-H3,1\n\
+         figure,no_such_thing,huyện Bắc Sơn,2022,1\n\
+         figure,budget_revenue,huyện Không Có,2022,1\n\
+         target,budget_revenue,huyện Bắc Sơn,2022,1\n\
+         figure,poverty_rate,huyện Bắc Sơn,2022,5000\n",
+    );
+    let err = env.fails(&["import", file.to_str().unwrap()]);
+    for expected in [
+        "row 2, column 'period'",
+        "row 3, column 'indicator'",
+        "row 4, column 'unit'",
+        "row 5, column 'plan'",
+        "row 6, column 'value'",
+    ] {
+        assert!(err.contains(expected), "missing «{expected}» in:\n{err}");
+    }
+    let missing = env.path("missing.csv");
+    write(&missing, "indicator,unit,period,value\n");
+    let err = env.fails(&["import", missing.to_str().unwrap()]);
+    assert!(err.contains("no 'kind' column"), "{err}");
+}
+
+#[test]
+fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = env.path("plan.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = [
+        "loại", "chỉ tiêu", "đơn vị", "kỳ", "giá trị", "đơn vị tính", "kế hoạch", "loại kế hoạch",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, f64, &str); 2] = [
+        ("kế hoạch", "năm 2020", 32.888, "DT-2020"),
+        ("thực hiện", "2020", 43.248, ""),
+    ];
+    for (r, (kind, period, value, plan)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *kind).unwrap();
+        ws.write_string(r, 1, "budget_revenue").unwrap();
+        ws.write_string(r, 2, "huyện Bắc Sơn").unwrap();
+        ws.write_string(r, 3, *period).unwrap();
+        ws.write_number(r, 4, *value).unwrap();
+        ws.write_string(r, 5, "tỷ đồng").unwrap();
+        ws.write_string(r, 6, *plan).unwrap();
+        ws.write_string(r, 7, if plan.is_empty() { "" } else { "province_estimate" })
+            .unwrap();
+    }
+    wb.save(&file).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
+    assert!(status.contains("43,248 tỷ đồng"), "{status}");
+    assert!(status.contains("131,5%"), "{status}");
+    assert!(status.contains("plan.xlsx, dòng 3"), "{status}");
+
+    let fix = env.path("fix.csv");
+    write(
+        &fix,
+        "kind,indicator,unit,period,value,measure_unit,state,note\n\
+         figure,budget_revenue,huyện Bắc Sơn,2020,\"44,5\",tỷ đồng,official,số liệu cả năm\n",
+    );
+    let out = env.ok(&["import", fix.to_str().unwrap()]);
+    assert!(out.contains("1 số liệu điều chỉnh"), "{out}");
+    let hist = env.ok(&[
+        "history", "--indicator", "budget_revenue", "--unit", "huyện Bắc Sơn", "--period", "2020",
+    ]);
+    assert!(hist.contains("lần 1: 43,248 tỷ đồng"), "{hist}");
+    assert!(hist.contains("lần 2 (hiện hành): 44,5 tỷ đồng"), "{hist}");
+    assert!(hist.contains("cli:tester"), "{hist}");
+    let audit = env.ok(&["audit", "--limit", "3"]);
+    assert!(audit.contains("figure.correct"), "{audit}");
+}
+
+#[test]
+fn postgres_urls_are_refused_clearly_for_now() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--database", "postgres://localhost/test", "init"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL"));
+}
