@@ -61,11 +61,20 @@ fn demo_status_shows_the_seed_articles_figures() {
     assert!(status.contains("43,248 tỷ đồng"), "{status}");
     assert!(status.contains("131,5%"), "{status}");
     assert!(status.contains("tính đến 10/12/2020"), "{status}");
-    assert!(status.contains("Tổng giá trị") || status.contains("Thu ngân sách"), "{status}");
+    assert!(
+        status.contains("Tổng giá trị") || status.contains("Thu ngân sách"),
+        "{status}"
+    );
     // The provenance of each figure is listed.
     assert!(status.contains("Báo Lạng Sơn, 19/01/2021"), "{status}");
 
-    let h1 = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "6 tháng đầu năm 2022"]);
+    let h1 = env.ok(&[
+        "status",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--period",
+        "6 tháng đầu năm 2022",
+    ]);
     assert!(h1.contains("8/17 xã"), "{h1}");
     assert!(h1.contains("80%"), "{h1}");
     assert!(h1.contains("chỉ tiêu đạt và vượt"), "{h1}");
@@ -85,7 +94,10 @@ fn units_on_a_date_and_a_units_history() {
     let hist = env.ok(&["units", "--history", "xã Vũ Sơn, huyện Bắc Sơn"]);
     assert!(hist.contains("nhập vào xã Vũ Lễ"), "{hist}");
     let err = env.fails(&["units", "--under", "huyện Bắc Sơn", "--on", "2025-08-01"]);
-    assert!(err.contains("huyện Bắc Sơn") && err.contains("2025-06-30"), "{err}");
+    assert!(
+        err.contains("huyện Bắc Sơn") && err.contains("2025-06-30"),
+        "{err}"
+    );
 }
 
 fn write(path: &Path, text: &str) {
@@ -168,7 +180,14 @@ fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     let header = [
-        "loại", "chỉ tiêu", "đơn vị", "kỳ", "giá trị", "đơn vị tính", "kế hoạch", "loại kế hoạch",
+        "loại",
+        "chỉ tiêu",
+        "đơn vị",
+        "kỳ",
+        "giá trị",
+        "đơn vị tính",
+        "kế hoạch",
+        "loại kế hoạch",
     ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
@@ -186,8 +205,16 @@ fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
         ws.write_number(r, 4, *value).unwrap();
         ws.write_string(r, 5, "tỷ đồng").unwrap();
         ws.write_string(r, 6, *plan).unwrap();
-        ws.write_string(r, 7, if plan.is_empty() { "" } else { "province_estimate" })
-            .unwrap();
+        ws.write_string(
+            r,
+            7,
+            if plan.is_empty() {
+                ""
+            } else {
+                "province_estimate"
+            },
+        )
+        .unwrap();
     }
     wb.save(&file).unwrap();
     env.ok(&["import", file.to_str().unwrap()]);
@@ -205,7 +232,13 @@ fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
     let out = env.ok(&["import", fix.to_str().unwrap()]);
     assert!(out.contains("1 số liệu điều chỉnh"), "{out}");
     let hist = env.ok(&[
-        "history", "--indicator", "budget_revenue", "--unit", "huyện Bắc Sơn", "--period", "2020",
+        "history",
+        "--indicator",
+        "budget_revenue",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--period",
+        "2020",
     ]);
     assert!(hist.contains("lần 1: 43,248 tỷ đồng"), "{hist}");
     assert!(hist.contains("lần 2 (hiện hành): 44,5 tỷ đồng"), "{hist}");
