@@ -43,8 +43,24 @@ enum Command {
     Init,
     /// List the units below one on a date, or show a unit's history.
     Units(units::UnitsArgs),
-    /// List the indicator catalog.
-    Indicators,
+    /// List the indicator catalog, or add your own indicators from a CSV file.
+    Indicators {
+        /// A CSV with the catalog's columns (code, name_vi, unit, better, group,
+        /// typical_phrases, and optionally aggregation, temporal, counts_units): each row is
+        /// added, or replaces the indicator with the same code.
+        #[arg(long)]
+        import: Option<PathBuf>,
+    },
+    /// Show or set the evaluation thresholds (the % of plan from which a target is "cơ bản
+    /// đạt", and above which it is "vượt").
+    Thresholds {
+        /// From this achievement (%) a target is "cơ bản đạt" (default 90).
+        #[arg(long)]
+        co_ban_dat_from: Option<rust_decimal::Decimal>,
+        /// Strictly above this achievement (%) a target is "vượt" (default 100).
+        #[arg(long)]
+        vuot_from: Option<rust_decimal::Decimal>,
+    },
     /// Import targets or figures from a CSV or XLSX file: all rows or none.
     Import(import::ImportArgs),
     /// Where a unit stands against its targets for a period.
@@ -128,9 +144,52 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Units(args) => units::run(&open_store(&cli.database)?, args),
-        Command::Indicators => {
-            let store = open_store(&cli.database)?;
+        Command::Indicators { import } => {
+            let mut store = open_store(&cli.database)?;
+            if let Some(file) = import {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("{}: cannot read", file.display()))?;
+                let added =
+                    chitieu_core::indicator::Catalog::from_csv(&text).with_context(|| {
+                        format!("{}: not a valid indicator catalog", file.display())
+                    })?;
+                for ind in &added.indicators {
+                    store.upsert_indicator(ind, &actor)?;
+                }
+                println!(
+                    "{}: {} chỉ tiêu đã được thêm hoặc cập nhật.",
+                    file.display(),
+                    added.indicators.len()
+                );
+                return Ok(());
+            }
             display::print_catalog(&store.catalog()?);
+            Ok(())
+        }
+        Command::Thresholds {
+            co_ban_dat_from,
+            vuot_from,
+        } => {
+            let mut store = open_store(&cli.database)?;
+            let mut th = status::thresholds(&store)?;
+            if co_ban_dat_from.is_some() || vuot_from.is_some() {
+                th.co_ban_dat_from = co_ban_dat_from.unwrap_or(th.co_ban_dat_from);
+                th.vuot_from = vuot_from.unwrap_or(th.vuot_from);
+                if th.co_ban_dat_from > rust_decimal::Decimal::ONE_HUNDRED
+                    || th.vuot_from < rust_decimal::Decimal::ONE_HUNDRED
+                {
+                    bail!(
+                        "thresholds must satisfy co-ban-dat-from ≤ 100 ≤ vuot-from (got {} and {})",
+                        th.co_ban_dat_from,
+                        th.vuot_from
+                    );
+                }
+                store.set_setting(status::THRESHOLDS_KEY, &serde_json::to_string(&th)?, &actor)?;
+            }
+            println!(
+                "cơ bản đạt từ {}% · vượt khi trên {}%",
+                th.co_ban_dat_from, th.vuot_from
+            );
             Ok(())
         }
         Command::Import(args) => import::run(&mut open_store(&cli.database)?, args, &actor),

@@ -256,3 +256,40 @@ fn postgres_urls_are_refused_clearly_for_now() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL"));
 }
+
+#[test]
+fn thresholds_are_configurable_and_change_the_status() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
+    // 18 of 20 key targets is 90%: "cơ bản đạt" with the default threshold of 90.
+    assert!(status.contains("1 chỉ tiêu cơ bản đạt"), "{status}");
+    env.ok(&["thresholds", "--co-ban-dat-from", "95"]);
+    let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
+    assert!(status.contains("1 chỉ tiêu không đạt"), "{status}");
+    let err = env.fails(&["thresholds", "--vuot-from", "80"]);
+    assert!(err.contains("vuot-from"), "{err}");
+    assert!(env.ok(&["audit", "--limit", "1"]).contains("setting.set"));
+}
+
+#[test]
+fn users_add_their_own_indicators() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = env.path("mine.csv");
+    write(
+        &file,
+        "code,name_vi,unit,better,group,typical_phrases,aggregation,temporal\n\
+         digital_households,Số hộ dùng chữ ký số,hộ,up,social,chữ ký số,sum,level\n",
+    );
+    env.ok(&["indicators", "--import", file.to_str().unwrap()]);
+    let list = env.ok(&["indicators"]);
+    assert!(
+        list.contains("digital_households") && list.contains("Số hộ dùng chữ ký số"),
+        "{list}"
+    );
+    let bad = env.path("bad.csv");
+    write(&bad, "code,name_vi,unit,better\nBad Code,x,hộ,up\n");
+    let err = env.fails(&["indicators", "--import", bad.to_str().unwrap()]);
+    assert!(err.contains("line 2"), "{err}");
+}
