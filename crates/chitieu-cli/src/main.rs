@@ -1,11 +1,11 @@
 //! `chitieu`: the command line of the targets system.
 
 // EXTRACT-MOD
+mod cmd_import;
 mod demo;
-mod display;
-mod import;
 mod progress;
 mod status;
+mod table;
 mod units;
 
 use anyhow::{Context, Result, bail};
@@ -62,7 +62,7 @@ enum Command {
         vuot_from: Option<rust_decimal::Decimal>,
     },
     /// Import targets or figures from a CSV or XLSX file: all rows or none.
-    Import(import::ImportArgs),
+    Import(cmd_import::ImportArgs),
     /// Where a unit stands against its targets for a period.
     Status(status::StatusArgs),
     /// Every revision of one figure, with who entered it and where it came from.
@@ -163,7 +163,7 @@ fn run(cli: Cli) -> Result<()> {
                 );
                 return Ok(());
             }
-            display::print_catalog(&store.catalog()?);
+            table::print_catalog(&store.catalog()?);
             Ok(())
         }
         Command::Thresholds {
@@ -171,7 +171,7 @@ fn run(cli: Cli) -> Result<()> {
             vuot_from,
         } => {
             let mut store = open_store(&cli.database)?;
-            let mut th = status::thresholds(&store)?;
+            let mut th = chitieu_app::status::thresholds(&store)?;
             if co_ban_dat_from.is_some() || vuot_from.is_some() {
                 th.co_ban_dat_from = co_ban_dat_from.unwrap_or(th.co_ban_dat_from);
                 th.vuot_from = vuot_from.unwrap_or(th.vuot_from);
@@ -184,7 +184,11 @@ fn run(cli: Cli) -> Result<()> {
                         th.vuot_from
                     );
                 }
-                store.set_setting(status::THRESHOLDS_KEY, &serde_json::to_string(&th)?, &actor)?;
+                store.set_setting(
+                    chitieu_app::status::THRESHOLDS_KEY,
+                    &serde_json::to_string(&th)?,
+                    &actor,
+                )?;
             }
             println!(
                 "cơ bản đạt từ {}% · vượt khi trên {}%",
@@ -192,7 +196,7 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Import(args) => import::run(&mut open_store(&cli.database)?, args, &actor),
+        Command::Import(args) => cmd_import::run(&mut open_store(&cli.database)?, args, &actor),
         Command::Status(args) => status::run(&open_store(&cli.database)?, args),
         Command::History(args) => status::history(&open_store(&cli.database)?, args),
         Command::Audit { limit } => {

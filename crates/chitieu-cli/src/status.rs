@@ -1,21 +1,17 @@
 //! `chitieu status` (where a unit stands against its targets) and `chitieu history` (every
 //! revision of one figure).
 
-use crate::display::{amount_vi, percent_vi, print_table};
-use anyhow::{Context, Result, bail};
-use chitieu_core::Decimal;
-use chitieu_core::admin::{UnitKind, UnitVersion};
-use chitieu_core::evaluate::{EvalInput, Evaluation, Status, Summary, Thresholds, evaluate};
-use chitieu_core::figure::{FigureRevision, FigureState, Provenance};
+use crate::table::print_table;
+use anyhow::{Result, bail};
+use chitieu_app::present::{amount_vi, percent_vi};
+use chitieu_app::status::{evaluate_unit, parse_period, provenance_vi, resolve_for_period};
+use chitieu_core::evaluate::{Evaluation, Status, Summary};
+use chitieu_core::figure::FigureState;
 use chitieu_core::indicator::{Catalog, Indicator};
-use chitieu_core::period::{Period, PeriodKind};
-use chitieu_core::rollup::{FigureTable, UnitTree, rollup};
-use chitieu_core::target::{PlanSource, Target};
+use chitieu_core::period::PeriodKind;
+use chitieu_core::target::Target;
 use chitieu_store::Store;
 use clap::Args;
-
-/// The setting key under which the evaluation thresholds are kept.
-pub const THRESHOLDS_KEY: &str = "evaluation.thresholds";
 
 #[derive(Args, Debug)]
 pub struct StatusArgs {
@@ -36,169 +32,6 @@ pub struct HistoryArgs {
     unit: String,
     #[arg(long)]
     period: String,
-}
-
-pub fn parse_period(text: &str) -> Result<Period> {
-    text.trim()
-        .parse::<Period>()
-        .or_else(|_| chitieu_core::period_vi::parse_period_vi(text, None))
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("'{text}' is not a period"))
-}
-
-/// Finds the unit as it stood during the period (at its end, or its start).
-pub fn resolve_for_period(store: &impl Store, name: &str, period: &Period) -> Result<UnitVersion> {
-    match store.resolve_unit(name, period.end_date()) {
-        Ok(v) => Ok(v),
-        Err(first) => store
-            .resolve_unit(name, period.start_date())
-            .map_err(|_| anyhow::anyhow!(first)),
-    }
-}
-
-pub fn thresholds(store: &impl Store) -> Result<Thresholds> {
-    match store.setting(THRESHOLDS_KEY)? {
-        Some(json) => serde_json::from_str(&json)
-            .with_context(|| format!("the stored setting {THRESHOLDS_KEY} is not valid")),
-        None => Ok(Thresholds::default()),
-    }
-}
-
-/// One evaluated row of the status table.
-pub struct StatusRow {
-    pub indicator: Indicator,
-    pub target: Target,
-    pub plan: Option<PlanSource>,
-    pub actual: Option<FigureRevision>,
-    /// A value rolled up from the units below, when the unit has no figure of its own.
-    pub rolled_up: Option<(Decimal, u32, u32)>,
-    pub total_units: Option<u32>,
-    pub evaluation: Evaluation,
-}
-
-/// Evaluates every target of a unit that applies to a period: targets for the period itself,
-/// and annual targets when the period is part of the year.
-pub fn evaluate_unit(
-    store: &impl Store,
-    unit: &UnitVersion,
-    period: &Period,
-) -> Result<Vec<StatusRow>> {
-    let catalog = store.catalog()?;
-    let th = thresholds(store)?;
-    let plans = store.plan_sources()?;
-    let mut targets: Vec<Target> = store
-        .targets_for(unit.unit, period.year_of())?
-        .into_iter()
-        .filter(|t| {
-            t.period == *period || (t.period.kind() == PeriodKind::Year && t.period.covers(period))
-        })
-        .collect();
-    targets.sort_by_key(|t| {
-        (
-            catalog
-                .indicators
-                .iter()
-                .position(|i| i.code == t.indicator)
-                .unwrap_or(usize::MAX),
-            t.source.clone(),
-        )
-    });
-    let mut below: Option<(UnitTree, FigureTable)> = None;
-    let mut rows = Vec::new();
-    for t in targets {
-        let Some(ind) = catalog.get(t.indicator.as_str()) else {
-            continue;
-        };
-        let actual = store.current_figure(ind.code.as_str(), unit.unit, period)?;
-        let rolled_up = if actual.is_none() {
-            if below.is_none() {
-                below = Some(load_below(store, unit, period)?);
-            }
-            match &below {
-                Some((tree, figures)) => rollup(tree, &catalog, figures, &ind.code)
-                    .ok()
-                    .and_then(|m| m.get(&unit.unit).copied())
-                    .and_then(|r| r.value.map(|v| (v, r.reporting, r.expected))),
-                None => None,
-            }
-        } else {
-            None
-        };
-        let value = actual
-            .as_ref()
-            .map(|f| f.input.value)
-            .or(rolled_up.map(|r| r.0));
-        let last_year = |p: Option<Period>| -> Result<Option<Decimal>> {
-            Ok(match p {
-                Some(p) => store
-                    .current_figure(ind.code.as_str(), unit.unit, &p)?
-                    .map(|f| f.input.value),
-                None => None,
-            })
-        };
-        let total_units = match ind.counts_units {
-            Some(_) => {
-                let kind = UnitKind::ALL.into_iter().find(|k| k.vi() == ind.unit);
-                match kind {
-                    Some(k) => Some(store.count_units(unit.unit, k, period.end_date())?),
-                    None => None,
-                }
-            }
-            None => None,
-        };
-        let mut input = EvalInput::for_target(ind, &t, value, *period);
-        input.total_units = total_units;
-        input.same_period_last_year = last_year(period.same_period_last_year())?;
-        input.last_year_full = last_year(
-            period
-                .containing_year()
-                .and_then(|y| y.same_period_last_year()),
-        )?;
-        let evaluation = evaluate(&input, &th);
-        rows.push(StatusRow {
-            plan: plans.iter().find(|p| p.key == t.source).cloned(),
-            indicator: ind.clone(),
-            target: t,
-            actual,
-            rolled_up,
-            total_units,
-            evaluation,
-        });
-    }
-    Ok(rows)
-}
-
-fn load_below(
-    store: &impl Store,
-    unit: &UnitVersion,
-    period: &Period,
-) -> Result<(UnitTree, FigureTable)> {
-    let on = period.end_date();
-    let mut versions = store.descendants_on(unit.unit, on)?;
-    let ids: Vec<_> = versions.iter().map(|v| v.unit).collect();
-    versions.push(unit.clone());
-    let tree = UnitTree::on(&versions, on);
-    let table: FigureTable = store
-        .current_figures(&ids, period)?
-        .into_iter()
-        .map(|f| ((f.input.indicator, f.input.unit), f.input.value))
-        .collect();
-    Ok((tree, table))
-}
-
-pub fn provenance_vi(f: &FigureRevision) -> String {
-    let src = match &f.input.provenance {
-        Provenance::Manual => "nhập tay".to_string(),
-        Provenance::File { file, row, .. } => format!("tệp {file}, dòng {row}"),
-        Provenance::Document {
-            document,
-            start,
-            end,
-            ..
-        } => format!("văn bản #{document}, ký tự {start}–{end}"),
-        Provenance::Generated { note } => note.clone(),
-    };
-    format!("{src}; {} nhập lúc {}", f.entered_by, f.entered_at)
 }
 
 fn status_cell(e: &Evaluation) -> String {

@@ -1,7 +1,6 @@
-//! Terminal display: Vietnamese number formats and aligned tables.
+//! Figures as Vietnamese reports write them: "43,248 tỷ đồng", "6.000 ha", "131,5%".
 
 use chitieu_core::Decimal;
-use chitieu_core::indicator::Catalog;
 use rust_decimal::RoundingStrategy;
 
 /// Writes a number as officials do ('.' between thousands, ',' before decimals), rounded to at
@@ -36,68 +35,6 @@ pub fn amount_vi(value: Decimal, unit: &str) -> String {
 /// A percentage with one decimal: "131,5%".
 pub fn percent_vi(p: Decimal) -> String {
     format!("{}%", number_vi(p, 1))
-}
-
-/// Prints rows as a table with columns padded to their widest cell (by characters).
-pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
-    let n = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate().take(n) {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = widths[i].saturating_sub(c.chars().count());
-                format!("{c}{}", " ".repeat(pad))
-            })
-            .collect();
-        println!("{}", padded.join(" │ ").trim_end());
-    };
-    line(header.to_vec());
-    println!(
-        "{}",
-        widths
-            .iter()
-            .map(|w| "─".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("─┼─")
-    );
-    for r in rows {
-        line(r.iter().map(|s| s.as_str()).collect());
-    }
-}
-
-pub fn print_catalog(cat: &Catalog) {
-    let rows: Vec<Vec<String>> = cat
-        .indicators
-        .iter()
-        .map(|i| {
-            vec![
-                i.code.to_string(),
-                i.name_vi.clone(),
-                i.unit.clone(),
-                i.direction.as_str().to_string(),
-                i.aggregation.to_string(),
-                i.temporal.as_str().to_string(),
-            ]
-        })
-        .collect();
-    print_table(
-        &[
-            "mã",
-            "tên chỉ tiêu",
-            "đơn vị",
-            "hướng",
-            "tổng hợp",
-            "theo thời gian",
-        ],
-        &rows,
-    );
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
-//! `chitieu import FILE`: targets and figures from CSV or XLSX, all rows or none.
+//! Import of targets and figures from CSV or XLSX files, all rows or none.
 //!
 //! Every row is checked before anything is written; one bad row stops the import with an error
 //! naming the file, row, column and reason, and the database is left as it was.
 
-use anyhow::{Context, Result, bail};
 use calamine::{Data, Reader, open_workbook_auto};
 use chitieu_core::Decimal;
 use chitieu_core::admin::UnitId;
@@ -13,23 +12,39 @@ use chitieu_core::period::Period;
 use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
 use chitieu_store::{Batch, Store};
 use chrono::NaiveDate;
-use clap::Args;
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
-#[derive(Args, Debug)]
-pub struct ImportArgs {
-    /// A .csv or .xlsx file. Columns: kind (target|figure), indicator, unit, period, value, and
-    /// optionally measure_unit, state, as_of, plan, plan_kind, plan_title, comparator, max, note.
-    file: PathBuf,
-    /// The sheet to read from an XLSX file (the first one if left out).
-    #[arg(long)]
-    sheet: Option<String>,
-    /// Check the file and report, but store nothing.
-    #[arg(long)]
-    dry_run: bool,
+/// Why a file could not be imported. Nothing was stored in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: {reason}")]
+    File { file: String, reason: String },
+    #[error("{file}: {} bad row(s); nothing was imported:\n{}", errors.len(), list_errors(file, errors))]
+    Rows { file: String, errors: Vec<RowError> },
+    #[error(transparent)]
+    Store(#[from] chitieu_store::StoreError),
+}
+
+fn list_errors(file: &str, errors: &[RowError]) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(20)
+        .map(|e| format!("  {file}: {e}"))
+        .collect();
+    if errors.len() > 20 {
+        lines.push(format!("  … and {} more", errors.len() - 20));
+    }
+    lines.join("\n")
+}
+
+fn file_error(path: &Path, reason: impl fmt::Display) -> ImportError {
+    ImportError::File {
+        file: path.display().to_string(),
+        reason: reason.to_string(),
+    }
 }
 
 /// One problem in the file, located for the person who has to fix it.
@@ -109,7 +124,7 @@ fn canonical(header: &str) -> Option<&'static str> {
         .map(|(c, _)| *c)
 }
 
-fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table> {
+fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -122,12 +137,11 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table> {
                 .flexible(true)
                 .delimiter(if ext == "tsv" { b'\t' } else { b',' })
                 .from_path(path)
-                .with_context(|| format!("{}: cannot open", path.display()))?;
+                .map_err(|e| file_error(path, format!("cannot open: {e}")))?;
             let mut out = Vec::new();
             for (i, rec) in rdr.records().enumerate() {
-                let rec = rec.with_context(|| {
-                    format!("{}: row {}: unreadable CSV", path.display(), i + 1)
-                })?;
+                let rec = rec
+                    .map_err(|e| file_error(path, format!("row {}: unreadable CSV: {e}", i + 1)))?;
                 out.push((
                     i as u64 + 1,
                     rec.iter().map(|s| s.trim().to_string()).collect(),
@@ -137,17 +151,18 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table> {
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let mut wb = open_workbook_auto(path)
-                .with_context(|| format!("{}: not a readable spreadsheet", path.display()))?;
-            let name =
-                match sheet {
-                    Some(s) => s.to_string(),
-                    None => wb.sheet_names().first().cloned().with_context(|| {
-                        format!("{}: the workbook has no sheets", path.display())
-                    })?,
-                };
+                .map_err(|e| file_error(path, format!("not a readable spreadsheet: {e}")))?;
+            let name = match sheet {
+                Some(s) => s.to_string(),
+                None => wb
+                    .sheet_names()
+                    .first()
+                    .cloned()
+                    .ok_or_else(|| file_error(path, "the workbook has no sheets"))?,
+            };
             let range = wb
                 .worksheet_range(&name)
-                .with_context(|| format!("{}: cannot read sheet '{name}'", path.display()))?;
+                .map_err(|e| file_error(path, format!("cannot read sheet '{name}': {e}")))?;
             let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
             range
                 .rows()
@@ -155,25 +170,29 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table> {
                 .map(|(i, r)| (first_row + i as u64 + 1, r.iter().map(cell_text).collect()))
                 .collect()
         }
-        other => bail!(
-            "{}: unsupported file type '.{other}': use .csv or .xlsx",
-            path.display()
-        ),
+        other => {
+            return Err(file_error(
+                path,
+                format!("unsupported file type '.{other}': use .csv or .xlsx"),
+            ));
+        }
     };
     let mut rows = raw
         .into_iter()
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
     let Some((_, header)) = rows.next() else {
-        bail!("{}: the file is empty", path.display());
+        return Err(file_error(path, "the file is empty"));
     };
     let columns: Vec<Option<&'static str>> = header.iter().map(|h| canonical(h)).collect();
     for req in REQUIRED {
         if !columns.contains(&Some(req)) {
-            bail!(
-                "{}: the header has no '{req}' column (found: {})",
-                path.display(),
-                header.join(", ")
-            );
+            return Err(file_error(
+                path,
+                format!(
+                    "the header has no '{req}' column (found: {})",
+                    header.join(", ")
+                ),
+            ));
         }
     }
     Ok(Table {
@@ -216,43 +235,14 @@ fn format_float(f: f64) -> String {
     format!("{NUMERIC_CELL}{f}")
 }
 
-pub fn run(store: &mut impl Store, args: &ImportArgs, actor: &str) -> Result<()> {
-    let catalog = store.catalog()?;
-    let batch = read_batch(store, &catalog, &args.file, args.sheet.as_deref())?;
-    let (nt, nf) = (batch.targets.len(), batch.figures.len());
-    if args.dry_run {
-        println!(
-            "{}: hợp lệ — {} chỉ tiêu kế hoạch, {} số liệu (chưa lưu vì --dry-run).",
-            args.file.display(),
-            nt,
-            nf
-        );
-        return Ok(());
-    }
-    let report = store
-        .apply(&batch, actor)
-        .with_context(|| format!("{}: nothing was stored", args.file.display()))?;
-    println!(
-        "{}: đã nhập {} kế hoạch mới, {} chỉ tiêu mới, {} chỉ tiêu sửa đổi, {} số liệu mới, {} số liệu điều chỉnh, {} không đổi.",
-        args.file.display(),
-        report.plan_sources,
-        report.targets_added,
-        report.targets_changed,
-        report.figures_added,
-        report.figures_corrected,
-        report.figures_unchanged
-    );
-    Ok(())
-}
-
-/// Reads and checks a whole file. On any bad row, returns an error listing the bad rows
-/// (up to 20), and nothing is stored.
+/// Reads and checks a whole file into a batch to apply in one transaction. On any bad row,
+/// returns every bad row with its column and reason, and nothing is stored.
 pub fn read_batch(
     store: &impl Store,
     catalog: &Catalog,
     path: &Path,
     sheet: Option<&str>,
-) -> Result<Batch> {
+) -> Result<Batch, ImportError> {
     let table = read_table(path, sheet)?;
     let sha = None;
     let file_name = path.display().to_string();
@@ -466,24 +456,13 @@ pub fn read_batch(
         }
     }
     if !errors.is_empty() {
-        let shown: Vec<String> = errors
-            .iter()
-            .take(20)
-            .map(|e| format!("  {file_name}: {e}"))
-            .collect();
-        let more = if errors.len() > 20 {
-            format!("\n  … and {} more", errors.len() - 20)
-        } else {
-            String::new()
-        };
-        bail!(
-            "{file_name}: {} bad row(s); nothing was imported:\n{}{more}",
-            errors.len(),
-            shown.join("\n")
-        );
+        return Err(ImportError::Rows {
+            file: file_name,
+            errors,
+        });
     }
     if batch.is_empty() {
-        bail!("{file_name}: no data rows below the header");
+        return Err(file_error(path, "no data rows below the header"));
     }
     Ok(batch)
 }

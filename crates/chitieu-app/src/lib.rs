@@ -1,0 +1,7 @@
+//! chitieu's use cases over a [`chitieu_store::Store`]: what the command line, the web app and
+//! the reports share. Pure logic stays in `chitieu-core`; this layer fetches what a use case
+//! needs from storage, calls the core, and presents the result in Vietnamese.
+
+pub mod import;
+pub mod present;
+pub mod status;
