@@ -1,0 +1,553 @@
+//! Giving figures their meaning: measure, qualifier, comparison, indicator and period.
+
+use crate::context::{DocContext, PeriodMention, Role};
+use crate::figures::{Figure, find_figures};
+use crate::lexicon::UnitKind;
+use crate::model::{Approx, Fact, Measure};
+use crate::phrases::{PhraseIndex, PhraseMatch};
+use crate::token::{Kind, Sentence, Token, sentences};
+use chitieu_core::period::Period;
+use chitieu_text::DecimalMark;
+use rust_decimal::Decimal;
+
+/// Everything the fact finder reads.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+    pub index: &'a PhraseIndex,
+    pub ctx: &'a DocContext,
+    pub mark: DecimalMark,
+}
+
+/// What the words before a figure say.
+#[derive(Debug, Default)]
+struct Before {
+    approx: Option<Approx>,
+    /// The nearest verb and its token.
+    verb: Option<(&'static str, usize)>,
+    /// "trong 20 chỉ tiêu": the figure frames a count, it is not one.
+    framing: bool,
+    /// "tại 4 xã": a place, not a result.
+    location: bool,
+    /// Token where the qualifier words start.
+    start: usize,
+}
+
+const VERBS: &[&str] = &[
+    "tăng", "giảm", "vượt", "bằng", "còn", "lên", "chiếm", "đạt", "được", "là",
+];
+const FILLERS: &[&str] = &[
+    "thêm", "mới", "bình", "quân", "có", "thực", "hiện", "tính", "sẽ", "chỉ", "mức", "hết", "tổng",
+    "cộng", "ở", "xuống", "gấp", "tương", "đương", "với", "từ", "lên", "nay", "đã",
+];
+
+fn read_before(toks: &[Token], start: usize, lo: usize) -> Before {
+    let mut b = Before {
+        start,
+        ..Before::default()
+    };
+    let mut k = start;
+    let floor = lo.max(start.saturating_sub(7));
+    while k > floor {
+        k -= 1;
+        let t = &toks[k];
+        if t.kind != Kind::Word {
+            break;
+        }
+        let key = t.key.as_str();
+        let prev = if k > 0 { toks[k - 1].key.as_str() } else { "" };
+        let q = match key {
+            "trên" | "hơn" => Some(Approx::Above),
+            "gần" | "dưới" => Some(Approx::Below),
+            "khoảng" | "chừng" => Some(Approx::About),
+            "xỉ" if prev == "xấp" => Some(Approx::About),
+            "ước" => Some(Approx::Estimated),
+            _ => None,
+        };
+        if let Some(q) = q {
+            b.approx.get_or_insert(q);
+            b.start = k;
+            continue;
+        }
+        if key == "xấp" {
+            b.start = k;
+            continue;
+        }
+        if let Some(v) = VERBS.iter().find(|v| **v == key) {
+            if b.verb.is_none() {
+                b.verb = Some((v, k));
+            }
+            continue;
+        }
+        if key == "trong" && b.verb.is_none() {
+            b.framing = true;
+            break;
+        }
+        if matches!(key, "tại" | "ở") && b.verb.is_none() && b.approx.is_none() {
+            b.location = true;
+            break;
+        }
+        if FILLERS.contains(&key) {
+            continue;
+        }
+        break;
+    }
+    b
+}
+
+/// What the words after a figure compare it with.
+#[derive(Debug, Default)]
+struct After {
+    /// `plan`, `province_estimate`, `estimate`, `target`.
+    plan: Option<&'static str>,
+    /// `same_period_last_year`, `previous_period`, or a year.
+    comparison: Option<String>,
+}
+
+fn read_after(toks: &[Token], from: usize, to: usize, period: Option<&Period>) -> After {
+    let mut a = After::default();
+    let mut k = from;
+    let hi = to.min(from + 8);
+    let key = |k: usize| {
+        toks.get(k)
+            .filter(|_| k < hi)
+            .map(|t| t.key.as_str())
+            .unwrap_or("")
+    };
+    let mut said_so_sanh = false;
+    // "so với", "so", "với"
+    while matches!(key(k), "so" | "với") {
+        said_so_sanh = true;
+        k += 1;
+    }
+    match (key(k), key(k + 1)) {
+        ("kế", "hoạch") | ("kh", _) => a.plan = Some("plan"),
+        ("dự", "toán") => {
+            let provincial = (k + 2..hi.min(k + 6)).any(|j| key(j) == "tỉnh");
+            a.plan = Some(if provincial {
+                "province_estimate"
+            } else {
+                "estimate"
+            });
+        }
+        ("chỉ", "tiêu") | ("mục", "tiêu") | ("nghị", "quyết") | ("nq", _) => {
+            a.plan = Some("target")
+        }
+        ("cùng", "kỳ") => a.comparison = Some("same_period_last_year".into()),
+        ("năm", "trước") | ("năm", "ngoái") => {
+            a.comparison = period.map(|p| (p.year_of() - 1).to_string())
+        }
+        ("tháng", "trước") | ("quý", "trước") | ("kỳ", "trước") => {
+            a.comparison = Some("previous_period".into())
+        }
+        ("năm", y) if said_so_sanh && y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+            a.comparison = Some(y.to_string())
+        }
+        (y, _) if said_so_sanh && y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+            a.comparison = Some(y.to_string())
+        }
+        _ => {}
+    }
+    a
+}
+
+/// Where target language starts in a sentence: "phấn đấu", "mục tiêu", "sẽ đạt", "đề ra"
+/// (unless it follows "đạt"/"vượt"/"so với", as in "đạt kế hoạch đề ra").
+fn target_cue(toks: &[Token], s: &Sentence) -> Option<usize> {
+    for k in s.start..s.end {
+        let t = &toks[k];
+        let next = toks.get(k + 1).map(|t| t.key.as_str()).unwrap_or("");
+        let cue = match t.key.as_str() {
+            "phấn" => next == "đấu",
+            "mục" => next == "tiêu",
+            "sẽ" => true,
+            "đề" if next == "ra" => !(k.saturating_sub(5).max(s.start)..k)
+                .any(|j| matches!(toks[j].key.as_str(), "đạt" | "vượt" | "so" | "thành")),
+            _ => false,
+        };
+        if cue && t.kind == Kind::Word {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// The state carried from sentence to sentence.
+#[derive(Default)]
+struct Running {
+    actual: Option<Period>,
+    target: Option<Period>,
+    /// The last sentence opened a list of targets (it had a cue and ended with ':').
+    target_list: bool,
+}
+
+/// Finds every fact in the document.
+pub fn find_facts(doc: &Doc) -> Vec<Fact> {
+    let toks = doc.toks;
+    let matches = doc.index.find_all(toks);
+    let mut facts = Vec::new();
+    let mut run = Running::default();
+    let (mut mi, mut pi) = (0usize, 0usize);
+    for s in sentences(toks) {
+        if doc
+            .ctx
+            .header_tokens
+            .is_some_and(|(a, b)| s.start >= a && s.end <= b)
+        {
+            continue;
+        }
+        while mi < matches.len() && matches[mi].start < s.start {
+            mi += 1;
+        }
+        let mut mj = mi;
+        while mj < matches.len() && matches[mj].start < s.end {
+            mj += 1;
+        }
+        while pi < doc.ctx.periods.len() && doc.ctx.periods[pi].start < s.start {
+            pi += 1;
+        }
+        let mut pj = pi;
+        while pj < doc.ctx.periods.len() && doc.ctx.periods[pj].start < s.end {
+            pj += 1;
+        }
+        let sent_matches = &matches[mi..mj];
+        let mentions = &doc.ctx.periods[pi..pj];
+        let bullet = toks[s.start].kind == Kind::Punct
+            && matches!(toks[s.start].key.as_str(), "-" | "+" | "•" | "*");
+        let carried_target = run.target_list && bullet;
+        let cue = target_cue(toks, &s);
+        let figs = find_figures(toks, s.start, s.end, doc.mark);
+        if !figs.is_empty() {
+            sentence_facts(
+                doc,
+                &s,
+                &figs,
+                sent_matches,
+                mentions,
+                &run,
+                cue,
+                carried_target,
+                &mut facts,
+            );
+        }
+        // Carry periods and the target list on.
+        for m in mentions {
+            match m.role {
+                Role::Actual if !doc.ctx.is_future(&m.period) => run.actual = Some(m.period),
+                Role::Actual | Role::Plan => run.target = Some(m.period),
+                _ => {}
+            }
+        }
+        let ends_with_colon = toks[s.end - 1].is_punct(":");
+        if ends_with_colon && cue.is_some() {
+            run.target_list = true;
+        } else if !carried_target {
+            run.target_list = false;
+        }
+    }
+    facts
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sentence_facts(
+    doc: &Doc,
+    s: &Sentence,
+    figs: &[Figure],
+    matches: &[PhraseMatch],
+    mentions: &[PeriodMention],
+    run: &Running,
+    cue: Option<usize>,
+    carried_target: bool,
+    out: &mut Vec<Fact>,
+) {
+    let toks = doc.toks;
+    // Totals named by framing figures: "trong 20 chỉ tiêu …, có 18 chỉ tiêu".
+    let mut frame_total: Option<(Decimal, &'static str)> = None;
+    let mut skip_next = false;
+    for (n, fig) in figs.iter().enumerate() {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        let (cs, ce) = clause_bounds(toks, s, fig);
+        let before = read_before(toks, fig.start, cs);
+        if before.framing && fig.kind == UnitKind::Count && fig.total.is_none() {
+            frame_total = Some((fig.value, fig.unit));
+            continue;
+        }
+        if before.location && fig.kind == UnitKind::Count {
+            continue;
+        }
+        let mut fig = fig.clone();
+        // "M trên tổng số N xã", "M/tổng số N xã".
+        if fig.kind == UnitKind::Count && fig.total.is_none() {
+            if let Some(next) = figs.get(n + 1).filter(|f| f.unit == fig.unit) {
+                let between: Vec<&str> = toks[fig.end.min(next.start)..next.start]
+                    .iter()
+                    .map(|t| t.key.as_str())
+                    .collect();
+                let joins = matches!(
+                    between.as_slice(),
+                    ["trên", "tổng", "số"] | ["trong", "tổng", "số"] | ["trên"] | ["trong", "số"]
+                );
+                if joins && fig.value <= next.value {
+                    fig.total = Some(next.value);
+                    skip_next = true;
+                }
+            }
+            if fig.total.is_none() {
+                if let Some((total, _)) =
+                    frame_total.filter(|(t, u)| *u == fig.unit && fig.value <= *t)
+                {
+                    fig.total = Some(total);
+                    frame_total = None;
+                }
+            }
+        }
+        let in_target = carried_target || cue.is_some_and(|c| c < fig.start);
+        let period = period_for(doc, &fig, cs, ce, s, mentions, run, in_target);
+        let after = read_after(toks, fig.end, ce, period.as_ref());
+        // A verb that ends an indicator phrase ("tỷ lệ hộ nghèo giảm", "GRDP tăng") belongs to
+        // the indicator, not to the figure.
+        let verb = before
+            .verb
+            .filter(|(_, k)| !matches.iter().any(|m| m.end == k + 1 && m.start < *k));
+        let verb_key = verb.map(|(v, _)| v).unwrap_or("");
+        let mut value = fig.value;
+        let mut value_max = fig.value_max;
+        let mut compared_to: Option<String> = None;
+        let measure = if fig.total.is_some() {
+            Measure::CountOfTotal
+        } else if fig.kind == UnitKind::Percent && fig.unit == "%" {
+            if verb_key == "vượt" {
+                value += Decimal::ONE_HUNDRED;
+                value_max = value_max.map(|v| v + Decimal::ONE_HUNDRED);
+                compared_to = Some(after.plan.unwrap_or("plan").to_string());
+                Measure::PercentOfPlan
+            } else if let Some(p) = after.plan {
+                compared_to = Some(p.to_string());
+                Measure::PercentOfPlan
+            } else if verb_key == "tăng" || verb_key == "giảm" {
+                if verb_key == "giảm" {
+                    value = -value;
+                    value_max = value_max.map(|v| -v);
+                }
+                compared_to = after.comparison.clone();
+                Measure::PercentChange
+            } else if after.comparison.is_some() {
+                value -= Decimal::ONE_HUNDRED;
+                value_max = value_max.map(|v| v - Decimal::ONE_HUNDRED);
+                compared_to = after.comparison.clone();
+                Measure::PercentChange
+            } else {
+                Measure::Actual
+            }
+        } else if verb_key == "tăng" || verb_key == "giảm" {
+            if verb_key == "giảm" {
+                value = -value;
+                value_max = value_max.map(|v| -v);
+            }
+            compared_to = after.comparison.clone();
+            Measure::Change
+        } else {
+            Measure::Actual
+        };
+        if matches!(measure, Measure::PercentChange | Measure::Change) && compared_to.is_none() {
+            compared_to = Some(match period {
+                Some(Period::Year { year }) => (year - 1).to_string(),
+                _ => "same_period_last_year".to_string(),
+            });
+        }
+        let is_target = measure == Measure::Actual
+            && (in_target || period.is_some_and(|p| doc.ctx.is_future(&p)));
+        let measure = if is_target { Measure::Target } else { measure };
+        let approx = before.approx.or(fig.at_least.then_some(Approx::AtLeast));
+        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches);
+        let (indicator, label, label_start) = match chosen {
+            Some(Choice::Phrase(m)) => (
+                doc.index.indicators[m.indicator].code.clone(),
+                slice(doc, m.start, m.end),
+                m.start.min(fig.start),
+            ),
+            Some(Choice::ByUnit(code)) => {
+                (code, slice(doc, fig.unit_start, fig.unit_end), fig.start)
+            }
+            None => ("other".to_string(), other_label(doc, &fig, cs), fig.start),
+        };
+        out.push(Fact {
+            indicator,
+            label,
+            measure,
+            value: value.normalize(),
+            unit: fig.unit.to_string(),
+            total: fig.total,
+            value_max: value_max.map(|v| v.normalize()),
+            approx,
+            compared_to,
+            period,
+            unit_scope: doc.ctx.subject_unit.clone(),
+            span: [
+                toks[before.start.min(fig.start)].cstart,
+                toks[fig.end - 1].cend,
+            ],
+            text: slice(doc, label_start.min(before.start), fig.end),
+        });
+    }
+}
+
+fn slice(doc: &Doc, a: usize, b: usize) -> String {
+    if a >= b || b > doc.toks.len() {
+        return String::new();
+    }
+    doc.text[doc.toks[a].start..doc.toks[b - 1].end].to_string()
+}
+
+/// A label for a figure no phrase names: the counted noun and what qualifies it, or the words
+/// before the figure.
+fn other_label(doc: &Doc, fig: &Figure, cs: usize) -> String {
+    if fig.kind == UnitKind::Count {
+        let end = after_limit(doc.toks, fig, usize::MAX).max(fig.unit_end);
+        return slice(doc, fig.unit_start, end);
+    }
+    let mut a = fig.start;
+    while a > cs && a + 6 > fig.start && doc.toks[a - 1].kind == Kind::Word {
+        a -= 1;
+    }
+    slice(doc, a, fig.start)
+}
+
+/// The clause around a figure: between `;` (or the sentence ends).
+fn clause_bounds(toks: &[Token], s: &Sentence, fig: &Figure) -> (usize, usize) {
+    let mut cs = fig.start;
+    while cs > s.start && !toks[cs - 1].is_punct(";") {
+        cs -= 1;
+    }
+    let mut ce = fig.end;
+    while ce < s.end && !toks[ce].is_punct(";") {
+        ce += 1;
+    }
+    (cs, ce)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn period_for(
+    doc: &Doc,
+    fig: &Figure,
+    cs: usize,
+    ce: usize,
+    s: &Sentence,
+    mentions: &[PeriodMention],
+    run: &Running,
+    target: bool,
+) -> Option<Period> {
+    let usable = |m: &&PeriodMention| !matches!(m.role, Role::Comparison | Role::Label);
+    // In the clause: the nearest before, else the first after.
+    if let Some(m) = mentions
+        .iter()
+        .filter(usable)
+        .filter(|m| m.start >= cs && m.end <= fig.start)
+        .next_back()
+    {
+        return Some(m.period);
+    }
+    if let Some(m) = mentions
+        .iter()
+        .filter(usable)
+        .find(|m| m.start >= fig.end && m.end <= ce)
+    {
+        return Some(m.period);
+    }
+    // Earlier in the sentence.
+    if let Some(m) = mentions
+        .iter()
+        .filter(usable)
+        .filter(|m| m.end <= cs && m.start >= s.start)
+        .filter(|m| target || (m.role == Role::Actual && !doc.ctx.is_future(&m.period)))
+        .next_back()
+    {
+        return Some(m.period);
+    }
+    let carried = if target {
+        run.target.or(run.actual)
+    } else {
+        run.actual
+    };
+    carried.or_else(|| doc.ctx.ref_year.and_then(|y| Period::year(y).ok()))
+}
+
+enum Choice<'a> {
+    Phrase(&'a PhraseMatch),
+    ByUnit(String),
+}
+
+/// Words that end the noun phrase after a figure.
+const AFTER_STOPS: &[&str] = &[
+    "và", "với", "so", "bằng", "tăng", "giảm", "của", "trong", "được", "chiếm", "trên", "tại", "ở",
+    "cho", "là", "vượt",
+];
+
+fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
+    let mut k = fig.unit_end;
+    let hi = ce.min(fig.unit_end + 8).min(toks.len());
+    while k < hi {
+        let t = &toks[k];
+        let stop = match t.kind {
+            Kind::Punct => !t.is_dash(),
+            Kind::Num => true,
+            Kind::Word => {
+                AFTER_STOPS.contains(&t.key.as_str())
+                    || (t.key == "đạt" && fig.kind != UnitKind::Count)
+            }
+        };
+        if stop {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+fn choose_indicator<'a>(
+    doc: &Doc,
+    fig: &Figure,
+    measure: Measure,
+    cs: usize,
+    ce: usize,
+    matches: &'a [PhraseMatch],
+) -> Option<Choice<'a>> {
+    let index = doc.index;
+    let fits = |m: &PhraseMatch| {
+        let unit = index.indicators[m.indicator].unit.as_str();
+        match measure {
+            Measure::PercentOfPlan | Measure::PercentChange => true,
+            _ => unit.is_empty() || unit == fig.unit,
+        }
+    };
+    // The noun phrase after the figure: "8/17 xã đạt chuẩn NTM", "14km rãnh thoát nước".
+    if fig.kind != UnitKind::Percent {
+        let limit = after_limit(doc.toks, fig, ce);
+        let best = matches
+            .iter()
+            .filter(|m| m.start >= fig.unit_start && m.start < limit && m.end <= ce && fits(m))
+            .max_by_key(|m| (m.end, m.words));
+        if let Some(m) = best {
+            return Some(Choice::Phrase(m));
+        }
+    }
+    // The nearest phrase before it in the clause.
+    let best = matches
+        .iter()
+        .filter(|m| m.start >= cs && m.end <= fig.start && fits(m))
+        .max_by_key(|m| (m.end, m.words));
+    if let Some(m) = best {
+        return Some(Choice::Phrase(m));
+    }
+    // A counted noun only one indicator counts: "2 HTX", "19 phòng học".
+    if fig.kind == UnitKind::Count && matches!(measure, Measure::Actual | Measure::Target) {
+        let mut it = index.indicators.iter().filter(|i| i.unit == fig.unit);
+        if let (Some(only), None) = (it.next(), it.next()) {
+            return Some(Choice::ByUnit(only.code.clone()));
+        }
+    }
+    None
+}
