@@ -34,6 +34,12 @@ pub enum StoreError {
     UnknownPlanSource(String),
     #[error("loading the national unit list failed: {0}")]
     Gazetteer(String),
+    #[error("document {0} does not exist: see `chitieu documents`")]
+    NoSuchDocument(i64),
+    #[error("proposed fact {0} does not exist: see `chitieu review`")]
+    NoSuchProposal(i64),
+    #[error("proposed fact {id} was already reviewed ({state}, by {by})")]
+    AlreadyReviewed { id: i64, state: String, by: String },
     #[error("corrupt value in the database ({what}): {detail}")]
     Corrupt { what: String, detail: String },
 }

@@ -5,10 +5,12 @@
 //! transaction: it stores everything it was given or nothing, and records what it changed in
 //! the audit log. Reads never write.
 
+pub mod documents;
 mod error;
 mod model;
 pub mod sqlite;
 
+pub use documents::DocumentStore;
 pub use error::StoreError;
 pub use model::*;
 pub use sqlite::SqliteStore;
@@ -101,6 +103,9 @@ pub trait Store {
 
     /// Current figures of one period for a set of units (all indicators).
     fn current_figures(&self, units: &[UnitId], period: &Period) -> Result<Vec<FigureRevision>>;
+
+    /// The current figures of one indicator for one unit, over all periods, oldest first.
+    fn figure_series(&self, indicator: &str, unit: UnitId) -> Result<Vec<FigureRevision>>;
 
     /// Every revision of one figure, oldest first.
     fn figure_history(

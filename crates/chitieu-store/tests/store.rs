@@ -309,3 +309,131 @@ fn an_uninitialised_database_says_so() {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotInitialised));
 }
+
+mod documents {
+    use super::*;
+    use chitieu_store::documents::{
+        Decision, DocumentStore, NewDocument, NewProposal, ProposalState,
+    };
+
+    fn doc(store: &impl Store, text: &str) -> NewDocument {
+        let unit = store
+            .resolve_unit("huyện Bắc Sơn", date("2022-06-15"))
+            .unwrap()
+            .unit;
+        NewDocument {
+            name: "bai-bao.txt".into(),
+            original: text.into(),
+            document_date: Some(date("2022-06-15")),
+            unit: Some(unit),
+            extractor: "test 1".into(),
+            extraction: serde_json::json!({"meetings": [], "people": []}),
+            proposals: vec![
+                NewProposal {
+                    fact: serde_json::json!({"indicator": "budget_revenue", "value": 25000000000u64}),
+                    indicator: Some("budget_revenue".into()),
+                    measure: "actual".into(),
+                    value: dec("25000000000"),
+                    period: Some(Period::from_str("2022-H1").unwrap()),
+                    unit: Some(unit),
+                    span: (10, 30),
+                },
+                NewProposal {
+                    fact: serde_json::json!({"measure": "percent_of_plan"}),
+                    indicator: Some("budget_revenue".into()),
+                    measure: "percent_of_plan".into(),
+                    value: dec("80"),
+                    period: Some(Period::from_str("2022-H1").unwrap()),
+                    unit: Some(unit),
+                    span: (32, 55),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn a_document_is_kept_once_with_its_proposals() {
+        let (_d, mut store) = sqlite();
+        let text = "thu ngân sách đạt trên 25 tỷ đồng, đạt 80% dự toán tỉnh giao";
+        let added = store.add_document(&doc(&store, text), "alice").unwrap();
+        assert!(added.new);
+        assert_eq!(added.proposals, 2);
+        let again = store.add_document(&doc(&store, text), "alice").unwrap();
+        assert_eq!((again.id, again.new), (added.id, false));
+        let stored = store.document(added.id).unwrap();
+        assert_eq!(stored.original, text);
+        assert_eq!(stored.sha256.len(), 64);
+        let props = store
+            .proposals(Some(added.id), Some(ProposalState::Proposed))
+            .unwrap();
+        assert_eq!(props.len(), 2);
+        assert_eq!(props[0].span, (10, 30));
+        assert!(matches!(
+            store.document(999).unwrap_err(),
+            StoreError::NoSuchDocument(999)
+        ));
+    }
+
+    #[test]
+    fn accepting_stores_the_figure_with_its_span_and_rejecting_does_not() {
+        let (_d, mut store) = sqlite();
+        let added = store.add_document(&doc(&store, "x"), "alice").unwrap();
+        let props = store.proposals(Some(added.id), None).unwrap();
+        let mut f = figure(
+            &store,
+            "budget_revenue",
+            "huyện Bắc Sơn",
+            "2022-H1",
+            "25000000000",
+        );
+        f.provenance = Provenance::Document {
+            document: added.id,
+            start: 10,
+            end: 30,
+            extractor: "test 1".into(),
+        };
+        let accepted = store
+            .review(props[0].id, &Decision::AcceptFigure(f.clone()), None, "bob")
+            .unwrap();
+        assert_eq!(accepted.state, ProposalState::Accepted);
+        let fig = store
+            .current_figure("budget_revenue", f.unit, &f.period)
+            .unwrap()
+            .unwrap();
+        assert_eq!(accepted.figure, Some(fig.id));
+        assert_eq!(fig.input.provenance, f.provenance);
+        let err = store
+            .review(props[0].id, &Decision::Reject, None, "bob")
+            .unwrap_err();
+        assert!(matches!(err, StoreError::AlreadyReviewed { .. }), "{err}");
+        let rejected = store
+            .review(props[1].id, &Decision::Reject, Some("trùng"), "bob")
+            .unwrap();
+        assert_eq!(rejected.state, ProposalState::Rejected);
+        assert_eq!(rejected.review_note.as_deref(), Some("trùng"));
+        assert_eq!(store.audit_log(1).unwrap()[0].action, "proposal.reject");
+    }
+}
+
+#[test]
+fn a_series_lists_the_current_figures_in_period_order() {
+    let (_d, mut store) = sqlite();
+    let figures = vec![
+        figure(&store, "budget_revenue", "huyện Bắc Sơn", "2022-H1", "25"),
+        figure(&store, "budget_revenue", "huyện Bắc Sơn", "2020", "43.248"),
+        figure(&store, "budget_revenue", "huyện Bắc Sơn", "2021-H1", "21"),
+    ];
+    let unit = figures[0].unit;
+    store
+        .apply(
+            &Batch {
+                figures,
+                ..Batch::default()
+            },
+            "t",
+        )
+        .unwrap();
+    let series = store.figure_series("budget_revenue", unit).unwrap();
+    let periods: Vec<String> = series.iter().map(|f| f.input.period.to_string()).collect();
+    assert_eq!(periods, ["2020", "2021-H1", "2022-H1"]);
+}

@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one file, WAL journal, versioned migrations, and every write
 //! method one transaction.
 
+mod documents;
 mod rows;
 
 use crate::{
@@ -20,7 +21,10 @@ use serde_json::json;
 use std::path::Path;
 
 /// Migrations in order. The database's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_documents.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -260,8 +264,169 @@ fn sort_units(units: &mut [UnitVersion]) {
     });
 }
 
+/// Stores a batch inside the caller's transaction, auditing each change.
+pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Result<ApplyReport> {
+    let mut report = ApplyReport::default();
+    let stamp = now();
+    for ps in &batch.plan_sources {
+        SqliteStore::check_unit_exists(tx, ps.unit)?;
+        let n = tx.execute(
+                "INSERT INTO plan_source (key, kind, title, unit_id, issued_on) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+                   unit_id = excluded.unit_id, issued_on = excluded.issued_on
+                 WHERE NOT (plan_source.kind IS excluded.kind AND plan_source.title IS excluded.title
+                   AND plan_source.unit_id IS excluded.unit_id AND plan_source.issued_on IS excluded.issued_on)",
+                params![
+                    ps.key,
+                    ps.kind.key(),
+                    ps.title,
+                    ps.unit.0,
+                    ps.issued_on.map(|d| d.to_string())
+                ],
+            )?;
+        if n > 0 {
+            report.plan_sources += 1;
+            audit(
+                tx,
+                actor,
+                "plan_source.upsert",
+                "plan_source",
+                &ps.key,
+                json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
+            )?;
+        }
+    }
+    for t in &batch.targets {
+        SqliteStore::check_indicator_exists(tx, t.indicator.as_str())?;
+        SqliteStore::check_unit_exists(tx, t.unit)?;
+        let source: Option<String> = tx
+            .query_row(
+                "SELECT key FROM plan_source WHERE key = ?1",
+                [&t.source],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if source.is_none() {
+            return Err(StoreError::UnknownPlanSource(t.source.clone()));
+        }
+        let period = t.period.to_string();
+        let old: Option<(i64, String, String, Option<String>)> = tx
+                .query_row(
+                    "SELECT id, op, value, max_value FROM target WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND source_key = ?4",
+                    params![t.indicator.as_str(), t.unit.0, period, t.source],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+        let (op, value, max) = comparator_parts(&t.comparator);
+        let key = format!("{}/{}/{}/{}", t.indicator, t.unit.0, period, t.source);
+        match old {
+            Some((_, o, v, m)) if o == op && v == value && m == max => {}
+            Some((id, o, v, m)) => {
+                tx.execute(
+                    "UPDATE target SET op = ?1, value = ?2, max_value = ?3 WHERE id = ?4",
+                    params![op, value, max, id],
+                )?;
+                report.targets_changed += 1;
+                audit(
+                    tx,
+                    actor,
+                    "target.change",
+                    "target",
+                    &key,
+                    json!({"before": {"op": o, "value": v, "max": m}, "after": {"op": op, "value": value, "max": max}}),
+                )?;
+            }
+            None => {
+                tx.execute(
+                        "INSERT INTO target (indicator, unit_id, period, source_key, op, value, max_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![t.indicator.as_str(), t.unit.0, period, t.source, op, value, max],
+                    )?;
+                report.targets_added += 1;
+                audit(
+                    tx,
+                    actor,
+                    "target.add",
+                    "target",
+                    &key,
+                    json!({"op": op, "value": value, "max": max}),
+                )?;
+            }
+        }
+    }
+    for f in &batch.figures {
+        SqliteStore::check_indicator_exists(tx, f.indicator.as_str())?;
+        SqliteStore::check_unit_exists(tx, f.unit)?;
+        let period = f.period.to_string();
+        let provenance = serde_json::to_string(&f.provenance)
+            .map_err(|e| StoreError::corrupt("figure provenance", e))?;
+        let value = f.value.normalize().to_string();
+        let as_of = f.as_of.map(|d| d.to_string());
+        let current: Option<CurrentFigureRow> = tx
+                .query_row(
+                    "SELECT id, revision, value, state, as_of, note FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND current = 1",
+                    params![f.indicator.as_str(), f.unit.0, period],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )
+                .optional()?;
+        let key = format!("{}/{}/{}", f.indicator, f.unit.0, period);
+        let revision = match &current {
+            Some((_, _, v, s, a, n))
+                if *v == value && s == f.state.key() && *a == as_of && *n == f.note =>
+            {
+                report.figures_unchanged += 1;
+                continue;
+            }
+            Some((id, rev, v, s, _, _)) => {
+                tx.execute("UPDATE figure SET current = 0 WHERE id = ?1", [id])?;
+                report.figures_corrected += 1;
+                audit(
+                    tx,
+                    actor,
+                    "figure.correct",
+                    "figure",
+                    &key,
+                    json!({"before": {"value": v, "state": s, "revision": rev},
+                               "after": {"value": value, "state": f.state.key(), "revision": rev + 1},
+                               "provenance": f.provenance}),
+                )?;
+                rev + 1
+            }
+            None => {
+                report.figures_added += 1;
+                audit(
+                    tx,
+                    actor,
+                    "figure.add",
+                    "figure",
+                    &key,
+                    json!({"value": value, "state": f.state.key(), "provenance": f.provenance}),
+                )?;
+                1
+            }
+        };
+        tx.execute(
+                "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of, provenance, note, entered_by, entered_at, current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
+                params![
+                    f.indicator.as_str(),
+                    f.unit.0,
+                    period,
+                    revision,
+                    value,
+                    f.state.key(),
+                    as_of,
+                    provenance,
+                    f.note,
+                    actor,
+                    stamp
+                ],
+            )?;
+    }
+    Ok(report)
+}
+
 /// Appends one audit entry inside the caller's transaction.
-fn audit(
+pub(crate) fn audit(
     tx: &Transaction<'_>,
     actor: &str,
     action: &str,
@@ -276,7 +441,7 @@ fn audit(
     Ok(())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
@@ -659,162 +824,7 @@ impl Store for SqliteStore {
     fn apply(&mut self, batch: &Batch, actor: &str) -> Result<ApplyReport> {
         self.require_init()?;
         let tx = self.conn.transaction()?;
-        let mut report = ApplyReport::default();
-        let stamp = now();
-        for ps in &batch.plan_sources {
-            Self::check_unit_exists(&tx, ps.unit)?;
-            let n = tx.execute(
-                "INSERT INTO plan_source (key, kind, title, unit_id, issued_on) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, title = excluded.title,
-                   unit_id = excluded.unit_id, issued_on = excluded.issued_on
-                 WHERE NOT (plan_source.kind IS excluded.kind AND plan_source.title IS excluded.title
-                   AND plan_source.unit_id IS excluded.unit_id AND plan_source.issued_on IS excluded.issued_on)",
-                params![
-                    ps.key,
-                    ps.kind.key(),
-                    ps.title,
-                    ps.unit.0,
-                    ps.issued_on.map(|d| d.to_string())
-                ],
-            )?;
-            if n > 0 {
-                report.plan_sources += 1;
-                audit(
-                    &tx,
-                    actor,
-                    "plan_source.upsert",
-                    "plan_source",
-                    &ps.key,
-                    json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
-                )?;
-            }
-        }
-        for t in &batch.targets {
-            Self::check_indicator_exists(&tx, t.indicator.as_str())?;
-            Self::check_unit_exists(&tx, t.unit)?;
-            let source: Option<String> = tx
-                .query_row(
-                    "SELECT key FROM plan_source WHERE key = ?1",
-                    [&t.source],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if source.is_none() {
-                return Err(StoreError::UnknownPlanSource(t.source.clone()));
-            }
-            let period = t.period.to_string();
-            let old: Option<(i64, String, String, Option<String>)> = tx
-                .query_row(
-                    "SELECT id, op, value, max_value FROM target WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND source_key = ?4",
-                    params![t.indicator.as_str(), t.unit.0, period, t.source],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let (op, value, max) = comparator_parts(&t.comparator);
-            let key = format!("{}/{}/{}/{}", t.indicator, t.unit.0, period, t.source);
-            match old {
-                Some((_, o, v, m)) if o == op && v == value && m == max => {}
-                Some((id, o, v, m)) => {
-                    tx.execute(
-                        "UPDATE target SET op = ?1, value = ?2, max_value = ?3 WHERE id = ?4",
-                        params![op, value, max, id],
-                    )?;
-                    report.targets_changed += 1;
-                    audit(
-                        &tx,
-                        actor,
-                        "target.change",
-                        "target",
-                        &key,
-                        json!({"before": {"op": o, "value": v, "max": m}, "after": {"op": op, "value": value, "max": max}}),
-                    )?;
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO target (indicator, unit_id, period, source_key, op, value, max_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![t.indicator.as_str(), t.unit.0, period, t.source, op, value, max],
-                    )?;
-                    report.targets_added += 1;
-                    audit(
-                        &tx,
-                        actor,
-                        "target.add",
-                        "target",
-                        &key,
-                        json!({"op": op, "value": value, "max": max}),
-                    )?;
-                }
-            }
-        }
-        for f in &batch.figures {
-            Self::check_indicator_exists(&tx, f.indicator.as_str())?;
-            Self::check_unit_exists(&tx, f.unit)?;
-            let period = f.period.to_string();
-            let provenance = serde_json::to_string(&f.provenance)
-                .map_err(|e| StoreError::corrupt("figure provenance", e))?;
-            let value = f.value.normalize().to_string();
-            let as_of = f.as_of.map(|d| d.to_string());
-            let current: Option<CurrentFigureRow> = tx
-                .query_row(
-                    "SELECT id, revision, value, state, as_of, note FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND current = 1",
-                    params![f.indicator.as_str(), f.unit.0, period],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-                )
-                .optional()?;
-            let key = format!("{}/{}/{}", f.indicator, f.unit.0, period);
-            let revision = match &current {
-                Some((_, _, v, s, a, n))
-                    if *v == value && s == f.state.key() && *a == as_of && *n == f.note =>
-                {
-                    report.figures_unchanged += 1;
-                    continue;
-                }
-                Some((id, rev, v, s, _, _)) => {
-                    tx.execute("UPDATE figure SET current = 0 WHERE id = ?1", [id])?;
-                    report.figures_corrected += 1;
-                    audit(
-                        &tx,
-                        actor,
-                        "figure.correct",
-                        "figure",
-                        &key,
-                        json!({"before": {"value": v, "state": s, "revision": rev},
-                               "after": {"value": value, "state": f.state.key(), "revision": rev + 1},
-                               "provenance": f.provenance}),
-                    )?;
-                    rev + 1
-                }
-                None => {
-                    report.figures_added += 1;
-                    audit(
-                        &tx,
-                        actor,
-                        "figure.add",
-                        "figure",
-                        &key,
-                        json!({"value": value, "state": f.state.key(), "provenance": f.provenance}),
-                    )?;
-                    1
-                }
-            };
-            tx.execute(
-                "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of, provenance, note, entered_by, entered_at, current)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
-                params![
-                    f.indicator.as_str(),
-                    f.unit.0,
-                    period,
-                    revision,
-                    value,
-                    f.state.key(),
-                    as_of,
-                    provenance,
-                    f.note,
-                    actor,
-                    stamp
-                ],
-            )?;
-        }
+        let report = apply_in(&tx, batch, actor)?;
         tx.commit()?;
         Ok(report)
     }
@@ -883,6 +893,20 @@ impl Store for SqliteStore {
                 out.push(r??);
             }
         }
+        Ok(out)
+    }
+
+    fn figure_series(&self, indicator: &str, unit: UnitId) -> Result<Vec<FigureRevision>> {
+        let sql = format!(
+            "SELECT {FIGURE_COLS} FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND current = 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![indicator, unit.0], row_to_figure)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        out.sort_by_key(|f| (f.input.period.start_date(), f.input.period.end_date()));
         Ok(out)
     }
 
