@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one file, WAL journal, versioned migrations, and every write
 //! method one transaction.
 
+pub mod bulk;
 mod documents;
 mod rows;
 
