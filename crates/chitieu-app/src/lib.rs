@@ -3,5 +3,6 @@
 //! needs from storage, calls the core, and presents the result in Vietnamese.
 
 pub mod import;
+pub mod ingest;
 pub mod present;
 pub mod status;

@@ -195,3 +195,26 @@ pub fn provenance_vi(f: &FigureRevision) -> String {
     };
     format!("{src}; {} nhập lúc {}", f.entered_by, f.entered_at)
 }
+
+/// Where a figure came from, with the sentence itself when it came from a stored document:
+/// "văn bản #3 «…», ký tự 885–899: “tổng thu ngân sách … được 43,248 tỷ đồng …”".
+pub fn source_vi(store: &impl chitieu_store::DocumentStore, f: &FigureRevision) -> String {
+    match &f.input.provenance {
+        Provenance::Document {
+            document,
+            start,
+            end,
+            ..
+        } => match store.document(*document) {
+            Ok(d) => {
+                let (sentence, _) = crate::ingest::sentence_of(&d.original, (*start, *end));
+                format!(
+                    "văn bản #{document} «{}», ký tự {start}–{end}: “{sentence}”; {} duyệt lúc {}",
+                    d.name, f.entered_by, f.entered_at
+                )
+            }
+            Err(_) => provenance_vi(f),
+        },
+        _ => provenance_vi(f),
+    }
+}

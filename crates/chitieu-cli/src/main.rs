@@ -1,6 +1,7 @@
 //! `chitieu`: the command line of the targets system.
 
 // EXTRACT-MOD
+mod cmd_docs;
 mod cmd_import;
 mod demo;
 mod progress;
@@ -74,6 +75,16 @@ enum Command {
         limit: usize,
     },
     // EXTRACT-CMD
+    /// Store documents (reports, news articles) and propose the figures they contain.
+    Ingest(cmd_docs::IngestArgs),
+    /// List the stored documents.
+    Documents,
+    /// List proposed figures, or accept, edit or reject them.
+    Review(cmd_docs::ReviewArgs),
+    /// List figures that disagree with each other or with the stored data.
+    Check,
+    /// One indicator's figures for a unit over time, each with its source sentence.
+    Series(cmd_docs::SeriesArgs),
     /// Build a demo database from the seed articles' real figures, then show what to try.
     Demo(demo::DemoArgs),
 }
@@ -124,6 +135,15 @@ fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli.user);
     match &cli.command {
         // EXTRACT-RUN
+        Command::Ingest(args) => {
+            cmd_docs::run_ingest(&mut open_store(&cli.database)?, args, &actor)
+        }
+        Command::Documents => cmd_docs::run_documents(&open_store(&cli.database)?),
+        Command::Review(args) => {
+            cmd_docs::run_review(&mut open_store(&cli.database)?, args, &actor)
+        }
+        Command::Check => cmd_docs::run_check(&open_store(&cli.database)?),
+        Command::Series(args) => cmd_docs::run_series(&open_store(&cli.database)?, args),
         Command::Demo(args) => demo::run(&cli.database, args),
         Command::Init => {
             let mut store = open_store(&cli.database)?;

@@ -4,7 +4,7 @@
 use crate::table::print_table;
 use anyhow::{Result, bail};
 use chitieu_app::present::{amount_vi, percent_vi};
-use chitieu_app::status::{evaluate_unit, parse_period, provenance_vi, resolve_for_period};
+use chitieu_app::status::{evaluate_unit, parse_period, resolve_for_period, source_vi};
 use chitieu_core::evaluate::{Evaluation, Status, Summary};
 use chitieu_core::figure::FigureState;
 use chitieu_core::indicator::{Catalog, Indicator};
@@ -42,7 +42,7 @@ fn status_cell(e: &Evaluation) -> String {
     s
 }
 
-pub fn run(store: &impl Store, args: &StatusArgs) -> Result<()> {
+pub fn run(store: &(impl Store + chitieu_store::DocumentStore), args: &StatusArgs) -> Result<()> {
     let period = parse_period(&args.period)?;
     let unit = resolve_for_period(store, &args.unit, &period)?;
     let rows = evaluate_unit(store, &unit, &period)?;
@@ -73,7 +73,14 @@ pub fn run(store: &impl Store, args: &StatusArgs) -> Result<()> {
             .unwrap_or_else(|| r.target.source.clone());
         let actual = match (&r.actual, r.rolled_up) {
             (Some(f), _) => {
-                notes.push(format!("[{}] {}", notes.len() + 1, provenance_vi(f)));
+                let line = source_vi(store, f);
+                let n = match notes.iter().position(|x| *x == line) {
+                    Some(i) => i + 1,
+                    None => {
+                        notes.push(line);
+                        notes.len()
+                    }
+                };
                 let est = if f.input.state == FigureState::Estimate {
                     "ước "
                 } else {
@@ -88,7 +95,7 @@ pub fn run(store: &impl Store, args: &StatusArgs) -> Result<()> {
                     Some(t) => format!("{}/{t} {}", f.input.value.normalize(), r.indicator.unit),
                     None => amount_vi(f.input.value, &r.indicator.unit),
                 };
-                format!("{est}{count}{asof} [{}]", notes.len())
+                format!("{est}{count}{asof} [{n}]")
             }
             (None, Some((v, n, of))) => format!(
                 "{} (tổng hợp {n}/{of} đơn vị)",
@@ -150,8 +157,8 @@ pub fn run(store: &impl Store, args: &StatusArgs) -> Result<()> {
     if !notes.is_empty() {
         println!();
         println!("Nguồn số liệu:");
-        for n in notes {
-            println!("  {n}");
+        for (i, n) in notes.iter().enumerate() {
+            println!("  [{}] {n}", i + 1);
         }
     }
     Ok(())
@@ -181,7 +188,10 @@ fn target_text(t: &Target, ind: &Indicator) -> String {
     }
 }
 
-pub fn history(store: &impl Store, args: &HistoryArgs) -> Result<()> {
+pub fn history(
+    store: &(impl Store + chitieu_store::DocumentStore),
+    args: &HistoryArgs,
+) -> Result<()> {
     let period = parse_period(&args.period)?;
     let unit = resolve_for_period(store, &args.unit, &period)?;
     let catalog: Catalog = store.catalog()?;
@@ -213,7 +223,7 @@ pub fn history(store: &impl Store, args: &HistoryArgs) -> Result<()> {
                 .as_of
                 .map(|d| format!(", tính đến {}", d.format("%d/%m/%Y")))
                 .unwrap_or_default(),
-            provenance_vi(f),
+            source_vi(store, f),
             f.input
                 .note
                 .as_ref()

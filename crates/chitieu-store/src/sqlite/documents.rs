@@ -93,7 +93,8 @@ pub fn sha256_hex(text: &str) -> String {
 impl DocumentStore for SqliteStore {
     fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded> {
         self.require_init()?;
-        let sha = sha256_hex(&doc.original);
+        // Keyed by the NFC form, so the same text in another normalization is recognised.
+        let sha = sha256_hex(&chitieu_text::nfc(&doc.original));
         let tx = self.conn.transaction()?;
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM document WHERE sha256 = ?1", [&sha], |r| {

@@ -4,7 +4,7 @@
 CREATE TABLE document (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,               -- file name or title
-    sha256 TEXT NOT NULL UNIQUE,      -- of the text as received
+    sha256 TEXT NOT NULL UNIQUE,      -- of the text's NFC form
     original TEXT NOT NULL,           -- the text exactly as received
     document_date TEXT,
     unit_id INTEGER REFERENCES unit(id),

@@ -1,0 +1,337 @@
+//! `chitieu ingest`, `documents`, `review`, `check` and `series`: documents in, facts reviewed,
+//! figures traced back to their sentences.
+
+use anyhow::{Context, Result, bail};
+use chitieu_app::ingest::{Edits, check, decide, ingest, sentence_of};
+use chitieu_app::present::amount_vi;
+use chitieu_app::status::{parse_period, resolve_for_period};
+use chitieu_core::figure::FigureState;
+use chitieu_core::indicator::IndicatorCode;
+use chitieu_extract::{ExtractOptions, Extractor};
+use chitieu_store::documents::{Decision, DocumentStore, ProposalState};
+use chitieu_store::{SqliteStore, Store};
+use clap::Args;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Text files (UTF-8, any Unicode normalization): reports or news articles.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The unit the documents are about, for figures whose text names none.
+    #[arg(long)]
+    unit: Option<String>,
+}
+
+pub fn run_ingest(store: &mut SqliteStore, args: &IngestArgs, actor: &str) -> Result<()> {
+    let extractor = Extractor::new(&ExtractOptions {
+        catalog: Some(store.catalog()?),
+        ..ExtractOptions::default()
+    });
+    for file in &args.files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: not UTF-8 text (byte {})",
+                file.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| file.display().to_string());
+        let done = ingest(store, &extractor, &name, &text, args.unit.as_deref(), actor)
+            .with_context(|| format!("{}: nothing was stored", file.display()))?;
+        if done.added.new {
+            println!(
+                "{}: văn bản #{} — {} số liệu đề xuất chờ duyệt (chitieu review --document {}).",
+                file.display(),
+                done.added.id,
+                done.added.proposals,
+                done.added.id
+            );
+        } else {
+            println!(
+                "{}: đã có (văn bản #{}), không nạp lại.",
+                file.display(),
+                done.added.id
+            );
+        }
+        for u in &done.unresolved {
+            println!("  chưa xác định được đơn vị: {u}");
+        }
+    }
+    Ok(())
+}
+
+pub fn run_documents(store: &SqliteStore) -> Result<()> {
+    for d in store.documents()? {
+        let props = store.proposals(Some(d.id), None)?;
+        let pending = props
+            .iter()
+            .filter(|p| p.state == ProposalState::Proposed)
+            .count();
+        println!(
+            "#{:<4} {:<40} ngày {:<10} {} số liệu, {} chờ duyệt  (nạp bởi {} lúc {})",
+            d.id,
+            d.name,
+            d.document_date
+                .map(|x| x.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| "—".into()),
+            props.len(),
+            pending,
+            d.ingested_by,
+            d.ingested_at
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    /// Only the proposals of this document.
+    #[arg(long)]
+    document: Option<i64>,
+    /// Accept these proposals (ids from the listing).
+    #[arg(long, num_args = 1..)]
+    accept: Vec<i64>,
+    /// Reject these proposals.
+    #[arg(long, num_args = 1..)]
+    reject: Vec<i64>,
+    /// Accept every pending proposal that is complete (indicator, unit and period known).
+    #[arg(long)]
+    accept_all: bool,
+    /// With one --accept: the corrected value, in the base unit (đồng, tấn, ha, %).
+    #[arg(long)]
+    value: Option<String>,
+    /// With one --accept: the corrected period.
+    #[arg(long)]
+    period: Option<String>,
+    /// With one --accept: the unit.
+    #[arg(long)]
+    unit: Option<String>,
+    /// With one --accept: the indicator code.
+    #[arg(long)]
+    indicator: Option<String>,
+    /// With one --accept: estimate or official.
+    #[arg(long)]
+    state: Option<String>,
+    /// A note kept with the decision.
+    #[arg(long)]
+    note: Option<String>,
+    /// List every proposal, not only the pending ones.
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn run_review(store: &mut SqliteStore, args: &ReviewArgs, actor: &str) -> Result<()> {
+    let catalog = store.catalog()?;
+    let editing = args.value.is_some()
+        || args.period.is_some()
+        || args.unit.is_some()
+        || args.indicator.is_some()
+        || args.state.is_some();
+    if editing && args.accept.len() != 1 {
+        bail!(
+            "--value, --period, --unit, --indicator and --state correct one proposal: use them with exactly one --accept ID"
+        );
+    }
+    let mut ids: Vec<(i64, bool)> = args.accept.iter().map(|i| (*i, true)).collect();
+    ids.extend(args.reject.iter().map(|i| (*i, false)));
+    if args.accept_all {
+        for p in store.proposals(args.document, Some(ProposalState::Proposed))? {
+            ids.push((p.id, true));
+        }
+    }
+    if ids.is_empty() {
+        return list(store, args);
+    }
+    let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
+    // Figures accepted in this run, so that two facts of one document for the same indicator,
+    // unit and period ("1 nhà văn hóa xã, 19 nhà văn hóa thôn") are not silently taken as a
+    // correction of each other.
+    let mut taken: Vec<(
+        String,
+        chitieu_core::admin::UnitId,
+        chitieu_core::period::Period,
+        i64,
+    )> = Vec::new();
+    for (id, accept) in ids {
+        let p = store.proposal(id)?;
+        if args.accept_all && !args.accept.contains(&id) && p.state != ProposalState::Proposed {
+            continue;
+        }
+        let doc = store.document(p.document)?;
+        let decision = if accept {
+            let mut edits = Edits::default();
+            if let Some(v) = &args.value {
+                edits.value = Some(
+                    chitieu_text::number::parse_amount(v, chitieu_text::number::DecimalMark::Comma)
+                        .map_err(|e| anyhow::anyhow!("--value: {e}"))?,
+                );
+            }
+            if let Some(pd) = &args.period {
+                edits.period = Some(parse_period(pd)?);
+            }
+            if let Some(i) = &args.indicator {
+                edits.indicator = Some(IndicatorCode::from_str(i)?);
+            }
+            if let Some(s) = &args.state {
+                edits.state = Some(FigureState::from_str(s).map_err(anyhow::Error::msg)?);
+            }
+            if let Some(u) = &args.unit {
+                let period = edits
+                    .period
+                    .or(p.period)
+                    .context("give --period with --unit")?;
+                edits.unit = Some(resolve_for_period(store, u, &period)?.unit);
+            }
+            let siblings = store.proposals(Some(p.document), None)?;
+            match decide(&catalog, &doc, &p, &siblings, &edits) {
+                Ok(d) => d,
+                Err(e) if args.accept_all && !args.accept.contains(&id) => {
+                    println!("  bỏ qua #{id}: {e}");
+                    skipped += 1;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            Decision::Reject
+        };
+        if let Decision::AcceptFigure(f) = &decision {
+            let key = (f.indicator.to_string(), f.unit, f.period, p.document);
+            if taken.contains(&key) {
+                println!(
+                    "  bỏ qua #{id}: văn bản #{} đã có một số liệu {} cho cùng đơn vị và kỳ {}; hãy duyệt riêng (--accept {id} --indicator …)",
+                    p.document, f.indicator, f.period
+                );
+                skipped += 1;
+                continue;
+            }
+            taken.push(key);
+        }
+        store.review(id, &decision, args.note.as_deref(), actor)?;
+        if accept {
+            accepted += 1;
+        } else {
+            rejected += 1;
+        }
+    }
+    println!("Đã nhận {accepted}, đã loại {rejected}, bỏ qua {skipped} (chưa đủ thông tin).");
+    Ok(())
+}
+
+fn list(store: &SqliteStore, args: &ReviewArgs) -> Result<()> {
+    let state = if args.all {
+        None
+    } else {
+        Some(ProposalState::Proposed)
+    };
+    let props = store.proposals(args.document, state)?;
+    if props.is_empty() {
+        println!("Không có số liệu nào chờ duyệt.");
+        return Ok(());
+    }
+    let mut current_doc = None;
+    let mut original = String::new();
+    for p in props {
+        if current_doc != Some(p.document) {
+            let d = store.document(p.document)?;
+            println!("Văn bản #{} «{}»", d.id, d.name);
+            original = d.original;
+            current_doc = Some(p.document);
+        }
+        let (sentence, exact) = sentence_of(&original, p.span);
+        let unit = p
+            .unit
+            .and_then(|u| store.unit_latest(u).ok())
+            .map(|v| v.full_name())
+            .unwrap_or_else(|| "? (--unit)".into());
+        println!(
+            "  [{}] #{:<5} {:<16} {:<36} {:<20} {:<8} {}",
+            p.state.vi(),
+            p.id,
+            p.measure,
+            p.indicator
+                .clone()
+                .unwrap_or_else(|| "? (--indicator)".into()),
+            p.value.normalize(),
+            p.period
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| "?".into()),
+            unit
+        );
+        println!("         «{exact}» trong: {sentence}");
+    }
+    Ok(())
+}
+
+pub fn run_check(store: &SqliteStore) -> Result<()> {
+    let findings = check(store)?;
+    if findings.is_empty() {
+        println!("Không phát hiện số liệu mâu thuẫn (no conflicts found).");
+    }
+    for f in &findings {
+        let ids: Vec<String> = f.proposals.iter().map(|i| format!("#{i}")).collect();
+        println!("[{}] {} — đề xuất {}", f.kind, f.message, ids.join(", "));
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct SeriesArgs {
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    indicator: String,
+    /// First year shown.
+    #[arg(long)]
+    from: Option<i32>,
+    /// Last year shown.
+    #[arg(long)]
+    to: Option<i32>,
+}
+
+pub fn run_series(store: &SqliteStore, args: &SeriesArgs) -> Result<()> {
+    let catalog = store.catalog()?;
+    let Some(ind) = catalog.get(args.indicator.trim()) else {
+        bail!(
+            "unknown indicator '{}': see `chitieu indicators`",
+            args.indicator
+        );
+    };
+    let from = args.from.unwrap_or(i32::MIN);
+    let to = args.to.unwrap_or(i32::MAX);
+    let anchor = parse_period(&format!("{}", args.to.or(args.from).unwrap_or(2024)))?;
+    let unit = resolve_for_period(store, &args.unit, &anchor)?;
+    println!("{} — {}", ind.name_vi, unit.title());
+    let series = store.figure_series(ind.code.as_str(), unit.unit)?;
+    let shown: Vec<_> = series
+        .iter()
+        .filter(|f| (from..=to).contains(&f.input.period.year_of()))
+        .collect();
+    if shown.is_empty() {
+        println!("  Chưa có số liệu.");
+    }
+    for f in shown {
+        println!(
+            "  {:<9} {}{}",
+            f.input.period.to_string(),
+            if f.input.state == FigureState::Estimate {
+                "ước "
+            } else {
+                ""
+            },
+            amount_vi(f.input.value, &ind.unit)
+        );
+        println!(
+            "            nguồn: {}",
+            chitieu_app::status::source_vi(store, f)
+        );
+    }
+    Ok(())
+}
