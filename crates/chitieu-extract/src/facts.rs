@@ -286,10 +286,14 @@ fn sentence_facts(
                     .iter()
                     .map(|t| t.key.as_str())
                     .collect();
-                let joins = matches!(
-                    between.as_slice(),
-                    ["trên", "tổng", "số"] | ["trong", "tổng", "số"] | ["trên"] | ["trong", "số"]
-                );
+                let no_break = !toks[fig.end.min(next.start)..next.start]
+                    .iter()
+                    .any(|t| t.kind != Kind::Word);
+                let joins = no_break
+                    && (between.ends_with(&["trên", "tổng", "số"])
+                        || between.ends_with(&["trong", "tổng", "số"])
+                        || between.ends_with(&["trong", "số"])
+                        || between == ["trên"]);
                 if joins && fig.value <= next.value {
                     fig.total = Some(next.value);
                     skip_next = true;
@@ -308,17 +312,28 @@ fn sentence_facts(
         let period = period_for(doc, &fig, cs, ce, s, mentions, run, in_target);
         let after = read_after(toks, fig.end, ce, period.as_ref());
         // A verb that ends an indicator phrase ("tỷ lệ hộ nghèo giảm", "GRDP tăng") belongs to
-        // the indicator, not to the figure.
-        let verb = before
+        // the indicator, not to the figure, when that indicator measures in the figure's unit.
+        let consumed = before.verb.is_some_and(|(_, k)| {
+            matches.iter().any(|m| {
+                m.end == k + 1
+                    && m.start < k
+                    && unit_fits(&doc.index.indicators[m.indicator].unit, fig.unit)
+            })
+        });
+        let verb_key = before
             .verb
-            .filter(|(_, k)| !matches.iter().any(|m| m.end == k + 1 && m.start < *k));
-        let verb_key = verb.map(|(v, _)| v).unwrap_or("");
+            .filter(|_| !consumed)
+            .map(|(v, _)| v)
+            .unwrap_or("");
         let mut value = fig.value;
         let mut value_max = fig.value_max;
         let mut compared_to: Option<String> = None;
+        let negate = |v: Decimal| -v;
         let measure = if fig.total.is_some() {
             Measure::CountOfTotal
-        } else if fig.kind == UnitKind::Percent && fig.unit == "%" {
+        } else if consumed {
+            Measure::Actual
+        } else if fig.kind == UnitKind::Percent {
             if verb_key == "vượt" {
                 value += Decimal::ONE_HUNDRED;
                 value_max = value_max.map(|v| v + Decimal::ONE_HUNDRED);
@@ -329,23 +344,28 @@ fn sentence_facts(
                 Measure::PercentOfPlan
             } else if verb_key == "tăng" || verb_key == "giảm" {
                 if verb_key == "giảm" {
-                    value = -value;
-                    value_max = value_max.map(|v| -v);
+                    value = negate(value);
+                    value_max = value_max.map(negate);
                 }
                 compared_to = after.comparison.clone();
                 Measure::PercentChange
-            } else if after.comparison.is_some() {
+            } else if after.comparison.is_some() && fig.unit == "%" {
                 value -= Decimal::ONE_HUNDRED;
                 value_max = value_max.map(|v| v - Decimal::ONE_HUNDRED);
                 compared_to = after.comparison.clone();
                 Measure::PercentChange
+            } else if fig.unit == "%" && verb_key != "chiếm" && flow_subject(doc, &fig, cs, matches)
+            {
+                // "giải ngân đạt 60%", "thu ngân sách đạt 80%": a share of what was planned.
+                compared_to = Some("plan".to_string());
+                Measure::PercentOfPlan
             } else {
                 Measure::Actual
             }
         } else if verb_key == "tăng" || verb_key == "giảm" {
             if verb_key == "giảm" {
-                value = -value;
-                value_max = value_max.map(|v| -v);
+                value = negate(value);
+                value_max = value_max.map(negate);
             }
             compared_to = after.comparison.clone();
             Measure::Change
@@ -362,7 +382,8 @@ fn sentence_facts(
             && (in_target || period.is_some_and(|p| doc.ctx.is_future(&p)));
         let measure = if is_target { Measure::Target } else { measure };
         let approx = before.approx.or(fig.at_least.then_some(Approx::AtLeast));
-        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches);
+        let level_verb = before.verb.is_some_and(|(v, _)| v == "còn");
+        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches, level_verb);
         let (indicator, label, label_start) = match chosen {
             Some(Choice::Phrase(m)) => (
                 doc.index.indicators[m.indicator].code.clone(),
@@ -507,6 +528,66 @@ fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
     k
 }
 
+/// Whether two units name the same kind of thing for choosing an indicator.
+fn unit_fits(indicator_unit: &str, fig_unit: &str) -> bool {
+    indicator_unit.is_empty()
+        || indicator_unit == fig_unit
+        || matches!(
+            (indicator_unit, fig_unit),
+            ("người", "lao động") | ("lao động", "người") | ("nhà", "căn")
+        )
+}
+
+/// Counted nouns too general to name an indicator by themselves.
+const GENERIC_NOUNS: &[&str] = &[
+    "hộ",
+    "người",
+    "lao động",
+    "xã",
+    "thôn",
+    "nhà",
+    "con",
+    "vụ",
+    "cơ sở",
+    "trường",
+    "đảng viên",
+    "công trình",
+    "học sinh",
+    "lượt",
+    "cán bộ",
+    "dự án",
+];
+
+/// The nearest phrase before a figure, of any unit.
+fn nearest_before<'a>(
+    fig: &Figure,
+    cs: usize,
+    matches: &'a [PhraseMatch],
+) -> Option<&'a PhraseMatch> {
+    matches
+        .iter()
+        .filter(|m| m.start >= cs && m.end <= fig.start)
+        .max_by_key(|m| (m.end, m.words))
+}
+
+/// Whether the figure's subject is a flow of money or output (revenue, area, tonnes), so that a
+/// bare percentage of it is a share of the plan.
+fn flow_subject(doc: &Doc, fig: &Figure, cs: usize, matches: &[PhraseMatch]) -> bool {
+    nearest_before(fig, cs, matches).is_some_and(|m| {
+        matches!(
+            doc.index.indicators[m.indicator].unit.as_str(),
+            "VND" | "USD" | "ha" | "t" | "km"
+        ) && !rate_word_before(doc.toks, m.start, cs)
+            || doc.toks[m.start..m.end].iter().any(|t| t.key == "giải")
+    })
+}
+
+/// Whether "tỷ lệ" stands before token `at` in the clause.
+fn rate_word_before(toks: &[Token], at: usize, cs: usize) -> bool {
+    (cs..at.min(toks.len())).any(|k| toks[k].is_word("lệ") && k > 0 && toks[k - 1].is_word("tỷ"))
+        || (at + 1 < toks.len() && toks[at].is_word("tỷ") && toks[at + 1].is_word("lệ"))
+}
+
 fn choose_indicator<'a>(
     doc: &Doc,
     fig: &Figure,
@@ -514,36 +595,62 @@ fn choose_indicator<'a>(
     cs: usize,
     ce: usize,
     matches: &'a [PhraseMatch],
+    level_verb: bool,
 ) -> Option<Choice<'a>> {
     let index = doc.index;
+    let toks = doc.toks;
     let fits = |m: &PhraseMatch| {
         let unit = index.indicators[m.indicator].unit.as_str();
+        // "còn 4,2%" is a level: not the phrase "tỷ lệ hộ nghèo giảm".
+        if level_verb
+            && toks[m.end - 1].kind == Kind::Word
+            && matches!(toks[m.end - 1].key.as_str(), "giảm" | "tăng")
+        {
+            return false;
+        }
         match measure {
             Measure::PercentOfPlan | Measure::PercentChange => true,
-            _ => unit.is_empty() || unit == fig.unit,
+            // "Tỷ lệ trường đạt chuẩn quốc gia đạt 85%": the rate of a counted indicator.
+            Measure::Actual | Measure::Target
+                if fig.unit == "%"
+                    && !matches!(unit, "VND" | "USD" | "ha" | "t" | "km" | "tạ/ha")
+                    && rate_word_before(toks, m.start, cs) =>
+            {
+                true
+            }
+            _ => unit_fits(unit, fig.unit),
         }
     };
-    // The noun phrase after the figure: "8/17 xã đạt chuẩn NTM", "14km rãnh thoát nước".
-    if fig.kind != UnitKind::Percent {
-        let limit = after_limit(doc.toks, fig, ce);
-        let best = matches
-            .iter()
-            .filter(|m| m.start >= fig.unit_start && m.start < limit && m.end <= ce && fits(m))
-            .max_by_key(|m| (m.end, m.words));
-        if let Some(m) = best {
-            return Some(Choice::Phrase(m));
-        }
+    // The noun phrase after the figure: "8/17 xã đạt chuẩn NTM", "14km rãnh thoát nước",
+    // "98% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ".
+    let limit = after_limit(toks, fig, ce);
+    let best = matches
+        .iter()
+        .filter(|m| m.start >= fig.unit_start && m.start < limit && m.end <= ce && fits(m))
+        .max_by_key(|m| (m.end, m.words));
+    if let Some(m) = best {
+        return Some(Choice::Phrase(m));
     }
-    // The nearest phrase before it in the clause.
+    // The nearest phrase before it in the clause, unless "trong đó" (of which) comes between:
+    // then the figure is a part the catalog does not name.
     let best = matches
         .iter()
         .filter(|m| m.start >= cs && m.end <= fig.start && fits(m))
         .max_by_key(|m| (m.end, m.words));
     if let Some(m) = best {
-        return Some(Choice::Phrase(m));
+        let of_which = (m.end..fig.start)
+            .any(|k| toks[k].is_word("đó") && k > 0 && toks[k - 1].is_word("trong"));
+        return if of_which {
+            None
+        } else {
+            Some(Choice::Phrase(m))
+        };
     }
     // A counted noun only one indicator counts: "2 HTX", "19 phòng học".
-    if fig.kind == UnitKind::Count && matches!(measure, Measure::Actual | Measure::Target) {
+    if fig.kind == UnitKind::Count
+        && matches!(measure, Measure::Actual | Measure::Target)
+        && !GENERIC_NOUNS.contains(&fig.unit)
+    {
         let mut it = index.indicators.iter().filter(|i| i.unit == fig.unit);
         if let (Some(only), None) = (it.next(), it.next()) {
             return Some(Choice::ByUnit(only.code.clone()));
