@@ -293,3 +293,59 @@ fn users_add_their_own_indicators() {
     let err = env.fails(&["indicators", "--import", bad.to_str().unwrap()]);
     assert!(err.contains("line 2"), "{err}");
 }
+
+/// The development corpus beside the repository (`../shared/corpus/seeds`), when present.
+fn seeds() -> Option<Vec<PathBuf>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    Some(files).filter(|f| f.len() == 5)
+}
+
+#[test]
+fn seed_articles_ingested_and_reviewed_give_bac_sons_revenue_series() {
+    let Some(files) = seeds() else {
+        eprintln!("skipped: ../shared/corpus/seeds is not beside the repository");
+        return;
+    };
+    let env = Env::new();
+    env.ok(&["init"]);
+    let mut args: Vec<&str> = vec!["ingest"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let out = env.ok(&args);
+    assert_eq!(out.matches("số liệu đề xuất").count(), 5, "{out}");
+    env.ok(&["review", "--accept-all"]);
+    let series = env.ok(&[
+        "series",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--indicator",
+        "budget_revenue",
+        "--from",
+        "2020",
+        "--to",
+        "2022",
+    ]);
+    for (period, amount, quote) in [
+        ("2020", "43,248 tỷ đồng", "được 43,248 tỷ đồng"),
+        ("2021-H1", "21 tỷ đồng", "đạt gần 21 tỷ đồng"),
+        ("2022-H1", "25 tỷ đồng", "đạt trên 25 tỷ đồng"),
+    ] {
+        let line = series
+            .lines()
+            .position(|l| l.trim_start().starts_with(period) && l.contains(amount))
+            .unwrap_or_else(|| panic!("{period} {amount} missing:\n{series}"));
+        let source = series.lines().nth(line + 1).unwrap_or_default();
+        assert!(
+            source.contains(quote) && source.contains("ký tự"),
+            "{source}"
+        );
+    }
+    let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
+    assert!(status.contains("131,5%"), "{status}");
+    assert!(status.contains("văn bản #3"), "{status}");
+}
