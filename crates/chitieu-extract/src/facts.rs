@@ -382,13 +382,22 @@ fn sentence_facts(
             && (in_target || period.is_some_and(|p| doc.ctx.is_future(&p)));
         let measure = if is_target { Measure::Target } else { measure };
         let approx = before.approx.or(fig.at_least.then_some(Approx::AtLeast));
-        let level_verb = before.verb.is_some_and(|(v, _)| v == "còn");
-        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches, level_verb);
+        let raw_verb = before.verb.map(|(v, _)| v).unwrap_or("");
+        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches, raw_verb);
         let (indicator, label, label_start) = match chosen {
             Some(Choice::Phrase(m)) => (
                 doc.index.indicators[m.indicator].code.clone(),
                 slice(doc, m.start, m.end),
                 m.start.min(fig.start),
+            ),
+            Some(Choice::Joined(i, start)) => (
+                doc.index.indicators[i].code.clone(),
+                format!(
+                    "{} {}",
+                    slice(doc, start, fig.start),
+                    slice(doc, fig.unit_start, fig.unit_end)
+                ),
+                start,
             ),
             Some(Choice::ByUnit(code)) => {
                 (code, slice(doc, fig.unit_start, fig.unit_end), fig.start)
@@ -498,6 +507,8 @@ fn period_for(
 
 enum Choice<'a> {
     Phrase(&'a PhraseMatch),
+    /// A phrase split by the figure: the indicator and the token where the phrase starts.
+    Joined(usize, usize),
     ByUnit(String),
 }
 
@@ -538,6 +549,12 @@ fn unit_fits(indicator_unit: &str, fig_unit: &str) -> bool {
         )
 }
 
+/// Words that open a new subject after a comma.
+const SUBJECT_STARTS: &[&str] = &[
+    "tỷ", "tổng", "giá", "thu", "chi", "sản", "diện", "số", "năng", "kim", "vốn", "doanh", "tốc",
+    "đàn", "riêng",
+];
+
 /// Counted nouns too general to name an indicator by themselves.
 const GENERIC_NOUNS: &[&str] = &[
     "hộ",
@@ -573,6 +590,13 @@ fn nearest_before<'a>(
 /// Whether the figure's subject is a flow of money or output (revenue, area, tonnes), so that a
 /// bare percentage of it is a share of the plan.
 fn flow_subject(doc: &Doc, fig: &Figure, cs: usize, matches: &[PhraseMatch]) -> bool {
+    // A rate named before the figure ("Tốc độ tăng trưởng kinh tế (GRDP) đạt 7%") wins.
+    let rate_named = matches.iter().any(|m| {
+        m.start >= cs && m.end <= fig.start && doc.index.indicators[m.indicator].unit == "%"
+    });
+    if rate_named {
+        return false;
+    }
     nearest_before(fig, cs, matches).is_some_and(|m| {
         matches!(
             doc.index.indicators[m.indicator].unit.as_str(),
@@ -595,10 +619,11 @@ fn choose_indicator<'a>(
     cs: usize,
     ce: usize,
     matches: &'a [PhraseMatch],
-    level_verb: bool,
+    verb: &str,
 ) -> Option<Choice<'a>> {
     let index = doc.index;
     let toks = doc.toks;
+    let level_verb = verb == "còn";
     let fits = |m: &PhraseMatch| {
         let unit = index.indicators[m.indicator].unit.as_str();
         // "còn 4,2%" is a level: not the phrase "tỷ lệ hộ nghèo giảm".
@@ -614,7 +639,7 @@ fn choose_indicator<'a>(
             Measure::Actual | Measure::Target
                 if fig.unit == "%"
                     && !matches!(unit, "VND" | "USD" | "ha" | "t" | "km" | "tạ/ha")
-                    && rate_word_before(toks, m.start, cs) =>
+                    && (verb == "chiếm" || rate_word_before(toks, m.start, cs)) =>
             {
                 true
             }
@@ -631,6 +656,42 @@ fn choose_indicator<'a>(
     if let Some(m) = best {
         return Some(Choice::Phrase(m));
     }
+    // The words before the figure and its counted noun, read together: "hoàn thành 12 công
+    // trình" is "hoàn thành công trình", "kết nạp 15 đảng viên" is "kết nạp đảng viên".
+    if fig.kind == UnitKind::Count {
+        let mut a = fig.start;
+        while a > cs && a + 4 > fig.start && toks[a - 1].kind == Kind::Word {
+            a -= 1;
+        }
+        let mut words: Vec<&str> = toks[a..fig.start].iter().map(|t| t.key.as_str()).collect();
+        words.extend(
+            toks[fig.unit_start..fig.unit_end]
+                .iter()
+                .map(|t| t.key.as_str()),
+        );
+        let n_before = fig.start - a;
+        for from in 0..n_before {
+            if let Some(i) = index.lookup(&words[from..]) {
+                if unit_fits(&index.indicators[i].unit, fig.unit) {
+                    return Some(Choice::Joined(i, a + from));
+                }
+            }
+        }
+    }
+    // A comma followed by a new subject ("…, tỷ lệ hộ cận nghèo còn 5,1%") starts a new
+    // subject: phrases before it name something else.
+    let mut subject_start = cs;
+    for k in (cs..fig.start).rev() {
+        if toks[k].is_punct(",")
+            && toks
+                .get(k + 1)
+                .is_some_and(|t| t.kind == Kind::Word && SUBJECT_STARTS.contains(&t.key.as_str()))
+        {
+            subject_start = k + 1;
+            break;
+        }
+    }
+    let cs = subject_start;
     // The nearest phrase before it in the clause, unless "trong đó" (of which) comes between:
     // then the figure is a part the catalog does not name.
     let best = matches

@@ -248,9 +248,19 @@ fn figure_at(toks: &[Token], i: usize, to: usize, mark: DecimalMark) -> Option<F
     while k + 1 < to && toks[k].is_punct("/") && toks[k + 1].kind == Kind::Word {
         k += 2;
     }
-    if k + 1 < to && toks[k].is_word("trở") && toks[k + 1].is_word("lên") {
-        fig.at_least = true;
-        k += 2;
+    // "trở lên" right after the unit, or after a word or two ("150 đảng viên mới trở lên").
+    for gap in 0..3 {
+        let at = k + gap;
+        if at + 1 >= to || (gap > 0 && toks[at - 1].kind != Kind::Word) {
+            break;
+        }
+        if toks[at].is_word("trở") && toks[at + 1].is_word("lên") {
+            fig.at_least = true;
+            if gap == 0 {
+                k += 2;
+            }
+            break;
+        }
     }
     fig.end = k;
     Some(fig)

@@ -20,9 +20,12 @@ pub struct IndicatorInfo {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseIndex {
     pub indicators: Vec<IndicatorInfo>,
-    /// Phrase word keys and the indicator (index into `indicators`) they name.
-    phrases: Vec<(Vec<String>, usize)>,
+    /// Phrase words (key, and whether a comma stands before it in the phrase) and the
+    /// indicator (index into `indicators`) they name.
+    phrases: Vec<(Vec<(String, bool)>, usize)>,
     by_first: HashMap<String, Vec<usize>>,
+    /// Whole phrases, words joined by one space, for exact look-ups.
+    exact: HashMap<String, usize>,
 }
 
 /// A phrase found in the text.
@@ -70,14 +73,21 @@ impl PhraseIndex {
 
     fn add_phrase(&mut self, phrase: &str, indicator: usize) {
         let nfc = chitieu_text::nfc(phrase);
-        let words: Vec<String> = tokenize(&nfc)
-            .into_iter()
-            .filter(|t| t.kind != Kind::Punct)
-            .map(|t| t.key)
-            .collect();
-        let Some(first) = words.first().cloned() else {
+        let mut words: Vec<(String, bool)> = Vec::new();
+        let mut comma = false;
+        for t in tokenize(&nfc) {
+            if t.kind == Kind::Punct {
+                comma |= t.key == ",";
+                continue;
+            }
+            words.push((t.key, comma));
+            comma = false;
+        }
+        let Some(first) = words.first().map(|w| w.0.clone()) else {
             return;
         };
+        let joined: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
+        self.exact.entry(joined.join(" ")).or_insert(indicator);
         if self
             .phrases
             .iter()
@@ -90,6 +100,11 @@ impl PhraseIndex {
             .or_default()
             .push(self.phrases.len());
         self.phrases.push((words, indicator));
+    }
+
+    /// The indicator whose phrase is exactly these words.
+    pub fn lookup(&self, words: &[&str]) -> Option<usize> {
+        self.exact.get(&words.join(" ")).copied()
     }
 
     /// Every phrase occurrence in `toks`, in order of start. Overlapping matches are all kept;
@@ -119,13 +134,16 @@ impl PhraseIndex {
     }
 }
 
-/// Matches `words` from token `i`, skipping dashes and commas between words. Returns the
-/// token after the match.
-fn match_words(toks: &[Token], i: usize, words: &[String]) -> Option<usize> {
+/// Matches `words` from token `i`, skipping dashes between words, and a comma where the
+/// phrase has one. Returns the token after the match.
+fn match_words(toks: &[Token], i: usize, words: &[(String, bool)]) -> Option<usize> {
     let mut j = i;
-    for (n, w) in words.iter().enumerate() {
+    for (n, (w, comma)) in words.iter().enumerate() {
         if n > 0 {
-            while toks.get(j).is_some_and(|t| t.is_dash() || t.is_punct(",")) {
+            while toks
+                .get(j)
+                .is_some_and(|t| t.is_dash() || (*comma && t.is_punct(",")))
+            {
                 j += 1;
             }
         }
