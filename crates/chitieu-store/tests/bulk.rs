@@ -266,11 +266,7 @@ fn bulk_targets_and_the_dashboard() {
     let d = store.dashboard(province.unit, &month).unwrap();
     assert_eq!(d.unit.unit, province.unit);
     assert_eq!(d.children, store.children_on(province.unit, on()).unwrap());
-    let got: Vec<(UnitId, Decimal)> = d
-        .figures
-        .iter()
-        .map(|f| (f.input.unit, f.input.value))
-        .collect();
+    let got: Vec<(UnitId, Decimal)> = d.figures.iter().map(|f| (f.unit, f.value)).collect();
     assert_eq!(
         got,
         vec![
@@ -278,6 +274,15 @@ fn bulk_targets_and_the_dashboard() {
             (communes[0].unit, dec("10.25")),
             (communes[1].unit, dec("7")),
         ]
+    );
+    let first = &d.figures[0];
+    let stored = store
+        .current_figure("budget_revenue", province.unit, &month)
+        .unwrap()
+        .expect("stored");
+    assert_eq!(
+        (first.id, &first.indicator, first.state),
+        (stored.id, &revenue, stored.input.state)
     );
     // The year's targets and the month's own, not another year's.
     let mut want = targets[..4].to_vec();

@@ -6,12 +6,12 @@
 //! [`crate::Store::apply`] writes, and read back with a parser that handles that text without
 //! going through a float (falling back to the general decimal parser for anything else).
 
-use super::rows::{FIGURE_COLS, comparator_parts, parse_decimal, row_to_figure, row_to_target};
+use super::rows::{comparator_parts, parse_decimal, row_to_target};
 use super::{SqliteStore, audit, now};
 use crate::{Progress, Result, Store, StoreError};
 use chitieu_core::Decimal;
 use chitieu_core::admin::{UnitId, UnitVersion};
-use chitieu_core::figure::{FigureRevision, FigureState, Provenance};
+use chitieu_core::figure::{FigureState, Provenance};
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
 use chitieu_core::target::Target;
@@ -74,9 +74,21 @@ pub struct Dashboard {
     pub children: Vec<UnitVersion>,
     /// The current figures of the period, of the unit and of its children, by unit in the
     /// order above (the unit first), then by indicator code.
-    pub figures: Vec<FigureRevision>,
+    pub figures: Vec<DashboardFigure>,
     /// Targets of the unit and its children set for the period itself or for its whole year.
     pub targets: Vec<Target>,
+}
+
+/// A current figure as a dashboard shows it: its provenance and history are one
+/// [`crate::Store::current_figure`] or [`crate::Store::figure_history`] away (by `id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardFigure {
+    /// The stored revision's id.
+    pub id: i64,
+    pub indicator: IndicatorCode,
+    pub unit: UnitId,
+    pub value: Decimal,
+    pub state: FigureState,
 }
 
 /// The page cache used while bulk loading, in KiB (SQLite's negative `cache_size`): large
@@ -316,17 +328,36 @@ impl SqliteStore {
         let year_text = period.containing_year().map(|y| y.to_string());
         let mut figures = Vec::with_capacity((children.len() + 1) * 64);
         let mut targets = Vec::with_capacity((children.len() + 1) * 64);
-        let sql = format!(
-            "SELECT {FIGURE_COLS} FROM figure WHERE unit_id = ?1 AND period = ?2 AND current = 1 ORDER BY indicator"
-        );
-        let mut fig = self.conn.prepare_cached(&sql)?;
+        let mut fig = self.conn.prepare_cached(
+            "SELECT id, indicator, value, state FROM figure
+             WHERE unit_id = ?1 AND period = ?2 AND current = 1 ORDER BY indicator",
+        )?;
         let mut tgt = self.conn.prepare_cached(
             "SELECT indicator, unit_id, period, source_key, op, value, max_value FROM target
              WHERE unit_id = ?1 AND period IN (?2, ?3) ORDER BY indicator, period, source_key",
         )?;
         for u in std::iter::once(&me).chain(children.iter()) {
-            for r in fig.query_map(params![u.unit.0, period_text], row_to_figure)? {
-                figures.push(r??);
+            let mut rows = fig.query(params![u.unit.0, period_text])?;
+            while let Some(row) = rows.next()? {
+                let text = |i: usize, what: &str| -> Result<&str> {
+                    row.get_ref(i)?
+                        .as_str()
+                        .map_err(|e| StoreError::corrupt(what, e))
+                };
+                let value = text(2, "figure value")?;
+                figures.push(DashboardFigure {
+                    id: row.get(0)?,
+                    indicator: IndicatorCode::new(text(1, "figure indicator")?)
+                        .map_err(|e| StoreError::corrupt("figure indicator", e))?,
+                    unit: u.unit,
+                    value: match parse_canonical_decimal(value) {
+                        Some(v) => v,
+                        None => parse_decimal(value, "figure value")?,
+                    },
+                    state: text(3, "figure state")?
+                        .parse()
+                        .map_err(|e: String| StoreError::corrupt("figure state", e))?,
+                });
             }
             let year = year_text.as_deref().unwrap_or(&period_text);
             for r in tgt.query_map(params![u.unit.0, period_text, year], row_to_target)? {
