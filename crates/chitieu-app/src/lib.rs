@@ -5,4 +5,5 @@
 pub mod import;
 pub mod ingest;
 pub mod present;
+pub mod series;
 pub mod status;

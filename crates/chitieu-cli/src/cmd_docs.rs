@@ -294,9 +294,14 @@ pub struct SeriesArgs {
     /// Last year shown.
     #[arg(long)]
     to: Option<i32>,
+    /// The date on which to find the unit (default: the end of --to, or today): a commune
+    /// formed in 2025 is found with --on 2025-07-01 and shows its predecessors' figures.
+    #[arg(long)]
+    on: Option<chrono::NaiveDate>,
 }
 
 pub fn run_series(store: &SqliteStore, args: &SeriesArgs) -> Result<()> {
+    use chitieu_app::series::{SeriesSource, series};
     let catalog = store.catalog()?;
     let Some(ind) = catalog.get(args.indicator.trim()) else {
         bail!(
@@ -304,34 +309,62 @@ pub fn run_series(store: &SqliteStore, args: &SeriesArgs) -> Result<()> {
             args.indicator
         );
     };
-    let from = args.from.unwrap_or(i32::MIN);
-    let to = args.to.unwrap_or(i32::MAX);
-    let anchor = parse_period(&format!("{}", args.to.or(args.from).unwrap_or(2024)))?;
-    let unit = resolve_for_period(store, &args.unit, &anchor)?;
+    let (from, to) = (args.from.unwrap_or(i32::MIN), args.to.unwrap_or(i32::MAX));
+    let unit = match (args.on, args.to) {
+        (Some(on), _) => store.resolve_unit(&args.unit, on)?,
+        (None, Some(y)) => resolve_for_period(store, &args.unit, &parse_period(&y.to_string())?)?,
+        (None, None) => store.resolve_unit(&args.unit, chrono::Local::now().date_naive())?,
+    };
     println!("{} — {}", ind.name_vi, unit.title());
-    let series = store.figure_series(ind.code.as_str(), unit.unit)?;
-    let shown: Vec<_> = series
-        .iter()
-        .filter(|f| (from..=to).contains(&f.input.period.year_of()))
+    let points: Vec<_> = series(store, &unit, ind.code.as_str())?
+        .into_iter()
+        .filter(|p| (from..=to).contains(&p.period.year_of()))
         .collect();
-    if shown.is_empty() {
+    if points.is_empty() {
         println!("  Chưa có số liệu.");
     }
-    for f in shown {
-        println!(
-            "  {:<9} {}{}",
-            f.input.period.to_string(),
-            if f.input.state == FigureState::Estimate {
-                "ước "
-            } else {
-                ""
-            },
-            amount_vi(f.input.value, &ind.unit)
-        );
-        println!(
-            "            nguồn: {}",
-            chitieu_app::status::source_vi(store, f)
-        );
+    for p in &points {
+        let value = p
+            .value
+            .map(|v| amount_vi(v, &ind.unit))
+            .unwrap_or_else(|| "—".into());
+        let est = if p.is_estimate() { "ước " } else { "" };
+        println!("  {:<9} {est}{value}", p.period.to_string());
+        match &p.source {
+            SeriesSource::Own(f) => {
+                println!(
+                    "            nguồn: {}",
+                    chitieu_app::status::source_vi(store, f)
+                )
+            }
+            SeriesSource::Carried {
+                exact,
+                from,
+                partial,
+            } => {
+                let parts: Vec<String> = from
+                    .iter()
+                    .map(|(n, v)| match v {
+                        Some(v) => format!("{n}: {}", amount_vi(*v, &ind.unit)),
+                        None => format!("{n}: chưa có số liệu"),
+                    })
+                    .collect();
+                println!(
+                    "            chuyển từ các đơn vị cũ ({}): {}{}",
+                    if *exact {
+                        "chính xác"
+                    } else {
+                        "ước lượng, không chính xác"
+                    },
+                    parts.join("; "),
+                    if partial.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — chia tách một phần: {}", partial.join(", "))
+                    }
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -349,3 +349,54 @@ fn seed_articles_ingested_and_reviewed_give_bac_sons_revenue_series() {
     assert!(status.contains("131,5%"), "{status}");
     assert!(status.contains("văn bản #3"), "{status}");
 }
+
+#[test]
+fn a_new_commune_carries_its_predecessors_series() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    // Xã Tân Tri (from 1 July 2025) was formed whole from xã Đồng Ý, xã Vạn Thủy and the old
+    // xã Tân Tri of huyện Bắc Sơn.
+    let file = env.path("old.csv");
+    write(
+        &file,
+        "kind,indicator,unit,period,value\n\
+         figure,sown_area,\"xã Đồng Ý, huyện Bắc Sơn\",2024,\"1.200\"\n\
+         figure,sown_area,\"xã Vạn Thủy, huyện Bắc Sơn\",2024,800\n\
+         figure,sown_area,\"xã Tân Tri, huyện Bắc Sơn\",2024,\"1.000,5\"\n\
+         figure,sown_area,\"xã Đồng Ý, huyện Bắc Sơn\",2023,\"1.100\"\n",
+    );
+    env.ok(&["import", file.to_str().unwrap()]);
+    let out = env.ok(&[
+        "series",
+        "--unit",
+        "xã Tân Tri",
+        "--indicator",
+        "sown_area",
+        "--on",
+        "2025-07-01",
+    ]);
+    let y2024 = out
+        .lines()
+        .position(|l| l.trim_start().starts_with("2024"))
+        .expect(&out);
+    assert!(
+        out.lines().nth(y2024).unwrap().contains("3.000,5 ha"),
+        "{out}"
+    );
+    assert!(
+        out.lines().nth(y2024 + 1).unwrap().contains("(chính xác)"),
+        "{out}"
+    );
+    let y2023 = out
+        .lines()
+        .position(|l| l.trim_start().starts_with("2023"))
+        .expect(&out);
+    assert!(
+        out.lines()
+            .nth(y2023 + 1)
+            .unwrap()
+            .contains("không chính xác"),
+        "{out}"
+    );
+    assert!(out.contains("xã Vạn Thủy: chưa có số liệu"), "{out}");
+}
