@@ -1,6 +1,6 @@
 //! `chitieu`: the command line of the targets system.
 
-// EXTRACT-MOD
+mod cmd_extract;
 mod cmd_docs;
 mod cmd_import;
 mod demo;
@@ -74,7 +74,8 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    // EXTRACT-CMD
+    /// Extract meetings, people and figures from Vietnamese reports and news articles, as JSON.
+    Extract(cmd_extract::ExtractArgs),
     /// Store documents (reports, news articles) and propose the figures they contain.
     Ingest(cmd_docs::IngestArgs),
     /// List the stored documents.
@@ -134,7 +135,7 @@ pub fn open_store(database: &str) -> Result<SqliteStore> {
 fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli.user);
     match &cli.command {
-        // EXTRACT-RUN
+        Command::Extract(args) => cmd_extract::run(args),
         Command::Ingest(args) => {
             cmd_docs::run_ingest(&mut open_store(&cli.database)?, args, &actor)
         }
