@@ -736,6 +736,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     let mut store = crate::open_store(database)?;
     store.init(&Catalog::builtin(), &crate::progress::Bar::new())?;
     build(&mut store, "demo")?;
+    let reports = crate::cmd_report::demo(&mut store, path)?;
     let c = store.counts()?;
     println!(
         "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu.",
@@ -749,6 +750,10 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     } else {
         format!(" --database {database}")
     };
+    println!("Báo cáo sơ kết 6 tháng đầu năm 2022 của Huyện ủy Bắc Sơn (Số 12-BC/HU):");
+    for f in &reports {
+        println!("  {}", f.display());
+    }
     println!();
     println!("Thử tiếp (what to try next):");
     println!("  chitieu{db} status --unit \"huyện Bắc Sơn\" --period 2020");

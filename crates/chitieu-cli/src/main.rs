@@ -3,6 +3,7 @@
 mod cmd_extract;
 mod cmd_docs;
 mod cmd_import;
+mod cmd_report;
 mod demo;
 mod progress;
 mod status;
@@ -76,6 +77,9 @@ enum Command {
     },
     /// Extract meetings, people and figures from Vietnamese reports and news articles, as JSON.
     Extract(cmd_extract::ExtractArgs),
+    /// Write a review report (sơ kết, tổng kết) as PDF, DOCX, XLSX or Markdown; issue it with
+    /// a document number and frozen figures; compare an issued report with the current data.
+    Report(cmd_report::ReportArgs),
     /// Store documents (reports, news articles) and propose the figures they contain.
     Ingest(cmd_docs::IngestArgs),
     /// List the stored documents.
@@ -136,6 +140,7 @@ fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli.user);
     match &cli.command {
         Command::Extract(args) => cmd_extract::run(args),
+        Command::Report(args) => cmd_report::run(&mut open_store(&cli.database)?, args, &actor),
         Command::Ingest(args) => {
             cmd_docs::run_ingest(&mut open_store(&cli.database)?, args, &actor)
         }

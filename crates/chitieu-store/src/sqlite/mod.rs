@@ -3,6 +3,8 @@
 
 pub mod bulk;
 mod documents;
+mod reports;
+pub use reports::{IssueRequest, IssuedReport, ReportStore};
 mod rows;
 
 use crate::{
@@ -25,6 +27,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_documents.sql"),
+    include_str!("migrations/0003_reports.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,199 @@
+//! The report's tables as XLSX: the table of targets, the annex and the series, with numbers
+//! stored as numbers (in the unit the heading names) so offices can compute with them.
+
+use crate::model::Report;
+use crate::table::{self, Line};
+use crate::{ReportError, Result, narrative};
+use chitieu_core::Decimal;
+use chrono::Datelike;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+
+fn err(e: rust_xlsxwriter::XlsxError) -> ReportError {
+    ReportError::Render(format!("xlsx: {e}"))
+}
+
+fn num(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The report's tables as XLSX bytes.
+pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(report.date.year()).unwrap_or(2000),
+        report.date.month() as u8,
+        report.date.day() as u8,
+    )
+    .map_err(err)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("BÁO CÁO {}", narrative::title(report)))
+            .set_author(report.template.issuer_name.clone())
+            .set_creation_datetime(&created),
+    );
+    let title = Format::new().set_bold().set_font_size(13);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin);
+    let text = Format::new().set_text_wrap().set_border(FormatBorder::Thin);
+    let group = Format::new().set_bold().set_border(FormatBorder::Thin);
+    let number = Format::new()
+        .set_num_format("#,##0.###")
+        .set_border(FormatBorder::Thin);
+    let pct = Format::new()
+        .set_num_format("0.0")
+        .set_border(FormatBorder::Thin);
+
+    // Sheet 1: the table of targets.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Chỉ tiêu").map_err(err)?;
+        let t = &report.template;
+        ws.write_string_with_format(0, 0, t.issuer.join(" "), &title)
+            .map_err(err)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            format!("{} {}", t.doc_type, narrative::title(report)),
+            &title,
+        )
+        .map_err(err)?;
+        ws.write_string(2, 0, narrative::summary_sentence(report))
+            .map_err(err)?;
+        let heads = table::headings(report);
+        for (c, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(4, c as u16, h, &head)
+                .map_err(err)?;
+        }
+        let widths = [5.0, 48.0, 12.0, 14.0, 16.0, 12.0, 12.0, 18.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).map_err(err)?;
+        }
+        for (row, line) in (5u32..).zip(table::lines(report)) {
+            match line {
+                Line::Group { number: n, title } => {
+                    ws.write_string_with_format(row, 0, n, &group)
+                        .map_err(err)?;
+                    ws.write_string_with_format(row, 1, title, &group)
+                        .map_err(err)?;
+                }
+                Line::Item(it) => {
+                    ws.write_number_with_format(
+                        row,
+                        0,
+                        it.number.parse::<f64>().unwrap_or(0.0),
+                        &text,
+                    )
+                    .map_err(err)?;
+                    ws.write_string_with_format(row, 1, &it.name, &text)
+                        .map_err(err)?;
+                    ws.write_string_with_format(row, 2, &it.unit, &text)
+                        .map_err(err)?;
+                    match it.plan_value {
+                        Some(v) if !it.plan.starts_with('≤') && !it.plan.contains('–') => {
+                            ws.write_number_with_format(row, 3, num(v), &number)
+                                .map_err(err)?;
+                        }
+                        _ => {
+                            ws.write_string_with_format(row, 3, &it.plan, &text)
+                                .map_err(err)?;
+                        }
+                    }
+                    match it.actual_value {
+                        Some(v) => {
+                            ws.write_number_with_format(row, 4, num(v), &number)
+                                .map_err(err)?;
+                        }
+                        None => {
+                            ws.write_string_with_format(row, 4, "-", &text)
+                                .map_err(err)?;
+                        }
+                    }
+                    for (c, v) in [(5u16, it.percent_of_plan), (6, it.versus_last_year)] {
+                        match v {
+                            Some(v) => ws
+                                .write_number_with_format(row, c, num(v.round_dp(1)), &pct)
+                                .map_err(err)?,
+                            None => ws
+                                .write_string_with_format(row, c, "-", &text)
+                                .map_err(err)?,
+                        };
+                    }
+                    ws.write_string_with_format(row, 7, &it.status_text, &text)
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
+
+    // Sheet 2: the annex.
+    if let Some(annex) = &report.annex {
+        let ws = wb.add_worksheet();
+        ws.set_name("Phụ lục").map_err(err)?;
+        ws.write_string_with_format(0, 0, &annex.title, &title)
+            .map_err(err)?;
+        let grid = table::annex_grid(annex);
+        for (c, h) in grid.headings.iter().enumerate() {
+            ws.write_string_with_format(2, c as u16, h, &head)
+                .map_err(err)?;
+        }
+        ws.set_column_width(1, 28.0).map_err(err)?;
+        for (i, (no, name, values)) in grid.rows.iter().enumerate() {
+            let r = 3 + i as u32;
+            ws.write_number_with_format(r, 0, no.parse::<f64>().unwrap_or(0.0), &text)
+                .map_err(err)?;
+            ws.write_string_with_format(r, 1, name, &text)
+                .map_err(err)?;
+            for (j, (_, v)) in values.iter().enumerate() {
+                let c = 2 + j as u16;
+                match v {
+                    Some(v) => ws.write_number_with_format(r, c, num(*v), &number),
+                    None => ws.write_string_with_format(r, c, "-", &text),
+                }
+                .map_err(err)?;
+            }
+        }
+    }
+
+    // Sheet 3: the series.
+    if !report.series.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Chuỗi số liệu").map_err(err)?;
+        ws.set_column_width(0, 40.0).map_err(err)?;
+        let mut r = 0u32;
+        for s in &report.series {
+            let scale_by = s.points.last().map(|p| p.1).unwrap_or_default();
+            let div = crate::amount::divisor(scale_by, &s.unit);
+            ws.write_string_with_format(
+                r,
+                0,
+                format!(
+                    "{} ({})",
+                    s.name,
+                    crate::amount::unit_words(scale_by, &s.unit)
+                ),
+                &title,
+            )
+            .map_err(err)?;
+            r += 1;
+            for (p, v) in &s.points {
+                ws.write_string_with_format(
+                    r,
+                    0,
+                    chitieu_core::period_vi::format_period_vi(p),
+                    &text,
+                )
+                .map_err(err)?;
+                ws.write_number_with_format(r, 1, num(v.checked_div(div).unwrap_or(*v)), &number)
+                    .map_err(err)?;
+                r += 1;
+            }
+            r += 1;
+        }
+    }
+    wb.save_to_buffer().map_err(err)
+}
