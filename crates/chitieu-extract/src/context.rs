@@ -90,7 +90,7 @@ fn year_at(toks: &[Token], i: usize) -> Option<i32> {
 pub fn date_at(toks: &[Token], i: usize) -> Option<(u32, u32, Option<i32>, usize)> {
     let d = num_value(toks.get(i)?)?;
     let sep = toks.get(i + 1)?;
-    if sep.kind == Kind::Punct && matches!(sep.key.as_str(), "/" | "-") && !sep.space_before {
+    if sep.kind == Kind::Punct && matches!(sep.k(), "/" | "-") && !sep.space_before {
         let m = num_value(toks.get(i + 2)?)?;
         if toks[i + 2].space_before || !(1..=31).contains(&d) || !(1..=12).contains(&m) {
             return None;
@@ -109,10 +109,10 @@ pub fn date_at(toks: &[Token], i: usize) -> Option<(u32, u32, Option<i32>, usize
         if !(1..=31).contains(&d) || !(1..=12).contains(&m) {
             return None;
         }
-        if toks.get(i + 3).is_some_and(|t| t.is_word("năm")) {
-            if let Some(y) = year_at(toks, i + 4) {
-                return NaiveDate::from_ymd_opt(y, m, d).map(|_| (d, m, Some(y), i + 5));
-            }
+        if toks.get(i + 3).is_some_and(|t| t.is_word("năm"))
+            && let Some(y) = year_at(toks, i + 4)
+        {
+            return NaiveDate::from_ymd_opt(y, m, d).map(|_| (d, m, Some(y), i + 5));
         }
         return Some((d, m, None, i + 3));
     }
@@ -199,13 +199,13 @@ impl DocContext {
         let mut sent_start = 0;
         for i in 0..toks.len() {
             let t = &toks[i];
-            if t.line_start || (i > 0 && matches!(toks[i - 1].key.as_str(), "." | "!" | "?")) {
+            if t.line_start || (i > 0 && matches!(toks[i - 1].k(), "." | "!" | "?")) {
                 sent_start = i;
             }
-            if let Some((h0, h1)) = self.header_tokens {
-                if (h0..h1).contains(&i) {
-                    continue;
-                }
+            if let Some((h0, h1)) = self.header_tokens
+                && (h0..h1).contains(&i)
+            {
+                continue;
             }
             if t.kind != Kind::Num {
                 continue;
@@ -216,12 +216,12 @@ impl DocContext {
             // Only a date that opens its sentence, or follows ngày/sáng/chiều/hôm nay.
             let lead = (sent_start..i).any(|k| {
                 matches!(
-                    toks[k].key.as_str(),
+                    toks[k].k(),
                     "ngày" | "sáng" | "chiều" | "tối" | "trưa" | "nay"
                 )
             });
             let cutoff = (i.saturating_sub(3)..i)
-                .any(|k| matches!(toks[k].key.as_str(), "đến" | "từ" | "tới" | "tính"));
+                .any(|k| matches!(toks[k].k(), "đến" | "từ" | "tới" | "tính"));
             if i - sent_start > 6 || !lead || cutoff {
                 continue;
             }
@@ -265,11 +265,8 @@ fn header_date(line: &[Token]) -> Option<NaiveDate> {
             return None;
         }
         let ok = match t.kind {
-            Kind::Word => HEADER_WORDS.contains(&t.key.as_str()),
-            _ => matches!(
-                t.key.as_str(),
-                "," | ":" | "|" | "-" | "+" | "(" | ")" | "/"
-            ),
+            Kind::Word => HEADER_WORDS.contains(&t.k()),
+            _ => matches!(t.k(), "," | ":" | "|" | "-" | "+" | "(" | ")" | "/"),
         };
         if !ok {
             return None;
@@ -296,7 +293,7 @@ fn role_before(toks: &[Token], i: usize) -> Role {
     while k > lo {
         k -= 1;
         let t = &toks[k];
-        if t.kind == Kind::Punct && matches!(t.key.as_str(), "," | ";" | "." | ":" | "(") {
+        if t.kind == Kind::Punct && matches!(t.k(), "," | ";" | "." | ":" | "(") {
             break;
         }
         if t.is_word("so") || (t.is_word("kỳ") && k > 0 && toks[k - 1].is_word("cùng")) {
@@ -310,16 +307,15 @@ fn role_before(toks: &[Token], i: usize) -> Role {
     while k > lo {
         k -= 1;
         let t = &toks[k];
-        if t.kind == Kind::Punct && matches!(t.key.as_str(), "," | ";" | "." | ":" | "(") {
+        if t.kind == Kind::Punct && matches!(t.k(), "," | ";" | "." | ":" | "(") {
             break;
         }
-        if t.kind == Kind::Word && PLAN_WORDS.contains(&t.key.as_str()) {
+        if t.kind == Kind::Word && PLAN_WORDS.contains(&t.k()) {
             // "vụ" alone is a crop season ("vụ Đông Xuân"); it needs "nhiệm" before it.
             if t.key == "vụ" && !(k > 0 && toks[k - 1].is_word("nhiệm")) {
                 continue;
             }
-            if t.key == "tiêu" && !(k > 0 && matches!(toks[k - 1].key.as_str(), "chỉ" | "mục"))
-            {
+            if t.key == "tiêu" && !(k > 0 && matches!(toks[k - 1].k(), "chỉ" | "mục")) {
                 continue;
             }
             return Role::Plan;
@@ -340,10 +336,9 @@ fn trailing_year(toks: &[Token], j: usize) -> (Option<i32>, usize) {
     if toks
         .get(j)
         .is_some_and(|t| t.is_punct("/") || t.is_dash() || t.is_word("năm"))
+        && let Some(y) = year_at(toks, j + 1)
     {
-        if let Some(y) = year_at(toks, j + 1) {
-            return (Some(y), j + 2);
-        }
+        return (Some(y), j + 2);
     }
     (None, j)
 }
@@ -363,8 +358,8 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        let key = t.key.as_str();
-        let next = |k: usize| toks.get(i + k).map(|t| t.key.as_str()).unwrap_or("");
+        let key = t.k();
+        let next = |k: usize| toks.get(i + k).map(|t| t.k()).unwrap_or("");
         let mut found: Option<(Shape, Option<i32>, usize)> = None;
         if matches!(key, "6" | "sáu") && next(1) == "tháng" {
             match (next(2), next(3)) {
@@ -400,11 +395,10 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
                 .get(i + 1)
                 .and_then(num_value)
                 .filter(|m| (1..=12).contains(m))
+                && toks[i + 1].key.len() <= 2
             {
-                if toks[i + 1].key.len() <= 2 {
-                    let (y, e) = trailing_year(toks, i + 2);
-                    found = Some((Shape::Month(m), y, e));
-                }
+                let (y, e) = trailing_year(toks, i + 2);
+                found = Some((Shape::Month(m), y, e));
             }
         } else if key == "năm" && !(i > 0 && toks[i - 1].kind == Kind::Num) {
             if let Some(y) = year_at(toks, i + 1) {
@@ -417,30 +411,29 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
             } else if i > 0 && toks[i - 1].is_word("cả") {
                 found = Some((Shape::Year, None, i + 1));
             }
-        } else if (key == "kỳ" && i > 0 && toks[i - 1].is_word("nhiệm"))
-            || (key == "đoạn" && i > 0 && toks[i - 1].is_word("giai"))
-        {
-            if let (Some(a), true, Some(b)) = (
+        } else if ((key == "kỳ" && i > 0 && toks[i - 1].is_word("nhiệm"))
+            || (key == "đoạn" && i > 0 && toks[i - 1].is_word("giai")))
+            && let (Some(a), true, Some(b)) = (
                 year_at(toks, i + 1),
                 toks.get(i + 2).is_some_and(|t| t.is_dash()),
                 year_at(toks, i + 3),
-            ) {
-                let before = if i >= 2 { toks[i - 2].key.as_str() } else { "" };
-                let role = if key == "đoạn" || matches!(before, "trong" | "cả" | "toàn") {
-                    Role::Plan
-                } else {
-                    Role::Label
-                };
-                out.push(RawMention {
-                    start: i - 1,
-                    end: i + 4,
-                    shape: Shape::Term(a, b),
-                    year: Some(b),
-                    role,
-                });
-                i += 4;
-                continue;
-            }
+            )
+        {
+            let before = if i >= 2 { toks[i - 2].k() } else { "" };
+            let role = if key == "đoạn" || matches!(before, "trong" | "cả" | "toàn") {
+                Role::Plan
+            } else {
+                Role::Label
+            };
+            out.push(RawMention {
+                start: i - 1,
+                end: i + 4,
+                shape: Shape::Term(a, b),
+                year: Some(b),
+                role,
+            });
+            i += 4;
+            continue;
         }
         if let Some((shape, year, end)) = found {
             out.push(RawMention {
@@ -482,10 +475,11 @@ fn dominant_year(
         if header.is_some_and(|(a, b)| (a..b).contains(&i)) {
             continue;
         }
-        if toks[i].kind == Kind::Num && !(i > 0 && toks[i - 1].is_punct("/")) {
-            if let Some((_, _, Some(y), _)) = date_at(toks, i) {
-                bump(y, i);
-            }
+        if toks[i].kind == Kind::Num
+            && !(i > 0 && toks[i - 1].is_punct("/"))
+            && let Some((_, _, Some(y), _)) = date_at(toks, i)
+        {
+            bump(y, i);
         }
     }
     counts
@@ -528,6 +522,16 @@ pub fn unit_mentions(text: &str, toks: &[Token]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        let first = toks[i].k();
+        if toks[i].kind != Kind::Word
+            || !matches!(
+                first,
+                "huyện" | "tỉnh" | "thành" | "thị" | "quận" | "xã" | "phường"
+            )
+        {
+            i += 1;
+            continue;
+        }
         let mut hit = None;
         for (keys, level) in LEVELS {
             if keys
@@ -553,12 +557,10 @@ pub fn unit_mentions(text: &str, toks: &[Token]) -> Vec<(usize, String)> {
                 break;
             }
         }
-        let titled = (i.saturating_sub(3)..i).any(|k| TITLE_HEADS.contains(&toks[k].key.as_str()));
-        let looks_personal = name.len() >= 2
-            && name
-                .first()
-                .is_some_and(|t| SURNAMES.contains(&t.key.as_str()));
-        if !name.is_empty() && !(titled && looks_personal) {
+        let titled = (i.saturating_sub(3)..i).any(|k| TITLE_HEADS.contains(&toks[k].k()));
+        let looks_personal =
+            name.len() >= 2 && name.first().is_some_and(|t| SURNAMES.contains(&t.k()));
+        if !(name.is_empty() || (titled && looks_personal)) {
             let words: Vec<&str> = name.iter().map(|t| &text[t.start..t.end]).collect();
             out.push((i, format!("{level} {}", words.join(" "))));
         }

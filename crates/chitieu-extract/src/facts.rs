@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 /// Everything the fact finder reads.
 pub struct Doc<'a> {
     pub text: &'a str,
-    pub toks: &'a [Token],
+    pub toks: &'a [Token<'a>],
     pub index: &'a PhraseIndex,
     pub ctx: &'a DocContext,
     pub mark: DecimalMark,
@@ -54,8 +54,8 @@ fn read_before(toks: &[Token], start: usize, lo: usize) -> Before {
         if t.kind != Kind::Word {
             break;
         }
-        let key = t.key.as_str();
-        let prev = if k > 0 { toks[k - 1].key.as_str() } else { "" };
+        let key = t.k();
+        let prev = if k > 0 { toks[k - 1].k() } else { "" };
         let q = match key {
             "trên" | "hơn" => Some(Approx::Above),
             "gần" | "dưới" => Some(Approx::Below),
@@ -108,12 +108,7 @@ fn read_after(toks: &[Token], from: usize, to: usize, period: Option<&Period>) -
     let mut a = After::default();
     let mut k = from;
     let hi = to.min(from + 8);
-    let key = |k: usize| {
-        toks.get(k)
-            .filter(|_| k < hi)
-            .map(|t| t.key.as_str())
-            .unwrap_or("")
-    };
+    let key = |k: usize| toks.get(k).filter(|_| k < hi).map(|t| t.k()).unwrap_or("");
     let mut said_so_sanh = false;
     // "so với", "so", "với"
     while matches!(key(k), "so" | "với") {
@@ -156,13 +151,13 @@ fn read_after(toks: &[Token], from: usize, to: usize, period: Option<&Period>) -
 fn target_cue(toks: &[Token], s: &Sentence) -> Option<usize> {
     for k in s.start..s.end {
         let t = &toks[k];
-        let next = toks.get(k + 1).map(|t| t.key.as_str()).unwrap_or("");
-        let cue = match t.key.as_str() {
+        let next = toks.get(k + 1).map(|t| t.k()).unwrap_or("");
+        let cue = match t.k() {
             "phấn" => next == "đấu",
             "mục" => next == "tiêu",
             "sẽ" => true,
             "đề" if next == "ra" => !(k.saturating_sub(5).max(s.start)..k)
-                .any(|j| matches!(toks[j].key.as_str(), "đạt" | "vượt" | "so" | "thành")),
+                .any(|j| matches!(toks[j].k(), "đạt" | "vượt" | "so" | "thành")),
             _ => false,
         };
         if cue && t.kind == Kind::Word {
@@ -212,8 +207,8 @@ pub fn find_facts(doc: &Doc) -> Vec<Fact> {
         }
         let sent_matches = &matches[mi..mj];
         let mentions = &doc.ctx.periods[pi..pj];
-        let bullet = toks[s.start].kind == Kind::Punct
-            && matches!(toks[s.start].key.as_str(), "-" | "+" | "•" | "*");
+        let bullet =
+            toks[s.start].kind == Kind::Punct && matches!(toks[s.start].k(), "-" | "+" | "•" | "*");
         let carried_target = run.target_list && bullet;
         let cue = target_cue(toks, &s);
         let figs = find_figures(toks, s.start, s.end, doc.mark);
@@ -284,7 +279,7 @@ fn sentence_facts(
             if let Some(next) = figs.get(n + 1).filter(|f| f.unit == fig.unit) {
                 let between: Vec<&str> = toks[fig.end.min(next.start)..next.start]
                     .iter()
-                    .map(|t| t.key.as_str())
+                    .map(|t| t.k())
                     .collect();
                 let no_break = !toks[fig.end.min(next.start)..next.start]
                     .iter()
@@ -299,13 +294,12 @@ fn sentence_facts(
                     skip_next = true;
                 }
             }
-            if fig.total.is_none() {
-                if let Some((total, _)) =
+            if fig.total.is_none()
+                && let Some((total, _)) =
                     frame_total.filter(|(t, u)| *u == fig.unit && fig.value <= *t)
-                {
-                    fig.total = Some(total);
-                    frame_total = None;
-                }
+            {
+                fig.total = Some(total);
+                frame_total = None;
             }
         }
         let in_target = carried_target || cue.is_some_and(|c| c < fig.start);
@@ -475,8 +469,7 @@ fn period_for(
     if let Some(m) = mentions
         .iter()
         .filter(usable)
-        .filter(|m| m.start >= cs && m.end <= fig.start)
-        .next_back()
+        .rfind(|m| m.start >= cs && m.end <= fig.start)
     {
         return Some(m.period);
     }
@@ -492,8 +485,7 @@ fn period_for(
         .iter()
         .filter(usable)
         .filter(|m| m.end <= cs && m.start >= s.start)
-        .filter(|m| target || (m.role == Role::Actual && !doc.ctx.is_future(&m.period)))
-        .next_back()
+        .rfind(|m| target || (m.role == Role::Actual && !doc.ctx.is_future(&m.period)))
     {
         return Some(m.period);
     }
@@ -527,8 +519,7 @@ fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
             Kind::Punct => !t.is_dash(),
             Kind::Num => true,
             Kind::Word => {
-                AFTER_STOPS.contains(&t.key.as_str())
-                    || (t.key == "đạt" && fig.kind != UnitKind::Count)
+                AFTER_STOPS.contains(&t.k()) || (t.key == "đạt" && fig.kind != UnitKind::Count)
             }
         };
         if stop {
@@ -629,7 +620,7 @@ fn choose_indicator<'a>(
         // "còn 4,2%" is a level: not the phrase "tỷ lệ hộ nghèo giảm".
         if level_verb
             && toks[m.end - 1].kind == Kind::Word
-            && matches!(toks[m.end - 1].key.as_str(), "giảm" | "tăng")
+            && matches!(toks[m.end - 1].k(), "giảm" | "tăng")
         {
             return false;
         }
@@ -663,18 +654,14 @@ fn choose_indicator<'a>(
         while a > cs && a + 4 > fig.start && toks[a - 1].kind == Kind::Word {
             a -= 1;
         }
-        let mut words: Vec<&str> = toks[a..fig.start].iter().map(|t| t.key.as_str()).collect();
-        words.extend(
-            toks[fig.unit_start..fig.unit_end]
-                .iter()
-                .map(|t| t.key.as_str()),
-        );
+        let mut words: Vec<&str> = toks[a..fig.start].iter().map(|t| t.k()).collect();
+        words.extend(toks[fig.unit_start..fig.unit_end].iter().map(|t| t.k()));
         let n_before = fig.start - a;
         for from in 0..n_before {
-            if let Some(i) = index.lookup(&words[from..]) {
-                if unit_fits(&index.indicators[i].unit, fig.unit) {
-                    return Some(Choice::Joined(i, a + from));
-                }
+            if let Some(i) = index.lookup(&words[from..])
+                && unit_fits(&index.indicators[i].unit, fig.unit)
+            {
+                return Some(Choice::Joined(i, a + from));
             }
         }
     }
@@ -685,7 +672,7 @@ fn choose_indicator<'a>(
         if toks[k].is_punct(",")
             && toks
                 .get(k + 1)
-                .is_some_and(|t| t.kind == Kind::Word && SUBJECT_STARTS.contains(&t.key.as_str()))
+                .is_some_and(|t| t.kind == Kind::Word && SUBJECT_STARTS.contains(&t.k()))
         {
             subject_start = k + 1;
             break;

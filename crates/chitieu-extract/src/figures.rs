@@ -47,12 +47,12 @@ fn amount_at(
             let words: Vec<&str> = toks[i..limit.min(i + 10)]
                 .iter()
                 .take_while(|t| t.kind == Kind::Word)
-                .map(|t| t.key.as_str())
+                .map(|t| t.k())
                 .collect();
             let (v, used) = parse_number_words(&words)?;
             if used == 1 {
                 // "năm 2020", "một số": a lone number word counts only after a lead word.
-                let lead = i > 0 && NUMBER_WORD_LEADS.contains(&toks[i - 1].key.as_str());
+                let lead = i > 0 && NUMBER_WORD_LEADS.contains(&toks[i - 1].k());
                 if !lead || t.key == "năm" {
                     return None;
                 }
@@ -72,18 +72,17 @@ fn amount_at(
         j += 1;
     }
     // "1 tỷ 200 triệu": a smaller scaled numeral right after adds on.
-    if let Some(last) = scale {
-        if toks.get(j).is_some_and(|t| t.kind == Kind::Num) && j + 1 < limit {
-            if let (Ok(v2), Some(s2)) = (
-                parse_numeral(&toks[j].key, mark),
-                scale_word(&toks[j + 1].key),
-            ) {
-                if s2 < last {
-                    value = value.checked_add(v2.checked_mul(s2)?)?;
-                    j += 2;
-                }
-            }
-        }
+    if let Some(last) = scale
+        && toks.get(j).is_some_and(|t| t.kind == Kind::Num)
+        && j + 1 < limit
+        && let (Ok(v2), Some(s2)) = (
+            parse_numeral(&toks[j].key, mark),
+            scale_word(&toks[j + 1].key),
+        )
+        && s2 < last
+    {
+        value = value.checked_add(v2.checked_mul(s2)?)?;
+        j += 2;
     }
     Some((value, j, scale))
 }
@@ -96,7 +95,7 @@ pub fn find_figures(toks: &[Token], from: usize, to: usize, mark: DecimalMark) -
         let t = &toks[i];
         let starts_number = match t.kind {
             Kind::Num => true,
-            Kind::Word => number_word(&t.key).is_some() && !matches!(t.key.as_str(), "không"),
+            Kind::Word => number_word(&t.key).is_some() && !matches!(t.k(), "không"),
             Kind::Punct => false,
         };
         if !starts_number {
@@ -104,7 +103,7 @@ pub fn find_figures(toks: &[Token], from: usize, to: usize, mark: DecimalMark) -
             continue;
         }
         // Part of a date, a time or a fraction already read.
-        if i > from && !t.space_before && matches!(toks[i - 1].key.as_str(), "/" | ":" | "-") {
+        if i > from && !t.space_before && matches!(toks[i - 1].k(), "/" | ":" | "-") {
             i += 1;
             continue;
         }
@@ -206,26 +205,27 @@ fn figure_at(toks: &[Token], i: usize, to: usize, mark: DecimalMark) -> Option<F
     let mut unit: Option<UnitMatch> = u1.clone();
     let mut end = after1;
     let mut unit_start = j1;
-    if toks.get(after1).is_some_and(is_range_joint) && after1 + 1 < to {
-        if let Some((v2, j2, s2)) = amount_at(toks, after1 + 1, to, mark) {
-            let u2 = match_unit(toks, j2, to);
-            let same_unit = match (&u1, &u2) {
-                (Some(a), Some(b)) => a.unit == b.unit,
-                (None, Some(_)) => true,
-                _ => false,
+    if toks.get(after1).is_some_and(is_range_joint)
+        && after1 + 1 < to
+        && let Some((v2, j2, s2)) = amount_at(toks, after1 + 1, to, mark)
+    {
+        let u2 = match_unit(toks, j2, to);
+        let same_unit = match (&u1, &u2) {
+            (Some(a), Some(b)) => a.unit == b.unit,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if same_unit {
+            let v1_scaled = match (s1, s2) {
+                (None, Some(s)) if u1.is_none() => v1 * s,
+                _ => v1,
             };
-            if same_unit {
-                let v1_scaled = match (s1, s2) {
-                    (None, Some(s)) if u1.is_none() => v1 * s,
-                    _ => v1,
-                };
-                if v1_scaled < v2 {
-                    value = v1_scaled;
-                    value_max = Some(v2);
-                    unit = u2.clone();
-                    end = u2.as_ref().map(|u| u.end).unwrap_or(j2);
-                    unit_start = j2;
-                }
+            if v1_scaled < v2 {
+                value = v1_scaled;
+                value_max = Some(v2);
+                unit = u2.clone();
+                end = u2.as_ref().map(|u| u.end).unwrap_or(j2);
+                unit_start = j2;
             }
         }
     }

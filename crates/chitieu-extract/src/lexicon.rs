@@ -188,12 +188,11 @@ pub fn match_unit(toks: &[Token], i: usize, limit: usize) -> Option<UnitMatch> {
 /// Rules out look-alikes: `đồng chí`, `m2`, `km²`, a noun glued to the next word.
 fn unit_is_plausible(toks: &[Token], start: usize, end: usize, unit: &str) -> bool {
     let next = toks.get(end);
-    let glued_digit = next.is_some_and(|n| {
-        !n.space_before && (n.kind == Kind::Num || matches!(n.key.as_str(), "²" | "³"))
-    });
+    let glued_digit = next
+        .is_some_and(|n| !n.space_before && (n.kind == Kind::Num || matches!(n.k(), "²" | "³")));
     match unit {
         "VND" if toks[start].key == "đồng" => !next.is_some_and(|n| {
-            n.kind == Kind::Word && matches!(n.key.as_str(), "chí" | "bào" | "thời" | "bằng")
+            n.kind == Kind::Word && matches!(n.k(), "chí" | "bào" | "thời" | "bằng")
         }),
         "km" | "ha" => !glued_digit,
         // A counted noun written as one capitalised word is a name: "xã Bản Lầu".
@@ -218,7 +217,7 @@ mod tests {
         assert_eq!(unit_of("HTX"), Some(("hợp tác xã", 1)));
         assert_eq!(unit_of("nhà văn hoá xã"), Some(("nhà văn hóa", 3)));
         assert_eq!(unit_of("tiêu chí/01 xã"), Some(("tiêu chí/xã", 5)));
-        assert_eq!(unit_of("tiêu chí/xã"), Some(("tiêu chí/xã", 3)));
+        assert_eq!(unit_of("tiêu chí/xã"), Some(("tiêu chí/xã", 4)));
         assert_eq!(unit_of("tiêu chí"), Some(("tiêu chí", 2)));
         assert_eq!(unit_of("tạ/ha"), Some(("tạ/ha", 3)));
         assert_eq!(unit_of("m2"), None);

@@ -127,10 +127,10 @@ pub mod json_number {
 
     pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         let n = d.normalize();
-        if n.scale() == 0 {
-            if let Some(i) = n.to_i64() {
-                return s.serialize_i64(i);
-            }
+        if n.scale() == 0
+            && let Some(i) = n.to_i64()
+        {
+            return s.serialize_i64(i);
         }
         match n.to_f64() {
             Some(f) => s.serialize_f64(f),

@@ -88,16 +88,16 @@ pub fn find_meetings(text: &str, toks: &[Token], ctx: &DocContext) -> Vec<Meetin
     let mut term = None;
     let mut purpose_at = None;
     for i in s.start..s.end {
-        if body.is_none() {
-            if let Some(b) = BODIES.iter().find(|b| words_at(toks, i, b)) {
-                let mut end = i + b.len();
-                if let Some(l) = LEVEL_WORDS.iter().find(|l| words_at(toks, end, l)) {
-                    end += l.len();
-                }
-                // "Thường trực" alone is not a body.
-                if end > i + 2 || b.len() > 2 || b[0] != "thường" {
-                    body = Some(slice(text, toks, i, end));
-                }
+        if body.is_none()
+            && let Some(b) = BODIES.iter().find(|b| words_at(toks, i, b))
+        {
+            let mut end = i + b.len();
+            if let Some(l) = LEVEL_WORDS.iter().find(|l| words_at(toks, end, l)) {
+                end += l.len();
+            }
+            // "Thường trực" alone is not a body.
+            if end > i + 2 || b.len() > 2 || b[0] != "thường" {
+                body = Some(slice(text, toks, i, end));
             }
         }
         if session.is_none() && words_at(toks, i, &["lần", "thứ"]) {
@@ -112,12 +112,13 @@ pub fn find_meetings(text: &str, toks: &[Token], ctx: &DocContext) -> Vec<Meetin
                 .filter(|t| t.kind == Kind::Num)
                 .and_then(|t| t.key.parse::<u32>().ok());
         }
-        if term.is_none() && (toks[i].is_word("khóa")) {
-            if let Some(t) = toks.get(i + 1) {
-                let raw = &text[t.start..t.end];
-                if roman(raw) {
-                    term = Some(raw.to_string());
-                }
+        if term.is_none()
+            && (toks[i].is_word("khóa"))
+            && let Some(t) = toks.get(i + 1)
+        {
+            let raw = &text[t.start..t.end];
+            if roman(raw) {
+                term = Some(raw.to_string());
             }
         }
         if purpose_at.is_none() && PURPOSE_VERBS.iter().any(|v| words_at(toks, i, v)) {
@@ -153,6 +154,10 @@ pub fn find_meetings(text: &str, toks: &[Token], ctx: &DocContext) -> Vec<Meetin
 
 /// Title heads.
 const TITLES: &[&[&str]] = &[
+    &["tỉnh", "ủy", "viên"],
+    &["huyện", "ủy", "viên"],
+    &["thành", "ủy", "viên"],
+    &["đảng", "ủy", "viên"],
     &["phó", "bí", "thư"],
     &["bí", "thư"],
     &["phó", "chủ", "tịch"],
@@ -220,7 +225,7 @@ fn name_at(toks: &[Token], i: usize, any_start: bool) -> Option<usize> {
     if first.kind != Kind::Word || !first.upper {
         return None;
     }
-    if !any_start && !SURNAMES.contains(&first.key.as_str()) {
+    if !any_start && !SURNAMES.contains(&first.k()) {
         return None;
     }
     let mut j = i;
@@ -232,6 +237,11 @@ fn name_at(toks: &[Token], i: usize, any_start: bool) -> Option<usize> {
 
 /// A title at `i`: a head, then title words, stopping before a name. Returns the end token.
 fn title_at(toks: &[Token], i: usize) -> Option<usize> {
+    // Cheap test on the first word before trying every title.
+    let first = toks.get(i)?;
+    if first.kind != Kind::Word || !TITLES.iter().any(|t| t[0] == first.k()) {
+        return None;
+    }
     let head = TITLES.iter().find(|t| words_at(toks, i, t))?;
     let mut j = i + head.len();
     while let Some(t) = toks.get(j) {
@@ -241,7 +251,7 @@ fn title_at(toks: &[Token], i: usize) -> Option<usize> {
         if t.upper && name_at(toks, j, false).is_some() {
             break;
         }
-        if t.upper || TITLE_WORDS.contains(&t.key.as_str()) {
+        if t.upper || TITLE_WORDS.contains(&t.k()) {
             j += 1;
         } else {
             break;
@@ -267,24 +277,24 @@ pub fn find_people(text: &str, toks: &[Token]) -> Vec<Person> {
     let mut i = 0;
     while i < toks.len() {
         // "đồng chí NAME, TITLE, TITLE"
-        if words_at(toks, i, &["đồng", "chí"]) {
-            if let Some(end) = name_at(toks, i + 2, true) {
-                let name = slice(text, toks, i + 2, end);
-                let mut titles = Vec::new();
-                let mut j = end;
-                while toks.get(j).is_some_and(|t| t.is_punct(",")) {
-                    match title_at(toks, j + 1) {
-                        Some(e) => {
-                            titles.push(slice(text, toks, j + 1, e));
-                            j = e;
-                        }
-                        None => break,
+        if words_at(toks, i, &["đồng", "chí"])
+            && let Some(end) = name_at(toks, i + 2, true)
+        {
+            let name = slice(text, toks, i + 2, end);
+            let mut titles = Vec::new();
+            let mut j = end;
+            while toks.get(j).is_some_and(|t| t.is_punct(",")) {
+                match title_at(toks, j + 1) {
+                    Some(e) => {
+                        titles.push(slice(text, toks, j + 1, e));
+                        j = e;
                     }
+                    None => break,
                 }
-                add(name, titles);
-                i = j.max(i + 1);
-                continue;
             }
+            add(name, titles);
+            i = j.max(i + 1);
+            continue;
         }
         // "TITLE NAME"
         if let Some(e) = title_at(toks, i) {

@@ -80,7 +80,7 @@ impl PhraseIndex {
                 comma |= t.key == ",";
                 continue;
             }
-            words.push((t.key, comma));
+            words.push((t.key.into_owned(), comma));
             comma = false;
         }
         let Some(first) = words.first().map(|w| w.0.clone()) else {
@@ -115,7 +115,7 @@ impl PhraseIndex {
             if t.kind == Kind::Punct {
                 continue;
             }
-            let Some(cands) = self.by_first.get(t.key.as_str()) else {
+            let Some(cands) = self.by_first.get(t.k()) else {
                 continue;
             };
             for &c in cands {

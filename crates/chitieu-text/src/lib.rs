@@ -12,9 +12,8 @@ pub mod number;
 
 pub use date::{format_date_long_vi, format_date_vi, parse_date_vi};
 pub use format::{MoneyScale, format_decimal_vi, format_number_vi, format_percent_vi, format_vnd};
-pub use normalize::{fold, fold_word, nfc, search_key};
+pub use normalize::{fold, fold_word, fold_word_cow, nfc, search_key};
 pub use number::{
     DecimalMark, NumberError, NumberWord, detect_decimal_mark, number_word, parse_amount,
-    parse_number_words, parse_numeral,
-    scale_word,
+    parse_number_words, parse_numeral, scale_word,
 };

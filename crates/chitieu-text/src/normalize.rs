@@ -4,10 +4,15 @@
 //! and macOS sources), and sometimes with the "old style" tone placement (`hoà` / `hòa`,
 //! `uỷ` / `ủy`). Keys used for matching names must treat all of these the same.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-/// Returns `s` in Unicode Normalization Form C.
+/// Returns `s` in Unicode Normalization Form C. Text that is already NFC (most web pages) is
+/// only copied.
 pub fn nfc(s: &str) -> String {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 
@@ -41,6 +46,43 @@ pub fn fold(s: &str) -> String {
 pub fn fold_word(word: &str) -> String {
     let lower: String = word.chars().flat_map(char::to_lowercase).collect();
     modern_tone_placement(&lower)
+}
+
+/// [`fold_word`] without allocating when the word is already folded (lower case, modern
+/// tone placement), which is most words of a text.
+pub fn fold_word_cow(word: &str) -> Cow<'_, str> {
+    let has_upper = word.chars().any(char::is_uppercase);
+    let old_tone = {
+        let mut rev = word.chars().rev();
+        match (rev.next(), rev.next()) {
+            (Some(last), Some(before)) => {
+                matches!(before, 'o' | 'u' | 'O' | 'U')
+                    && matches!(
+                        last,
+                        'à' | 'á'
+                            | 'ả'
+                            | 'ã'
+                            | 'ạ'
+                            | 'è'
+                            | 'é'
+                            | 'ẻ'
+                            | 'ẽ'
+                            | 'ẹ'
+                            | 'ỳ'
+                            | 'ý'
+                            | 'ỷ'
+                            | 'ỹ'
+                            | 'ỵ'
+                    )
+            }
+            _ => false,
+        }
+    };
+    if has_upper || old_tone {
+        Cow::Owned(fold_word(word))
+    } else {
+        Cow::Borrowed(word)
+    }
 }
 
 /// A key with every diacritic removed and `đ` folded to `d`: `"Huyện Bắc Sơn"` → `"huyen bac son"`.
@@ -133,9 +175,13 @@ mod tests {
 
     #[test]
     fn words_fold_like_texts() {
-        for w in ["Uỷ", "Hoá", "NTM", "Bắc", "đồng"] {
+        for w in [
+            "Uỷ", "Hoá", "NTM", "Bắc", "đồng", "hoà", "thuỷ", "quý", "ủy", "hòa",
+        ] {
             assert_eq!(fold_word(w), fold(w));
+            assert_eq!(fold_word_cow(w), fold(w));
         }
+        assert!(matches!(fold_word_cow("đồng"), Cow::Borrowed(_)));
     }
 
     #[test]
