@@ -24,6 +24,11 @@ pub struct DemoArgs {
     /// Replace the database file if it already exists.
     #[arg(long)]
     force: bool,
+    /// Only build the database; do not start the web application.
+    #[arg(long)]
+    no_serve: bool,
+    #[command(flatten)]
+    serve: crate::cmd_serve::ServeArgs,
 }
 
 /// The seed articles, as cited in provenance notes.
@@ -737,6 +742,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     store.init(&Catalog::builtin(), &crate::progress::Bar::new())?;
     build(&mut store, "demo")?;
     let reports = crate::cmd_report::demo(&mut store, path)?;
+    let accounts = chitieu_web::demo::seed(&mut store).context("creating the demo accounts")?;
     let c = store.counts()?;
     println!(
         "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu.",
@@ -766,5 +772,28 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
         "  chitieu{db} history --indicator budget_revenue --unit \"huyện Bắc Sơn\" --period 2020"
     );
     println!("  chitieu{db} audit --limit 10");
-    Ok(())
+    println!();
+    println!("Tài khoản mẫu (demo accounts, one per role):");
+    let account_lines: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            format!(
+                "  {:<9} {:<15} mật khẩu (password) {}  phạm vi (scope): {}",
+                a.role.key(),
+                a.username,
+                a.password,
+                a.scope
+            )
+        })
+        .collect();
+    for l in &account_lines {
+        println!("{l}");
+    }
+    if args.no_serve {
+        println!("  chitieu{db} serve --listen 127.0.0.1:8080");
+        return Ok(());
+    }
+    drop(store);
+    println!();
+    crate::cmd_serve::serve(database, &args.serve, &[])
 }

@@ -4,6 +4,7 @@ mod cmd_extract;
 mod cmd_docs;
 mod cmd_import;
 mod cmd_report;
+mod cmd_serve;
 mod demo;
 mod progress;
 mod status;
@@ -92,6 +93,9 @@ enum Command {
     Series(cmd_docs::SeriesArgs),
     /// Build a demo database from the seed articles' real figures, then show what to try.
     Demo(demo::DemoArgs),
+    /// Serve the web application (dashboards, data entry, review, the public portal and the
+    /// JSON API) on this database.
+    Serve(cmd_serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -151,6 +155,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check => cmd_docs::run_check(&open_store(&cli.database)?),
         Command::Series(args) => cmd_docs::run_series(&open_store(&cli.database)?, args),
         Command::Demo(args) => demo::run(&cli.database, args),
+        Command::Serve(args) => cmd_serve::run(&cli.database, args),
         Command::Init => {
             let mut store = open_store(&cli.database)?;
             let catalog = chitieu_core::indicator::Catalog::builtin();

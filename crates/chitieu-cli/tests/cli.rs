@@ -55,7 +55,7 @@ impl Env {
 #[test]
 fn demo_status_shows_the_seed_articles_figures() {
     let env = Env::new();
-    let out = env.ok(&["demo"]);
+    let out = env.ok(&["demo", "--no-serve"]);
     assert!(out.contains("Thử tiếp"), "{out}");
     let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
     assert!(status.contains("43,248 tỷ đồng"), "{status}");
@@ -80,9 +80,9 @@ fn demo_status_shows_the_seed_articles_figures() {
     assert!(h1.contains("chỉ tiêu đạt và vượt"), "{h1}");
 
     // A second demo on the same file is refused unless forced.
-    let err = env.fails(&["demo"]);
+    let err = env.fails(&["demo", "--no-serve"]);
     assert!(err.contains("--force"), "{err}");
-    env.ok(&["demo", "--force"]);
+    env.ok(&["demo", "--force", "--no-serve"]);
 }
 
 #[test]
@@ -260,7 +260,7 @@ fn postgres_urls_are_refused_clearly_for_now() {
 #[test]
 fn thresholds_are_configurable_and_change_the_status() {
     let env = Env::new();
-    env.ok(&["demo"]);
+    env.ok(&["demo", "--no-serve"]);
     let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
     // 18 of 20 key targets is 90%: "cơ bản đạt" with the default threshold of 90.
     assert!(status.contains("1 chỉ tiêu cơ bản đạt"), "{status}");

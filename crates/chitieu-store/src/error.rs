@@ -40,6 +40,13 @@ pub enum StoreError {
     NoSuchProposal(i64),
     #[error("proposed fact {id} was already reviewed ({state}, by {by})")]
     AlreadyReviewed { id: i64, state: String, by: String },
+    #[error("{what} {key} does not exist")]
+    NotFound { what: &'static str, key: String },
+    /// A rule refused the change (a locked data set, a rate limit); the message says why.
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0} already exists")]
+    AlreadyExists(String),
     #[error("corrupt value in the database ({what}): {detail}")]
     Corrupt { what: String, detail: String },
 }

@@ -5,15 +5,21 @@
 //! transaction: it stores everything it was given or nothing, and records what it changed in
 //! the audit log. Reads never write.
 
+pub mod accounts;
 pub mod documents;
 mod error;
 mod model;
+pub mod portal;
 pub mod sqlite;
+pub mod workflow;
 
+pub use accounts::AccountStore;
 pub use documents::DocumentStore;
 pub use error::StoreError;
 pub use model::*;
+pub use portal::PortalStore;
 pub use sqlite::SqliteStore;
+pub use workflow::WorkflowStore;
 
 use chitieu_core::admin::{UnitId, UnitVersion};
 use chitieu_core::figure::FigureRevision;

@@ -1,11 +1,14 @@
 //! The embedded SQLite backend: one file, WAL journal, versioned migrations, and every write
 //! method one transaction.
 
+mod accounts;
 pub mod bulk;
 mod documents;
 mod reports;
 pub use reports::{IssueRequest, IssuedReport, ReportStore};
+mod portal;
 mod rows;
+mod workflow;
 
 use crate::{
     ApplyReport, AuditEntry, Batch, Counts, InitReport, Progress, Result, Store, StoreError,
@@ -28,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_documents.sql"),
     include_str!("migrations/0003_reports.sql"),
+    include_str!("migrations/0004_web.sql"),
 ];
 
 /// The schema version this build writes.

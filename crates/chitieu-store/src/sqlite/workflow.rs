@@ -1,0 +1,515 @@
+//! The SQLite side of [`WorkflowStore`].
+
+use super::rows::{parse_decimal, parse_period};
+use super::{SqliteStore, apply_in, audit, now};
+use crate::workflow::*;
+use crate::{Batch, Result, StoreError};
+use chitieu_core::admin::UnitId;
+use chitieu_core::figure::{FigureInput, FigureState, Provenance};
+use chitieu_core::indicator::IndicatorCode;
+use chitieu_core::period::Period;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::json;
+
+const VALID_ON_V: &str =
+    "(v.valid_from IS NULL OR v.valid_from <= ?2) AND (v.valid_to IS NULL OR v.valid_to >= ?2)";
+
+fn code(s: &str) -> Result<IndicatorCode> {
+    IndicatorCode::new(s).map_err(|e| StoreError::corrupt("indicator code", e))
+}
+
+fn row_to_data_set(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DataSet>> {
+    let unit: i64 = r.get(0)?;
+    let period: String = r.get(1)?;
+    let state: String = r.get(2)?;
+    let comment: Option<String> = r.get(3)?;
+    let updated_by: String = r.get(4)?;
+    let updated_at: String = r.get(5)?;
+    Ok((|| {
+        Ok(DataSet {
+            unit: UnitId(unit),
+            period: parse_period(&period)?,
+            state: state
+                .parse()
+                .map_err(|e: String| StoreError::corrupt("data set state", e))?,
+            comment,
+            updated_by,
+            updated_at,
+        })
+    })())
+}
+
+const DATA_SET_COLS: &str = "unit_id, period, state, comment, updated_by, updated_at";
+
+fn load_data_set(conn: &Connection, unit: UnitId, period: &Period) -> Result<Option<DataSet>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DATA_SET_COLS} FROM data_set WHERE unit_id = ?1 AND period = ?2"
+    ))?;
+    let mut rows = stmt.query_map(params![unit.0, period.to_string()], row_to_data_set)?;
+    match rows.next() {
+        Some(r) => Ok(Some(r??)),
+        None => Ok(None),
+    }
+}
+
+fn state_in(tx: &Transaction<'_>, unit: UnitId, period: &Period) -> Result<Option<DataSetState>> {
+    let s: Option<String> = tx
+        .query_row(
+            "SELECT state FROM data_set WHERE unit_id = ?1 AND period = ?2",
+            params![unit.0, period.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    s.map(|s| {
+        s.parse()
+            .map_err(|e: String| StoreError::corrupt("data set state", e))
+    })
+    .transpose()
+}
+
+/// Checks the action against the current state and records the new state and the event.
+fn transition(
+    tx: &Transaction<'_>,
+    unit: UnitId,
+    period: &Period,
+    action: WorkflowAction,
+    comment: Option<&str>,
+    actor: &str,
+) -> Result<DataSetState> {
+    let from = state_in(tx, unit, period)?;
+    let to = action.next(from).map_err(StoreError::Refused)?;
+    let at = now();
+    let keeps_comment = matches!(action, WorkflowAction::Return | WorkflowAction::Reopen);
+    tx.execute(
+        "INSERT INTO data_set (unit_id, period, state, comment, updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(unit_id, period) DO UPDATE SET state = excluded.state,
+           comment = CASE WHEN ?7 THEN excluded.comment ELSE data_set.comment END,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        params![
+            unit.0,
+            period.to_string(),
+            to.key(),
+            comment,
+            actor,
+            at,
+            keeps_comment
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![unit.0, period.to_string(), action.key(), actor, at, comment],
+    )?;
+    audit(
+        tx,
+        actor,
+        &format!("data_set.{}", action.key()),
+        "data_set",
+        &format!("{}/{}", unit.0, period),
+        json!({"from": from.map(|s| s.key()), "to": to.key(), "comment": comment}),
+    )?;
+    Ok(to)
+}
+
+fn load_explanation(conn: &Connection, id: i64) -> Result<Explanation> {
+    let sql = format!("SELECT {EXPLANATION_COLS} FROM explanation_request WHERE id = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query_map([id], row_to_explanation)?;
+    match rows.next() {
+        Some(r) => r?,
+        None => Err(StoreError::NotFound {
+            what: "explanation request",
+            key: id.to_string(),
+        }),
+    }
+}
+
+const EXPLANATION_COLS: &str = "id, indicator, unit_id, period, question, asked_by, asked_at, answer, answered_by, answered_at";
+
+fn row_to_explanation(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Explanation>> {
+    let id: i64 = r.get(0)?;
+    let indicator: String = r.get(1)?;
+    let unit: i64 = r.get(2)?;
+    let period: String = r.get(3)?;
+    let question: String = r.get(4)?;
+    let asked_by: String = r.get(5)?;
+    let asked_at: String = r.get(6)?;
+    let answer: Option<String> = r.get(7)?;
+    let answered_by: Option<String> = r.get(8)?;
+    let answered_at: Option<String> = r.get(9)?;
+    Ok((|| {
+        Ok(Explanation {
+            id,
+            indicator: code(&indicator)?,
+            unit: UnitId(unit),
+            period: parse_period(&period)?,
+            question,
+            asked_by,
+            asked_at,
+            answer,
+            answered_by,
+            answered_at,
+        })
+    })())
+}
+
+impl WorkflowStore for SqliteStore {
+    fn data_set(&self, unit: UnitId, period: &Period) -> Result<Option<DataSet>> {
+        load_data_set(&self.conn, unit, period)
+    }
+
+    fn data_sets(&self, state: Option<DataSetState>) -> Result<Vec<DataSet>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DATA_SET_COLS} FROM data_set WHERE (?1 IS NULL OR state = ?1) ORDER BY updated_at DESC"
+        ))?;
+        let rows = stmt.query_map([state.map(|s| s.key())], row_to_data_set)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    fn draft_values(&self, unit: UnitId, period: &Period) -> Result<Vec<DraftValue>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT indicator, value, comment, entered_by, entered_at FROM draft_value
+             WHERE unit_id = ?1 AND period = ?2 ORDER BY indicator",
+        )?;
+        let rows = stmt.query_map(params![unit.0, period.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (indicator, value, comment, entered_by, entered_at) = r?;
+            out.push(DraftValue {
+                indicator: code(&indicator)?,
+                value: parse_decimal(&value, "draft value")?,
+                comment,
+                entered_by,
+                entered_at,
+            });
+        }
+        Ok(out)
+    }
+
+    fn data_set_events(&self, unit: UnitId, period: &Period) -> Result<Vec<DataSetEvent>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, action, actor, at, comment FROM data_set_event
+             WHERE unit_id = ?1 AND period = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![unit.0, period.to_string()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (id, action, actor, at, comment) = r?;
+            out.push(DataSetEvent {
+                id,
+                action: action
+                    .parse()
+                    .map_err(|e: String| StoreError::corrupt("workflow action", e))?,
+                actor,
+                at,
+                comment,
+            });
+        }
+        Ok(out)
+    }
+
+    fn save_draft(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        entries: &[DraftEntry],
+        actor: &str,
+    ) -> Result<DataSet> {
+        let tx = self.conn.transaction()?;
+        SqliteStore::check_unit_exists(&tx, unit)?;
+        transition(&tx, unit, period, WorkflowAction::Save, None, actor)?;
+        let at = now();
+        for e in entries {
+            SqliteStore::check_indicator_exists(&tx, e.indicator.as_str())?;
+            tx.execute(
+                "INSERT INTO draft_value (unit_id, period, indicator, value, comment, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(unit_id, period, indicator) DO UPDATE SET value = excluded.value,
+                   comment = excluded.comment, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+                params![
+                    unit.0,
+                    period.to_string(),
+                    e.indicator.as_str(),
+                    e.value.normalize().to_string(),
+                    e.comment,
+                    actor,
+                    at
+                ],
+            )?;
+        }
+        audit(
+            &tx,
+            actor,
+            "draft.save",
+            "data_set",
+            &format!("{}/{}", unit.0, period),
+            json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
+        )?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn submit(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
+        let values = self.draft_values(unit, period)?;
+        let tx = self.conn.transaction()?;
+        transition(&tx, unit, period, WorkflowAction::Submit, None, actor)?;
+        if values.is_empty() {
+            return Err(StoreError::Refused(
+                "chưa có giá trị nào để gửi (no values to submit)".to_string(),
+            ));
+        }
+        let figures = values
+            .iter()
+            .map(|v| FigureInput {
+                indicator: v.indicator.clone(),
+                unit,
+                period: *period,
+                value: v.value,
+                state: FigureState::Official,
+                as_of: None,
+                provenance: Provenance::Manual,
+                note: v.comment.clone(),
+            })
+            .collect();
+        apply_in(
+            &tx,
+            &Batch {
+                figures,
+                ..Batch::default()
+            },
+            actor,
+        )?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn approve(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
+        let tx = self.conn.transaction()?;
+        let pending: Vec<String> = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT v.kind || ' ' || v.name FROM data_set d JOIN unit_version v ON v.unit_id = d.unit_id
+                 WHERE v.parent_id = ?1 AND {VALID_ON_V} AND d.period = ?3 AND d.state != 'approved'
+                 ORDER BY v.name"
+            ))?;
+            let rows = stmt.query_map(
+                params![unit.0, period.end_date().to_string(), period.to_string()],
+                |r| r.get(0),
+            )?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if !pending.is_empty() {
+            return Err(StoreError::Refused(format!(
+                "chưa thể duyệt: số liệu của đơn vị cấp dưới chưa được duyệt ({})",
+                pending
+                    .iter()
+                    .map(|k| k.replace('_', " "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        transition(&tx, unit, period, WorkflowAction::Approve, None, actor)?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn return_for_correction(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        comment: &str,
+        actor: &str,
+    ) -> Result<DataSet> {
+        if comment.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "cần ghi lý do trả lại (a comment is required)".to_string(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        transition(
+            &tx,
+            unit,
+            period,
+            WorkflowAction::Return,
+            Some(comment.trim()),
+            actor,
+        )?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn reopen(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        comment: &str,
+        actor: &str,
+    ) -> Result<DataSet> {
+        let tx = self.conn.transaction()?;
+        let parent_approved: Option<String> = tx
+            .query_row(
+                &format!(
+                    "SELECT p.state FROM unit_version v JOIN data_set p ON p.unit_id = v.parent_id
+                     WHERE v.unit_id = ?1 AND {VALID_ON_V} AND p.period = ?3 AND p.state = 'approved'"
+                ),
+                params![unit.0, period.end_date().to_string(), period.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if parent_approved.is_some() {
+            return Err(StoreError::Refused(
+                "không thể mở lại: số liệu của đơn vị cấp trên đã được duyệt; mở lại cấp trên trước"
+                    .to_string(),
+            ));
+        }
+        let comment = comment.trim();
+        transition(
+            &tx,
+            unit,
+            period,
+            WorkflowAction::Reopen,
+            (!comment.is_empty()).then_some(comment),
+            actor,
+        )?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn mark_approved(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
+        let tx = self.conn.transaction()?;
+        SqliteStore::check_unit_exists(&tx, unit)?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO data_set (unit_id, period, state, updated_by, updated_at) VALUES (?1, ?2, 'approved', ?3, ?4)
+             ON CONFLICT(unit_id, period) DO UPDATE SET state = 'approved', updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            params![unit.0, period.to_string(), actor, at],
+        )?;
+        tx.execute(
+            "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES (?1, ?2, 'approve', ?3, ?4, ?5)",
+            params![unit.0, period.to_string(), actor, at, "đánh dấu đã duyệt (figures stored before the workflow)"],
+        )?;
+        audit(
+            &tx,
+            actor,
+            "data_set.mark_approved",
+            "data_set",
+            &format!("{}/{}", unit.0, period),
+            json!({}),
+        )?;
+        tx.commit()?;
+        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+            what: "data set",
+            key: format!("{}/{}", unit.0, period),
+        })
+    }
+
+    fn ask_explanation(
+        &mut self,
+        indicator: &IndicatorCode,
+        unit: UnitId,
+        period: &Period,
+        question: &str,
+        actor: &str,
+    ) -> Result<Explanation> {
+        if question.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "nội dung yêu cầu giải trình đang trống".to_string(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        SqliteStore::check_unit_exists(&tx, unit)?;
+        SqliteStore::check_indicator_exists(&tx, indicator.as_str())?;
+        tx.execute(
+            "INSERT INTO explanation_request (indicator, unit_id, period, question, asked_by, asked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![indicator.as_str(), unit.0, period.to_string(), question.trim(), actor, now()],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit(
+            &tx,
+            actor,
+            "explanation.ask",
+            "explanation_request",
+            &id.to_string(),
+            json!({"indicator": indicator.as_str(), "unit": unit.0, "period": period.to_string(), "question": question.trim()}),
+        )?;
+        tx.commit()?;
+        load_explanation(&self.conn, id)
+    }
+
+    fn answer_explanation(&mut self, id: i64, answer: &str, actor: &str) -> Result<Explanation> {
+        if answer.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "nội dung giải trình đang trống".to_string(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE explanation_request SET answer = ?1, answered_by = ?2, answered_at = ?3 WHERE id = ?4 AND answer IS NULL",
+            params![answer.trim(), actor, now(), id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Refused(format!(
+                "yêu cầu giải trình {id} không tồn tại hoặc đã được trả lời"
+            )));
+        }
+        audit(
+            &tx,
+            actor,
+            "explanation.answer",
+            "explanation_request",
+            &id.to_string(),
+            json!({"answer": answer.trim()}),
+        )?;
+        tx.commit()?;
+        load_explanation(&self.conn, id)
+    }
+
+    fn explanation(&self, id: i64) -> Result<Explanation> {
+        load_explanation(&self.conn, id)
+    }
+
+    fn explanations(&self) -> Result<Vec<Explanation>> {
+        let sql = format!("SELECT {EXPLANATION_COLS} FROM explanation_request ORDER BY id DESC");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], row_to_explanation)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,882 @@
+//! The JSON API under `/api/v1`: what the pages do, for machines. Authenticate with
+//! `Authorization: Bearer <token>` (tokens are made on the accounts page); a browser session
+//! also works, with the `X-CSRF-Token` header on writes. The OpenAPI 3.1 document is at
+//! `/api/openapi.json`.
+//!
+//! The same checks as the pages apply: role, then scope, then the store's workflow rules.
+
+use crate::auth::{Ctx, require_scope};
+use crate::pages::{
+    ANY, ENTER, REVIEW, ReviewForm, UnitPeriod, check_entries, entry_indicators, indicator_of,
+    moderate, pick_unit_period, review_apply, unit_choices,
+};
+use crate::{App, WebError};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chitieu_app::status::parse_period;
+use chitieu_core::admin::UnitId;
+use chitieu_core::indicator::IndicatorCode;
+use chitieu_store::portal::CommentState;
+use chitieu_store::workflow::DataSetState;
+use chitieu_store::{DocumentStore, PortalStore, Store, WorkflowStore};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// An error answered as JSON.
+pub struct ApiError(WebError);
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> ApiError {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.json()
+    }
+}
+
+type ApiResult = Result<Json<Value>, ApiError>;
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<Value, WebError> {
+    serde_json::to_value(v).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/v1/me", get(me))
+        .route("/v1/units", get(units))
+        .route("/v1/dashboard", get(dashboard))
+        .route("/v1/indicators/{code}/series", get(series))
+        .route("/v1/indicators/{code}/by-unit", get(by_unit))
+        .route("/v1/entry", get(entry_get).post(entry_post))
+        .route("/v1/check", get(check))
+        .route("/v1/review", get(review_queue).post(review_post))
+        .route("/v1/explanations", get(explanations).post(explanation_ask))
+        .route("/v1/explanations/{id}/answer", post(explanation_answer))
+        .route("/v1/comments", get(comments))
+        .route("/v1/comments/{id}/moderate", post(comment_moderate))
+        .route("/v1/documents", get(documents).post(document_add))
+        .route("/v1/documents/{id}", get(document))
+        .route("/v1/documents/{id}/review", post(document_review))
+        .route("/v1/portal/results", get(portal_results))
+        .route("/v1/portal/units/{id}", get(portal_unit))
+        .route("/v1/portal/units/{id}/comments", post(portal_comment))
+        .route("/v1/news", get(news))
+        .route("/v1/audit", get(audit))
+}
+
+async fn me(ctx: Ctx) -> ApiResult {
+    let a = ctx.user()?;
+    Ok(Json(to_json(a)?))
+}
+
+async fn units(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let list = unit_choices(s, &account)?;
+            Ok(json!(
+                list.into_iter()
+                    .map(|(id, name)| json!({"id": id, "name": name}))
+                    .collect::<Vec<_>>()
+            ))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn dashboard(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<UnitPeriod>,
+) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let app2 = app.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let units = unit_choices(s, &account)?;
+            let (unit, period) = pick_unit_period(s, &account, &q, &units)?;
+            let d = app2.cache.get_or_build(s, &unit, &period, true)?;
+            to_json(&*d)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn series(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<UnitPeriod>,
+) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let ind = indicator_of(s, &code)?;
+            let units = unit_choices(s, &account)?;
+            let (unit, _) = pick_unit_period(s, &account, &q, &units)?;
+            to_json(crate::view::series(s, &ind, unit.unit)?)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn by_unit(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<UnitPeriod>,
+) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let ind = indicator_of(s, &code)?;
+            let units = unit_choices(s, &account)?;
+            let (unit, period) = pick_unit_period(s, &account, &q, &units)?;
+            to_json(crate::view::values_by_unit(s, &ind, unit.unit, &period)?)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn entry_get(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<UnitPeriod>,
+) -> ApiResult {
+    let account = ctx.require(ENTER)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let units = unit_choices(s, &account)?;
+            let (unit, period) = pick_unit_period(s, &account, &q, &units)?;
+            let ds = s.data_set(unit.unit, &period)?;
+            let drafts = s.draft_values(unit.unit, &period)?;
+            let mut rows = Vec::new();
+            for (ind, target) in entry_indicators(s, unit.unit, &period)? {
+                let last = match period.same_period_last_year() {
+                    Some(p) => s
+                        .current_figure(ind.code.as_str(), unit.unit, &p)?
+                        .map(|f| f.input.value),
+                    None => None,
+                };
+                rows.push(json!({
+                    "indicator": ind.code.as_str(),
+                    "name": ind.name_vi,
+                    "unit_of_measure": ind.unit,
+                    "target": target,
+                    "same_period_last_year": last,
+                    "draft": drafts.iter().find(|d| d.indicator == ind.code),
+                }));
+            }
+            Ok(json!({
+                "unit": unit.unit.0,
+                "unit_name": unit.title(),
+                "period": period.to_string(),
+                "data_set": ds,
+                "rows": rows,
+            }))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct EntryValue {
+    indicator: String,
+    /// As typed: "1.234,5", or "43,2 tỷ đồng".
+    value: String,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EntryBody {
+    unit: i64,
+    period: String,
+    values: Vec<EntryValue>,
+    #[serde(default)]
+    submit: bool,
+}
+
+async fn entry_post(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Json(b): Json<EntryBody>,
+) -> Result<Response, ApiError> {
+    let account = ctx.require(ENTER)?.clone();
+    let r = app
+        .db
+        .run(move |s| {
+            let unit = UnitId(b.unit);
+            let period = parse_period(&b.period)?;
+            require_scope(s, &account, unit, period.end_date())?;
+            let mut typed = HashMap::new();
+            for v in &b.values {
+                typed.insert(format!("v_{}", v.indicator), v.value.clone());
+                if let Some(c) = &v.comment {
+                    typed.insert(format!("c_{}", v.indicator), c.clone());
+                }
+            }
+            let (entries, checks) = check_entries(s, unit, &period, &typed)?;
+            if checks.values().any(|c| !c.errors.is_empty()) {
+                return Ok((
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    Json(json!({"error": "Unprocessable Entity", "message": "some values are not valid; nothing was saved", "checks": checks})),
+                )
+                    .into_response());
+            }
+            let actor = account.actor();
+            let mut ds = s.save_draft(unit, &period, &entries, &actor)?;
+            if b.submit {
+                ds = s.submit(unit, &period, &actor)?;
+            }
+            Ok(Json(json!({"data_set": ds, "checks": checks})).into_response())
+        })
+        .await?;
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+struct CheckQuery {
+    unit: i64,
+    period: String,
+    indicator: String,
+    value: String,
+}
+
+async fn check(State(app): State<Arc<App>>, ctx: Ctx, Query(q): Query<CheckQuery>) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let unit = UnitId(q.unit);
+            let period = parse_period(&q.period)?;
+            require_scope(s, &account, unit, period.end_date())?;
+            let ind = indicator_of(s, &q.indicator)?;
+            let last = match period.same_period_last_year() {
+                Some(p) => s
+                    .current_figure(ind.code.as_str(), unit, &p)?
+                    .map(|f| f.input.value),
+                None => None,
+            };
+            to_json(crate::view::check_value(&q.value, &ind, last))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn review_queue(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let mut out = Vec::new();
+            for d in s.data_sets(Some(DataSetState::Submitted))? {
+                if crate::auth::in_scope(s, &account, d.unit, d.period.end_date())? {
+                    let values = s.draft_values(d.unit, &d.period)?;
+                    out.push(json!({"data_set": d, "values": values}));
+                }
+            }
+            Ok(json!(out))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn review_post(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Json(f): Json<ReviewForm>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| to_json(review_apply(s, &account, &f)?))
+        .await?;
+    Ok(Json(v))
+}
+
+async fn explanations(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
+    let account = ctx.require(ANY)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let mut out = Vec::new();
+            for e in s.explanations()? {
+                if crate::auth::in_scope(s, &account, e.unit, e.period.end_date())? {
+                    out.push(e);
+                }
+            }
+            to_json(out)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct AskBody {
+    indicator: String,
+    unit: i64,
+    period: String,
+    question: String,
+}
+
+async fn explanation_ask(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Json(b): Json<AskBody>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let unit = UnitId(b.unit);
+            let period = parse_period(&b.period)?;
+            require_scope(s, &account, unit, period.end_date())?;
+            let code = IndicatorCode::new(&b.indicator)
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            to_json(s.ask_explanation(&code, unit, &period, &b.question, &account.actor())?)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct AnswerBody {
+    answer: String,
+}
+
+async fn explanation_answer(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<AnswerBody>,
+) -> ApiResult {
+    let account = ctx.require(ENTER)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let e = s.explanation(id)?;
+            require_scope(s, &account, e.unit, e.period.end_date())?;
+            to_json(s.answer_explanation(id, &b.answer, &account.actor())?)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct CommentsQuery {
+    state: Option<String>,
+}
+
+async fn comments(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<CommentsQuery>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let state: Option<CommentState> = q
+                .state
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(WebError::BadRequest)?;
+            let today = chrono::Local::now().date_naive();
+            let mut out = Vec::new();
+            for c in s.comments(None, None, state)? {
+                if crate::auth::in_scope(s, &account, c.unit, today)? {
+                    out.push(c);
+                }
+            }
+            to_json(out)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn comment_moderate(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<crate::pages::ModerateForm>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| to_json(moderate(s, &account, id, &f.state)?))
+        .await?;
+    Ok(Json(v))
+}
+
+async fn documents(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
+    ctx.require(REVIEW)?;
+    let v = app
+        .db
+        .run(move |s| {
+            Ok(json!(s.documents()?.into_iter().map(|d| json!({
+                "id": d.id, "name": d.name, "ingested_by": d.ingested_by, "ingested_at": d.ingested_at,
+            })).collect::<Vec<_>>()))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct DocBody {
+    name: String,
+    text: String,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+async fn document_add(State(app): State<Arc<App>>, ctx: Ctx, Json(b): Json<DocBody>) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let extractor = chitieu_extract::Extractor::new(&chitieu_extract::ExtractOptions {
+                catalog: Some(s.catalog()?),
+                ..Default::default()
+            });
+            let done = chitieu_app::ingest::ingest(
+                s,
+                &extractor,
+                &b.name,
+                &b.text,
+                b.unit.as_deref(),
+                &account.actor(),
+            )
+            .map_err(|e| match e {
+                chitieu_app::ingest::IngestError::Store(s) => WebError::from(s),
+                other => WebError::BadRequest(other.to_string()),
+            })?;
+            Ok(json!({"added": done.added, "unresolved": done.unresolved}))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn document(State(app): State<Arc<App>>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    ctx.require(REVIEW)?;
+    let v = app
+        .db
+        .run(move |s| {
+            let d = s.document(id)?;
+            let proposals = s.proposals(Some(id), None)?;
+            Ok(json!({"document": d, "proposals": proposals}))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct DocReview {
+    proposal: i64,
+    /// accept | reject
+    decision: String,
+}
+
+async fn document_review(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<DocReview>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let doc = s.document(id)?;
+            let p = s.proposal(b.proposal)?;
+            if p.document != id {
+                return Err(WebError::BadRequest("proposal of another document".into()));
+            }
+            let decision = if b.decision == "accept" {
+                let siblings = s.proposals(Some(id), None)?;
+                chitieu_app::ingest::decide(&s.catalog()?, &doc, &p, &siblings, &Default::default())
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?
+            } else {
+                chitieu_store::documents::Decision::Reject
+            };
+            to_json(s.review(b.proposal, &decision, None, &account.actor())?)
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn portal_results(State(app): State<Arc<App>>) -> ApiResult {
+    let v = app
+        .db
+        .run(move |s| {
+            let mut out = Vec::new();
+            for d in s.data_sets(Some(DataSetState::Approved))? {
+                let u = s.unit_latest(d.unit)?;
+                out.push(json!({"unit": d.unit.0, "unit_name": u.title(), "period": d.period.to_string()}));
+            }
+            Ok(json!(out))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: String,
+}
+
+async fn portal_unit(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult {
+    let app2 = app.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let unit = UnitId(id);
+            let period = parse_period(&q.period)?;
+            let ds = s.data_set(unit, &period)?;
+            if ds.is_none_or(|d| d.state != DataSetState::Approved) {
+                return Err(WebError::NotFound("not published".into()));
+            }
+            let v = s.unit_on(unit, period.end_date()).or_else(|_| s.unit_latest(unit))?;
+            let d = app2.cache.get_or_build(s, &v, &period, false)?;
+            let comments = s.comments(Some(unit), Some(&format!("result:{period}")), Some(CommentState::Published))?;
+            Ok(json!({"results": to_json(&*d)?, "comments": comments.into_iter().map(|c| json!({"id": c.id, "author": c.author, "body": c.body, "created_at": c.created_at})).collect::<Vec<_>>()}))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn portal_comment(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+    Json(f): Json<crate::portal::CommentForm>,
+) -> ApiResult {
+    let app2 = app.clone();
+    let v = app
+        .db
+        .run(move |s| {
+            let period = parse_period(&q.period)?;
+            let cid = crate::portal::add_comment(
+                s,
+                &app2,
+                &ctx.client,
+                UnitId(id),
+                format!("result:{period}"),
+                &f,
+            )?;
+            Ok(json!({"id": cid, "state": "pending"}))
+        })
+        .await?;
+    Ok(Json(v))
+}
+
+async fn news(State(app): State<Arc<App>>) -> ApiResult {
+    let v = app.db.run(move |s| to_json(s.news(None)?)).await?;
+    Ok(Json(v))
+}
+
+async fn audit(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
+    ctx.require(&[chitieu_store::accounts::Role::Admin])?;
+    let v = app.db.run(move |s| to_json(s.audit_log(500)?)).await?;
+    Ok(Json(v))
+}
+
+/// (method, path, summary, tag, needs a log-in, request body example)
+type Operation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<&'static str>,
+);
+
+const OPERATIONS: &[Operation] = &[
+    (
+        "get",
+        "/api/v1/me",
+        "The account of the token",
+        "accounts",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/units",
+        "Units the account can pick",
+        "dashboards",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/dashboard",
+        "A unit's dashboard for a period (query unit, period), with the units below",
+        "dashboards",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/indicators/{code}/series",
+        "An indicator's series for a unit (query unit)",
+        "dashboards",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/indicators/{code}/by-unit",
+        "An indicator's values by unit below (query unit, period)",
+        "dashboards",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/entry",
+        "The entry form of a unit and period (query unit, period)",
+        "entry",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/entry",
+        "Save values as a draft, and submit them when submit is true",
+        "entry",
+        true,
+        Some(
+            r#"{"unit": 1, "period": "2022-H1", "values": [{"indicator": "budget_revenue", "value": "25,3", "comment": null}], "submit": false}"#,
+        ),
+    ),
+    (
+        "get",
+        "/api/v1/check",
+        "Check one typed value (query unit, period, indicator, value)",
+        "entry",
+        true,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/review",
+        "Data sets waiting for review",
+        "review",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/review",
+        "Approve, return (with a comment) or reopen a data set",
+        "review",
+        true,
+        Some(r#"{"unit": 1, "period": "2022-H1", "action": "approve", "comment": ""}"#),
+    ),
+    (
+        "get",
+        "/api/v1/explanations",
+        "Explanation requests",
+        "review",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/explanations",
+        "Ask a unit to explain a lagging indicator",
+        "review",
+        true,
+        Some(
+            r#"{"indicator": "budget_revenue", "unit": 1, "period": "2022-H1", "question": "..."}"#,
+        ),
+    ),
+    (
+        "post",
+        "/api/v1/explanations/{id}/answer",
+        "Answer an explanation request",
+        "review",
+        true,
+        Some(r#"{"answer": "..."}"#),
+    ),
+    (
+        "get",
+        "/api/v1/comments",
+        "Reader comments (query state: pending, published, rejected)",
+        "portal",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/comments/{id}/moderate",
+        "Publish or reject a reader comment",
+        "portal",
+        true,
+        Some(r#"{"state": "published"}"#),
+    ),
+    (
+        "get",
+        "/api/v1/documents",
+        "Stored documents",
+        "documents",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/documents",
+        "Store a document and extract its facts as proposals",
+        "documents",
+        true,
+        Some(r#"{"name": "bai-bao.txt", "text": "...", "unit": "huyện Bắc Sơn, tỉnh Lạng Sơn"}"#),
+    ),
+    (
+        "get",
+        "/api/v1/documents/{id}",
+        "A document with its proposals",
+        "documents",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/documents/{id}/review",
+        "Accept or reject a proposal",
+        "documents",
+        true,
+        Some(r#"{"proposal": 1, "decision": "accept"}"#),
+    ),
+    (
+        "get",
+        "/api/v1/portal/results",
+        "Published results (approved data sets)",
+        "portal",
+        false,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/portal/units/{id}",
+        "A unit's published results for a period (query period), with published comments",
+        "portal",
+        false,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/portal/units/{id}/comments",
+        "Send a reader comment (held for moderation; query period)",
+        "portal",
+        false,
+        Some(r#"{"author": "...", "body": "..."}"#),
+    ),
+    (
+        "get",
+        "/api/v1/news",
+        "Published news",
+        "portal",
+        false,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/audit",
+        "The newest audit log entries (admin)",
+        "accounts",
+        true,
+        None,
+    ),
+];
+
+/// The OpenAPI 3.1 document, built from the table above.
+pub fn openapi_document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, tag, auth, body) in OPERATIONS {
+        let mut params = Vec::new();
+        for seg in path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+            }
+        }
+        let query: &[&str] = match *path {
+            "/api/v1/dashboard" | "/api/v1/entry" | "/api/v1/indicators/{code}/by-unit"
+                if *method == "get" =>
+            {
+                &["unit", "period"]
+            }
+            "/api/v1/indicators/{code}/series" => &["unit"],
+            "/api/v1/check" => &["unit", "period", "indicator", "value"],
+            "/api/v1/comments" => &["state"],
+            "/api/v1/portal/units/{id}" | "/api/v1/portal/units/{id}/comments" => &["period"],
+            _ => &[],
+        };
+        for q in query {
+            params.push(
+                json!({"name": q, "in": "query", "required": false, "schema": {"type": "string"}}),
+            );
+        }
+        let mut op = json!({
+            "summary": summary,
+            "tags": [tag],
+            "operationId": format!("{method}_{}", path.trim_start_matches("/api/v1/").replace(['/', '{', '}', '-'], "_")),
+            "parameters": params,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
+                "400": {"description": "Bad request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {"description": "Log-in required"},
+                "403": {"description": "Not allowed (role, scope or CSRF)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "409": {"description": "Refused by the workflow (locked, not submitted, units below not approved)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        });
+        if !auth {
+            op["security"] = json!([]);
+        }
+        if let Some(example) = body {
+            let ex: Value = serde_json::from_str(example).unwrap_or(Value::Null);
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}, "example": ex}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "chitieu API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Targets, figures, entry and approval, dashboards and the public portal of chitieu. Authenticate with a bearer token made on the accounts page.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}, "required": ["error", "message"]}},
+        },
+        "paths": paths,
+    })
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_document())
+}

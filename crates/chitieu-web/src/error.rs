@@ -1,0 +1,112 @@
+//! Errors of the web layer and how they are answered: an HTML page for browsers, JSON under
+//! `/api`.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chitieu_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("cần đăng nhập (log-in required)")]
+    Unauthenticated,
+    #[error("không có quyền: {0}")]
+    Forbidden(String),
+    #[error("yêu cầu không hợp lệ (thiếu hoặc sai mã chống giả mạo, CSRF)")]
+    Csrf,
+    #[error("không tìm thấy: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    TooMany(String),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Store(StoreError),
+    #[error("{0}")]
+    Io(String),
+    #[error("lỗi nội bộ: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::Refused(m) => WebError::Refused(m),
+            StoreError::NotFound { what, key } => WebError::NotFound(format!("{what} {key}")),
+            StoreError::NoSuchUnit(u) => WebError::NotFound(format!("đơn vị {u}")),
+            StoreError::NoSuchDocument(d) => WebError::NotFound(format!("văn bản {d}")),
+            StoreError::NoSuchProposal(p) => WebError::NotFound(format!("đề xuất {p}")),
+            e @ (StoreError::UnknownUnit { .. }
+            | StoreError::AmbiguousUnit { .. }
+            | StoreError::UnknownIndicator(_)
+            | StoreError::UnknownPlanSource(_)
+            | StoreError::AlreadyReviewed { .. }
+            | StoreError::AlreadyExists(_)) => WebError::BadRequest(e.to_string()),
+            other => WebError::Store(other),
+        }
+    }
+}
+
+impl From<chitieu_app::status::StatusError> for WebError {
+    fn from(e: chitieu_app::status::StatusError) -> WebError {
+        match e {
+            chitieu_app::status::StatusError::Store(s) => s.into(),
+            other => WebError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> WebError {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Refused(_) => StatusCode::CONFLICT,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Store(_) | WebError::Io(_) | WebError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The error as JSON, for the API.
+    pub fn json(&self) -> Response {
+        let body = serde_json::json!({
+            "error": self.status().canonical_reason().unwrap_or("error"),
+            "message": self.to_string(),
+        });
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if matches!(self.status(), StatusCode::INTERNAL_SERVER_ERROR) {
+            tracing::error!("{self}");
+        }
+        if matches!(self, WebError::Unauthenticated) {
+            return (
+                StatusCode::SEE_OTHER,
+                [(axum::http::header::LOCATION, "/login")],
+            )
+                .into_response();
+        }
+        let msg = crate::pages::escape(&self.to_string());
+        let body = format!(
+            "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{code}</title>\
+             <link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main class=\"narrow\">\
+             <h1>{code}</h1><p class=\"error\">{msg}</p><p><a href=\"/app\">← Trang chính (home)</a></p></main></body></html>",
+            code = self.status().as_u16()
+        );
+        (self.status(), Html(body)).into_response()
+    }
+}

@@ -1,0 +1,137 @@
+//! chitieu's web application: `chitieu serve`.
+//!
+//! Server-rendered HTML (askama templates, escaped by default), Vietnamese first with English
+//! available, working without JavaScript; htmx (vendored, served from the binary) checks
+//! values as they are typed. The same process serves the internal pages (log-in required),
+//! the public portal, and the JSON API under `/api/v1`, all on the one SQLite database.
+//!
+//! Access: every request passes [`auth::context`], which finds the session (cookie) or the
+//! machine token (`Authorization: Bearer`), and refuses any state-changing request that is
+//! not a token request and does not carry the anti-forgery token. Handlers then ask
+//! [`auth::Ctx`] for a role and check the unit against the account's scope.
+
+pub mod api;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod portal;
+pub mod svg;
+pub mod view;
+
+use axum::Router;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::WebError;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: PathBuf,
+    /// Mark cookies `Secure`. Browsers accept Secure cookies over plain HTTP only on
+    /// localhost; turn it off for an intranet served over plain HTTP.
+    pub secure_cookies: bool,
+    /// Sessions end this long after log-in.
+    pub session_hours: i64,
+    /// Database connections (each one a SQLite handle; readers run beside the writer in WAL).
+    pub connections: usize,
+    /// Failed log-ins in a row before the account is locked.
+    pub lock_after: u32,
+    pub lock_minutes: i64,
+    /// Reader comments accepted per client per 10 minutes.
+    pub comments_per_window: u32,
+}
+
+impl Config {
+    pub fn new(database: PathBuf) -> Config {
+        Config {
+            database,
+            secure_cookies: true,
+            session_hours: 8,
+            connections: 4,
+            lock_after: 5,
+            lock_minutes: 15,
+            comments_per_window: 3,
+        }
+    }
+}
+
+/// The application state shared by every request.
+pub struct App {
+    pub cfg: Config,
+    pub db: db::Pool,
+    pub cache: view::Cache,
+}
+
+impl App {
+    pub fn open(cfg: Config) -> Result<Arc<App>, WebError> {
+        let db = db::Pool::open(&cfg.database, cfg.connections.max(1))?;
+        Ok(Arc::new(App {
+            cfg,
+            db,
+            cache: view::Cache::default(),
+        }))
+    }
+}
+
+/// Every route of the application.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(portal::routes())
+        .nest("/api", api::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::context,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .with_state(app)
+}
+
+/// Serves on a bound listener until the process is stopped (Ctrl-C).
+pub async fn serve_on(listener: tokio::net::TcpListener, app: Arc<App>) -> Result<(), WebError> {
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| WebError::Io(e.to_string()))
+}
+
+/// Opens the database and serves on `listen`.
+pub async fn serve(cfg: Config, listen: SocketAddr) -> Result<(), WebError> {
+    let app = App::open(cfg)?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| WebError::Io(format!("cannot listen on {listen}: {e}")))?;
+    serve_on(listener, app).await
+}
+
+/// Serves on `listen` from a runtime of its own, calling `ready` with the bound address
+/// before the first request: for the command line, which has no runtime.
+pub fn serve_blocking(
+    cfg: Config,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), WebError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| WebError::Io(e.to_string()))?;
+    rt.block_on(async move {
+        let app = App::open(cfg)?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| WebError::Io(format!("cannot listen on {listen}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| WebError::Io(e.to_string()))?;
+        ready(addr);
+        serve_on(listener, app).await
+    })
+}
