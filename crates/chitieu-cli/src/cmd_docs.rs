@@ -8,8 +8,8 @@ use chitieu_app::status::{parse_period, resolve_for_period};
 use chitieu_core::figure::FigureState;
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_extract::{ExtractOptions, Extractor};
+use chitieu_store::Store;
 use chitieu_store::documents::{Decision, DocumentStore, ProposalState};
-use chitieu_store::{SqliteStore, Store};
 use clap::Args;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -24,7 +24,11 @@ pub struct IngestArgs {
     unit: Option<String>,
 }
 
-pub fn run_ingest(store: &mut SqliteStore, args: &IngestArgs, actor: &str) -> Result<()> {
+pub fn run_ingest(
+    store: &mut (impl Store + DocumentStore),
+    args: &IngestArgs,
+    actor: &str,
+) -> Result<()> {
     let extractor = Extractor::new(&ExtractOptions {
         catalog: Some(store.catalog()?),
         ..ExtractOptions::default()
@@ -67,7 +71,7 @@ pub fn run_ingest(store: &mut SqliteStore, args: &IngestArgs, actor: &str) -> Re
     Ok(())
 }
 
-pub fn run_documents(store: &SqliteStore) -> Result<()> {
+pub fn run_documents(store: &(impl Store + DocumentStore)) -> Result<()> {
     for d in store.documents()? {
         let props = store.proposals(Some(d.id), None)?;
         let pending = props
@@ -127,7 +131,11 @@ pub struct ReviewArgs {
     all: bool,
 }
 
-pub fn run_review(store: &mut SqliteStore, args: &ReviewArgs, actor: &str) -> Result<()> {
+pub fn run_review(
+    store: &mut (impl Store + DocumentStore),
+    args: &ReviewArgs,
+    actor: &str,
+) -> Result<()> {
     let catalog = store.catalog()?;
     let editing = args.value.is_some()
         || args.period.is_some()
@@ -225,7 +233,7 @@ pub fn run_review(store: &mut SqliteStore, args: &ReviewArgs, actor: &str) -> Re
     Ok(())
 }
 
-fn list(store: &SqliteStore, args: &ReviewArgs) -> Result<()> {
+fn list(store: &(impl Store + DocumentStore), args: &ReviewArgs) -> Result<()> {
     let state = if args.all {
         None
     } else {
@@ -270,7 +278,7 @@ fn list(store: &SqliteStore, args: &ReviewArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn run_check(store: &SqliteStore) -> Result<()> {
+pub fn run_check(store: &(impl Store + DocumentStore)) -> Result<()> {
     let findings = check(store)?;
     if findings.is_empty() {
         println!("Không phát hiện số liệu mâu thuẫn (no conflicts found).");
@@ -300,7 +308,7 @@ pub struct SeriesArgs {
     on: Option<chrono::NaiveDate>,
 }
 
-pub fn run_series(store: &SqliteStore, args: &SeriesArgs) -> Result<()> {
+pub fn run_series(store: &(impl Store + DocumentStore), args: &SeriesArgs) -> Result<()> {
     use chitieu_app::series::{SeriesSource, series};
     let catalog = store.catalog()?;
     let Some(ind) = catalog.get(args.indicator.trim()) else {

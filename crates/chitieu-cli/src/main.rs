@@ -12,7 +12,7 @@ mod table;
 mod units;
 
 use anyhow::{Context, Result, bail};
-use chitieu_store::{SqliteStore, Store};
+use chitieu_store::{AnyStore, Location, SqliteStore, Store};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,7 +23,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "chitieu", version, about, long_about = None)]
 struct Cli {
-    /// The database: a SQLite file path (created if missing).
+    /// The database: a SQLite file path (created if missing), or a PostgreSQL server
+    /// `postgres://user[:password]@host[:port]/database`.
     #[arg(
         long,
         global = true,
@@ -129,11 +130,20 @@ fn actor(cli_user: &Option<String>) -> String {
         .unwrap_or_else(|| "cli".to_string())
 }
 
-/// Opens the database named by `--database`.
+/// Opens the database named by `--database` on either backend: a SQLite file, or a
+/// PostgreSQL server (`postgres://user@host:5432/db`).
+pub fn open_any(database: &str) -> Result<AnyStore> {
+    let location = Location::parse(database);
+    AnyStore::open(database).with_context(|| format!("opening the database {location}"))
+}
+
+/// Opens a SQLite database named by `--database`, for the commands that do not work on
+/// PostgreSQL yet.
 pub fn open_store(database: &str) -> Result<SqliteStore> {
-    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+    if let Location::Postgres(_) = Location::parse(database) {
         bail!(
-            "'{database}': the PostgreSQL backend is not part of this build yet; use a SQLite file path"
+            "'{}': this command works on a SQLite file only for now",
+            Location::parse(database)
         );
     }
     let path = PathBuf::from(database.strip_prefix("sqlite:").unwrap_or(database));
@@ -145,25 +155,21 @@ fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Extract(args) => cmd_extract::run(args),
         Command::Report(args) => cmd_report::run(&mut open_store(&cli.database)?, args, &actor),
-        Command::Ingest(args) => {
-            cmd_docs::run_ingest(&mut open_store(&cli.database)?, args, &actor)
-        }
-        Command::Documents => cmd_docs::run_documents(&open_store(&cli.database)?),
-        Command::Review(args) => {
-            cmd_docs::run_review(&mut open_store(&cli.database)?, args, &actor)
-        }
-        Command::Check => cmd_docs::run_check(&open_store(&cli.database)?),
-        Command::Series(args) => cmd_docs::run_series(&open_store(&cli.database)?, args),
+        Command::Ingest(args) => cmd_docs::run_ingest(&mut open_any(&cli.database)?, args, &actor),
+        Command::Documents => cmd_docs::run_documents(&open_any(&cli.database)?),
+        Command::Review(args) => cmd_docs::run_review(&mut open_any(&cli.database)?, args, &actor),
+        Command::Check => cmd_docs::run_check(&open_any(&cli.database)?),
+        Command::Series(args) => cmd_docs::run_series(&open_any(&cli.database)?, args),
         Command::Demo(args) => demo::run(&cli.database, args),
         Command::Serve(args) => cmd_serve::run(&cli.database, args),
         Command::Init => {
-            let mut store = open_store(&cli.database)?;
+            let mut store = open_any(&cli.database)?;
             let catalog = chitieu_core::indicator::Catalog::builtin();
             let report = store.init(&catalog, &progress::Bar::new())?;
             let counts = store.counts()?;
             println!(
                 "Cơ sở dữ liệu {} sẵn sàng (schema {}): {} đơn vị hành chính, {} quan hệ kế thừa, {} chỉ tiêu.",
-                cli.database,
+                Location::parse(&cli.database),
                 store.schema_version()?,
                 counts.units,
                 counts.successions,
@@ -174,9 +180,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Units(args) => units::run(&open_store(&cli.database)?, args),
+        Command::Units(args) => units::run(&open_any(&cli.database)?, args),
         Command::Indicators { import } => {
-            let mut store = open_store(&cli.database)?;
+            let mut store = open_any(&cli.database)?;
             if let Some(file) = import {
                 let text = std::fs::read_to_string(file)
                     .with_context(|| format!("{}: cannot read", file.display()))?;
@@ -201,7 +207,7 @@ fn run(cli: Cli) -> Result<()> {
             co_ban_dat_from,
             vuot_from,
         } => {
-            let mut store = open_store(&cli.database)?;
+            let mut store = open_any(&cli.database)?;
             let mut th = chitieu_app::status::thresholds(&store)?;
             if co_ban_dat_from.is_some() || vuot_from.is_some() {
                 th.co_ban_dat_from = co_ban_dat_from.unwrap_or(th.co_ban_dat_from);
@@ -227,11 +233,11 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Import(args) => cmd_import::run(&mut open_store(&cli.database)?, args, &actor),
-        Command::Status(args) => status::run(&open_store(&cli.database)?, args),
-        Command::History(args) => status::history(&open_store(&cli.database)?, args),
+        Command::Import(args) => cmd_import::run(&mut open_any(&cli.database)?, args, &actor),
+        Command::Status(args) => status::run(&open_any(&cli.database)?, args),
+        Command::History(args) => status::history(&open_any(&cli.database)?, args),
         Command::Audit { limit } => {
-            let store = open_store(&cli.database)?;
+            let store = open_any(&cli.database)?;
             for e in store.audit_log(*limit)? {
                 println!(
                     "{}  {:<14} {:<20} {} {}  {}",

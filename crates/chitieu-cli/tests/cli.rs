@@ -248,9 +248,10 @@ fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
 }
 
 #[test]
-fn postgres_urls_are_refused_clearly_for_now() {
+fn an_unreachable_postgres_server_is_reported_clearly() {
+    // Port 1: nothing listens there, on any machine.
     let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
-        .args(["--database", "postgres://localhost/test", "init"])
+        .args(["--database", "postgres://localhost:1/test", "init"])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -5,6 +5,12 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL error: {0}")]
+    Postgres(postgres::Error),
+    #[error(
+        "conflict: someone else changed the same data at the same time ({0}); nothing was saved, load it again and retry"
+    )]
+    Conflict(String),
     #[error("the database is not initialised: run `chitieu init` first")]
     NotInitialised,
     #[error(
@@ -49,6 +55,28 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("corrupt value in the database ({what}): {detail}")]
     Corrupt { what: String, detail: String },
+}
+
+impl From<postgres::Error> for StoreError {
+    /// Serialization failures, deadlocks and lock time-outs are concurrent writers meeting:
+    /// they become [`StoreError::Conflict`], which tells the loser to retry.
+    fn from(e: postgres::Error) -> StoreError {
+        use postgres::error::SqlState;
+        match e.code() {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE =>
+            {
+                StoreError::Conflict(
+                    e.as_db_error()
+                        .map(|d| d.message().to_string())
+                        .unwrap_or_else(|| e.to_string()),
+                )
+            }
+            _ => StoreError::Postgres(e),
+        }
+    }
 }
 
 impl StoreError {

@@ -1,23 +1,28 @@
 //! chitieu storage.
 //!
 //! [`Store`] is the interface every backend implements with the same behaviour: the embedded
-//! SQLite backend ([`SqliteStore`]) now, PostgreSQL later. Each write method is one
+//! SQLite backend ([`SqliteStore`]) and PostgreSQL ([`PgStore`]), or either chosen at run time
+//! ([`AnyStore`]). Each write method is one
 //! transaction: it stores everything it was given or nothing, and records what it changed in
 //! the audit log. Reads never write.
 
 pub mod accounts;
+mod any;
 pub mod documents;
 mod error;
 mod model;
 pub mod portal;
+pub mod postgres;
 pub mod sqlite;
 pub mod workflow;
 
 pub use accounts::AccountStore;
+pub use any::{AnyStore, Location};
 pub use documents::DocumentStore;
 pub use error::StoreError;
 pub use model::*;
 pub use portal::PortalStore;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use workflow::WorkflowStore;
 

@@ -1,5 +1,9 @@
-//! The storage test suite. Each test is written against the `Store` interface, so every
-//! backend runs the same checks: `sqlite()` opens the embedded backend on a temporary file.
+//! The storage test suite. Each test is written once against the `Store` interface and run on
+//! every backend (see `backend/mod.rs`): `sqlite::name` on a temporary file, `postgres::name`
+//! in a schema of its own on the server at `CHITIEU_TEST_POSTGRES`.
+
+#[macro_use]
+mod backend;
 
 use chitieu_core::Decimal;
 use chitieu_core::admin::{Level, UnitKind};
@@ -7,16 +11,24 @@ use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::indicator::{Catalog, IndicatorCode};
 use chitieu_core::period::Period;
 use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
-use chitieu_store::{Batch, NoProgress, SqliteStore, Store, StoreError};
+use chitieu_store::documents::DocumentStore;
+use chitieu_store::{Batch, NoProgress, Store, StoreError};
 use chrono::NaiveDate;
 use std::str::FromStr;
 
-fn sqlite() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = SqliteStore::open(&dir.path().join("test.db")).expect("open");
-    store.init(&Catalog::builtin(), &NoProgress).expect("init");
-    (dir, store)
-}
+for_each_backend!(
+    init_loads_the_national_list_once,
+    communes_of_bac_son_on_2022_06_15,
+    what_became_of_xa_vu_son,
+    reused_codes_mean_different_units_on_different_dates,
+    names_match_in_any_normalization_and_ambiguity_is_explained,
+    a_batch_is_stored_whole_or_not_at_all,
+    a_correction_keeps_the_history,
+    decimals_are_stored_exactly,
+    settings_are_audited,
+    a_series_lists_the_current_figures_in_period_order;
+    uninitialised: an_uninitialised_database_says_so,
+);
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::from_str(s).expect("date")
@@ -49,9 +61,7 @@ fn figure(
     }
 }
 
-#[test]
-fn init_loads_the_national_list_once() {
-    let (_d, mut store) = sqlite();
+fn init_loads_the_national_list_once<S: Store + DocumentStore>(mut store: S) {
     let c = store.counts().unwrap();
     assert!(c.units > 13_000, "{c:?}");
     assert!(c.successions > 10_000, "{c:?}");
@@ -62,9 +72,7 @@ fn init_loads_the_national_list_once() {
     assert_eq!(store.counts().unwrap(), c);
 }
 
-#[test]
-fn communes_of_bac_son_on_2022_06_15() {
-    let (_d, store) = sqlite();
+fn communes_of_bac_son_on_2022_06_15<S: Store + DocumentStore>(store: S) {
     let on = date("2022-06-15");
     let bac_son = store.resolve_unit("huyện Bắc Sơn", on).unwrap();
     assert_eq!(bac_son.level, Level::District);
@@ -88,9 +96,7 @@ fn communes_of_bac_son_on_2022_06_15() {
     assert!(err.to_string().contains("2025-06-30"), "{err}");
 }
 
-#[test]
-fn what_became_of_xa_vu_son() {
-    let (_d, store) = sqlite();
+fn what_became_of_xa_vu_son<S: Store + DocumentStore>(store: S) {
     let found = store.unit_history("xã Vũ Sơn").unwrap();
     let h = found
         .iter()
@@ -105,9 +111,7 @@ fn what_became_of_xa_vu_son() {
     assert!(!s.partial);
 }
 
-#[test]
-fn reused_codes_mean_different_units_on_different_dates() {
-    let (_d, store) = sqlite();
+fn reused_codes_mean_different_units_on_different_dates<S: Store + DocumentStore>(store: S) {
     let before = store.resolve_unit("06337", date("2024-01-01")).unwrap();
     let after = store.resolve_unit("06337", date("2025-07-01")).unwrap();
     assert_eq!(before.full_name(), "xã Đồng Ý");
@@ -115,9 +119,7 @@ fn reused_codes_mean_different_units_on_different_dates() {
     assert_ne!(before.unit, after.unit);
 }
 
-#[test]
-fn names_match_in_any_normalization_and_ambiguity_is_explained() {
-    let (_d, store) = sqlite();
+fn names_match_in_any_normalization_and_ambiguity_is_explained<S: Store + DocumentStore>(store: S) {
     let on = date("2022-06-15");
     let nfd: String = unicode_nfd("huyện Bắc Sơn");
     assert_eq!(
@@ -146,9 +148,7 @@ fn unicode_nfd(s: &str) -> String {
         .replace('ơ', "o\u{31b}")
 }
 
-#[test]
-fn a_batch_is_stored_whole_or_not_at_all() {
-    let (_d, mut store) = sqlite();
+fn a_batch_is_stored_whole_or_not_at_all<S: Store + DocumentStore>(mut store: S) {
     let bac_son = store
         .resolve_unit("huyện Bắc Sơn", date("2022-06-15"))
         .unwrap()
@@ -212,9 +212,7 @@ fn a_batch_is_stored_whole_or_not_at_all() {
     assert_eq!(targets[0].comparator.reference(), dec("31250000000"));
 }
 
-#[test]
-fn a_correction_keeps_the_history() {
-    let (_d, mut store) = sqlite();
+fn a_correction_keeps_the_history<S: Store + DocumentStore>(mut store: S) {
     let first = figure(
         &store,
         "budget_revenue",
@@ -266,9 +264,7 @@ fn a_correction_keeps_the_history() {
     assert_eq!(audit[0].detail["before"]["value"], "43248000000");
 }
 
-#[test]
-fn decimals_are_stored_exactly() {
-    let (_d, mut store) = sqlite();
+fn decimals_are_stored_exactly<S: Store + DocumentStore>(mut store: S) {
     let f = figure(
         &store,
         "rice_yield",
@@ -292,18 +288,14 @@ fn decimals_are_stored_exactly() {
     assert_eq!(back.input.value.to_string(), "52.123456789012345678");
 }
 
-#[test]
-fn settings_are_audited() {
-    let (_d, mut store) = sqlite();
+fn settings_are_audited<S: Store + DocumentStore>(mut store: S) {
     assert_eq!(store.setting("x").unwrap(), None);
     store.set_setting("x", "{\"a\":1}", "admin").unwrap();
     assert_eq!(store.setting("x").unwrap().as_deref(), Some("{\"a\":1}"));
     assert_eq!(store.audit_log(1).unwrap()[0].action, "setting.set");
 }
 
-#[test]
-fn an_uninitialised_database_says_so() {
-    let store = SqliteStore::open_in_memory().unwrap();
+fn an_uninitialised_database_says_so<S: Store + DocumentStore>(store: S) {
     let err = store
         .resolve_unit("huyện Bắc Sơn", date("2022-01-01"))
         .unwrap_err();
@@ -312,9 +304,12 @@ fn an_uninitialised_database_says_so() {
 
 mod documents {
     use super::*;
-    use chitieu_store::documents::{
-        Decision, DocumentStore, NewDocument, NewProposal, ProposalState,
-    };
+    use chitieu_store::documents::{Decision, NewDocument, NewProposal, ProposalState};
+
+    for_each_backend!(
+        a_document_is_kept_once_with_its_proposals,
+        accepting_stores_the_figure_with_its_span_and_rejecting_does_not,
+    );
 
     fn doc(store: &impl Store, text: &str) -> NewDocument {
         let unit = store
@@ -351,9 +346,7 @@ mod documents {
         }
     }
 
-    #[test]
-    fn a_document_is_kept_once_with_its_proposals() {
-        let (_d, mut store) = sqlite();
+    fn a_document_is_kept_once_with_its_proposals<S: Store + DocumentStore>(mut store: S) {
         let text = "thu ngân sách đạt trên 25 tỷ đồng, đạt 80% dự toán tỉnh giao";
         let added = store.add_document(&doc(&store, text), "alice").unwrap();
         assert!(added.new);
@@ -374,9 +367,11 @@ mod documents {
         ));
     }
 
-    #[test]
-    fn accepting_stores_the_figure_with_its_span_and_rejecting_does_not() {
-        let (_d, mut store) = sqlite();
+    fn accepting_stores_the_figure_with_its_span_and_rejecting_does_not<
+        S: Store + DocumentStore,
+    >(
+        mut store: S,
+    ) {
         let added = store.add_document(&doc(&store, "x"), "alice").unwrap();
         let props = store.proposals(Some(added.id), None).unwrap();
         let mut f = figure(
@@ -415,9 +410,7 @@ mod documents {
     }
 }
 
-#[test]
-fn a_series_lists_the_current_figures_in_period_order() {
-    let (_d, mut store) = sqlite();
+fn a_series_lists_the_current_figures_in_period_order<S: Store + DocumentStore>(mut store: S) {
     let figures = vec![
         figure(&store, "budget_revenue", "huyện Bắc Sơn", "2022-H1", "25"),
         figure(&store, "budget_revenue", "huyện Bắc Sơn", "2020", "43.248"),
