@@ -382,14 +382,15 @@ pub struct Check {
 fn typed_unit(word: &str) -> Option<(&'static str, Decimal)> {
     let w = chitieu_text::fold(word);
     let units: &[(&str, &str, i64)] = &[
-        ("ty dong", "VND", 1_000_000_000),
-        ("trieu dong", "VND", 1_000_000),
-        ("nghin dong", "VND", 1_000),
-        ("dong", "VND", 1),
-        ("trieu usd", "USD", 1_000_000),
+        ("tỷ đồng", "VND", 1_000_000_000),
+        ("tỉ đồng", "VND", 1_000_000_000),
+        ("triệu đồng", "VND", 1_000_000),
+        ("nghìn đồng", "VND", 1_000),
+        ("đồng", "VND", 1),
+        ("triệu usd", "USD", 1_000_000),
         ("usd", "USD", 1),
-        ("nghin tan", "t", 1_000),
-        ("tan", "t", 1),
+        ("nghìn tấn", "t", 1_000),
+        ("tấn", "t", 1),
         ("ha", "ha", 1),
         ("km", "km", 1),
         ("%", "%", 1),
