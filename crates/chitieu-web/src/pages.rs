@@ -106,6 +106,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/app/documents/{id}/review", post(document_review))
         .route("/app/registers", get(registers_page))
         .route("/app/reports", get(reports_page))
+        .route("/app/reports/download", get(report_download))
+        .route("/app/reports/issued/{id}", get(report_issued))
         .route("/app/comments", get(comments_page))
         .route("/app/comments/{id}", post(comment_moderate))
         .route("/app/news", post(news_publish))
@@ -1489,12 +1491,199 @@ fn all_targets(
 #[template(path = "reports.html")]
 struct ReportsTpl {
     p: Page,
+    units: Vec<(i64, String)>,
+    periods: Vec<(String, String)>,
+    unit_id: i64,
+    unit_name: String,
+    period: String,
+    period_vi: String,
+    style: String,
+    kind_vi: String,
+    kind_error: Option<String>,
+    formats: Vec<(&'static str, &'static str)>,
+    issued: Vec<(i64, String, String, String)>,
 }
 
-async fn reports_page(ctx: Ctx) -> Result<Html<String>, WebError> {
-    ctx.require(REVIEW)?;
-    let p = Page::new(&ctx, ctx.lang.t("reports"), "reports");
-    html(ReportsTpl { p })
+const FORMATS: [(&str, &str); 3] = [
+    ("pdf", "PDF"),
+    ("docx", "DOCX (Word)"),
+    ("xlsx", "XLSX (Excel)"),
+];
+
+/// The report kind that fits a period: sơ kết for H1 and 9 months, tổng kết for a year,
+/// quarterly, term review.
+fn report_kind(period: &Period) -> Result<chitieu_report::ReportKind, WebError> {
+    use chitieu_report::ReportKind as K;
+    match period {
+        Period::Half { half: 1, .. } | Period::NineMonths { .. } => Ok(K::SoKet),
+        Period::Year { .. } => Ok(K::TongKet),
+        Period::Quarter { .. } => Ok(K::Quy),
+        Period::Term { .. } => Ok(K::NhiemKy),
+        _ => Err(WebError::BadRequest(
+            "báo cáo có cho 6 tháng đầu năm, 9 tháng, quý, năm và nhiệm kỳ (no report kind for this period)"
+                .into(),
+        )),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    unit: Option<i64>,
+    period: Option<String>,
+    style: Option<String>,
+    format: Option<String>,
+}
+
+async fn reports_page(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<ReportQuery>,
+) -> Result<Html<String>, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            use chitieu_store::sqlite::ReportStore;
+            let units = unit_choices(s, &account)?;
+            let up = UnitPeriod {
+                unit: q.unit,
+                period: q.period.clone(),
+            };
+            let (unit, period) = pick_unit_period(s, &account, &up, &units)?;
+            let (kind_vi, kind_error) = match report_kind(&period) {
+                Ok(k) => (
+                    match k {
+                        chitieu_report::ReportKind::SoKet => "Báo cáo sơ kết",
+                        chitieu_report::ReportKind::TongKet => "Báo cáo tổng kết năm",
+                        chitieu_report::ReportKind::Quy => "Báo cáo quý",
+                        chitieu_report::ReportKind::NhiemKy => "Báo cáo nhiệm kỳ",
+                    }
+                    .to_string(),
+                    None,
+                ),
+                Err(e) => ("Báo cáo".to_string(), Some(e.to_string())),
+            };
+            let issued = s
+                .issued_reports(unit.unit)?
+                .into_iter()
+                .map(|r| (r.id, r.number_text, r.period, r.issued_on))
+                .collect();
+            let p = Page::new(&ctx, ctx.lang.t("reports"), "reports");
+            html(ReportsTpl {
+                p,
+                periods: period_choices(s, unit.unit)?,
+                units,
+                unit_id: unit.unit.0,
+                unit_name: unit.title(),
+                period: period.to_string(),
+                period_vi: format_period_vi(&period),
+                style: if q.style.as_deref() == Some("state") {
+                    "state".into()
+                } else {
+                    "party".into()
+                },
+                kind_vi,
+                kind_error,
+                formats: FORMATS.to_vec(),
+                issued,
+            })
+        })
+        .await
+}
+
+fn attachment(bytes: Vec<u8>, format: chitieu_report::Format, name: &str) -> Response {
+    let ctype = match format {
+        chitieu_report::Format::Pdf => "application/pdf",
+        chitieu_report::Format::Docx => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        chitieu_report::Format::Xlsx => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        _ => "text/markdown; charset=utf-8",
+    };
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
+    let mut resp = bytes.into_response();
+    if let Ok(v) = HeaderValue::from_str(ctype) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+fn report_error(e: chitieu_report::ReportError) -> WebError {
+    WebError::BadRequest(format!("báo cáo: {e}"))
+}
+
+async fn report_download(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            use std::str::FromStr;
+            let units = unit_choices(s, &account)?;
+            let up = UnitPeriod {
+                unit: q.unit,
+                period: q.period.clone(),
+            };
+            let (unit, period) = pick_unit_period(s, &account, &up, &units)?;
+            let format = chitieu_report::Format::from_str(q.format.as_deref().unwrap_or("pdf"))
+                .map_err(report_error)?;
+            let style = chitieu_report::DocStyle::from_str(q.style.as_deref().unwrap_or("party"))
+                .map_err(report_error)?;
+            let date = chrono::Local::now().date_naive();
+            let opts = chitieu_report::BuildOptions {
+                kind: report_kind(&period)?,
+                template: chitieu_report::default_template(s, &unit, style, date)
+                    .map_err(report_error)?,
+                texts: Default::default(),
+                date,
+                series_years: 4,
+            };
+            let report =
+                chitieu_report::build_report(s, &unit, &period, &opts).map_err(report_error)?;
+            let bytes = chitieu_report::render(&report, format).map_err(report_error)?;
+            let name = format!("bao-cao-{}-{}", unit.unit.0, period);
+            Ok(attachment(bytes, format, &name))
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+struct FormatQuery {
+    format: Option<String>,
+}
+
+async fn report_issued(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            use chitieu_store::sqlite::ReportStore;
+            use std::str::FromStr;
+            let issued = s
+                .issued_report(id)?
+                .ok_or_else(|| WebError::NotFound(format!("báo cáo {id}")))?;
+            let frozen = chitieu_report::issue::load(&issued).map_err(report_error)?;
+            require_scope(s, &account, issued.unit, frozen.period.end_date())?;
+            let format = chitieu_report::Format::from_str(q.format.as_deref().unwrap_or("pdf"))
+                .map_err(report_error)?;
+            let bytes = chitieu_report::render(&frozen, format).map_err(report_error)?;
+            Ok(attachment(
+                bytes,
+                format,
+                &format!("bao-cao-so-{}", issued.number),
+            ))
+        })
+        .await
 }
 
 // ----- comment moderation and news -----

@@ -155,6 +155,7 @@ struct Resp {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -291,7 +292,8 @@ impl Client {
         Resp {
             status,
             headers,
-            body: String::from_utf8(body).unwrap(),
+            body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body,
         }
     }
 
@@ -1015,4 +1017,33 @@ fn pages_render_in_vietnamese_and_english() {
     let js = anon.get("/static/htmx.min.js");
     assert_eq!(js.status, 200);
     assert!(js.body.len() > 40_000);
+}
+
+#[test]
+fn the_office_downloads_reports() {
+    let f = fixture();
+    let mut office = Client::login("office");
+    let page = office.get(&format!("/app/reports?unit={}&period=2021", f.bac_son));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"dl-pdf\""), "{}", page.body);
+    for (format, magic) in [
+        ("pdf", &b"%PDF"[..]),
+        ("docx", &b"PK"[..]),
+        ("xlsx", &b"PK"[..]),
+    ] {
+        let r = office.get(&format!(
+            "/app/reports/download?unit={}&period=2021&format={format}",
+            f.bac_son
+        ));
+        assert_eq!(r.status, 200, "{format}: {}", r.body);
+        assert!(r.bytes.starts_with(magic), "{format}");
+        assert!(
+            r.header("content-disposition")
+                .unwrap()
+                .contains("attachment")
+        );
+    }
+    // Reporters do not issue reports.
+    let mut rep = Client::login("rep.bacson");
+    assert_eq!(rep.get("/app/reports").status, 403);
 }

@@ -235,7 +235,9 @@ impl WorkflowStore for SqliteStore {
         entries: &[DraftEntry],
         actor: &str,
     ) -> Result<DataSet> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         transition(&tx, unit, period, WorkflowAction::Save, None, actor)?;
         let at = now();
@@ -274,7 +276,9 @@ impl WorkflowStore for SqliteStore {
 
     fn submit(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
         let values = self.draft_values(unit, period)?;
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         transition(&tx, unit, period, WorkflowAction::Submit, None, actor)?;
         if values.is_empty() {
             return Err(StoreError::Refused(
@@ -310,7 +314,9 @@ impl WorkflowStore for SqliteStore {
     }
 
     fn approve(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let pending: Vec<String> = {
             let mut stmt = tx.prepare(&format!(
                 "SELECT v.kind || ' ' || v.name FROM data_set d JOIN unit_version v ON v.unit_id = d.unit_id
@@ -353,7 +359,9 @@ impl WorkflowStore for SqliteStore {
                 "cần ghi lý do trả lại (a comment is required)".to_string(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         transition(
             &tx,
             unit,
@@ -376,7 +384,9 @@ impl WorkflowStore for SqliteStore {
         comment: &str,
         actor: &str,
     ) -> Result<DataSet> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let parent_approved: Option<String> = tx
             .query_row(
                 &format!(
@@ -410,7 +420,9 @@ impl WorkflowStore for SqliteStore {
     }
 
     fn mark_approved(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         let at = now();
         tx.execute(
@@ -450,7 +462,9 @@ impl WorkflowStore for SqliteStore {
                 "nội dung yêu cầu giải trình đang trống".to_string(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         SqliteStore::check_indicator_exists(&tx, indicator.as_str())?;
         tx.execute(
@@ -476,7 +490,9 @@ impl WorkflowStore for SqliteStore {
                 "nội dung giải trình đang trống".to_string(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE explanation_request SET answer = ?1, answered_by = ?2, answered_at = ?3 WHERE id = ?4 AND answer IS NULL",
             params![answer.trim(), actor, now(), id],
