@@ -44,20 +44,28 @@ pub fn progress_svg(report: &Report) -> Result<Option<String>> {
     let items: Vec<(String, Decimal, Status)> = by_indicator(&report.rows)
         .iter()
         .filter_map(|g| g.first())
+        // Lower-is-better targets have no meaningful "% of plan" bar (the verdict says it).
+        .filter(|r| {
+            r.direction != chitieu_core::indicator::Direction::Down
+                && !matches!(
+                    r.comparator,
+                    chitieu_core::target::Comparator::AtMost { .. }
+                )
+        })
         .filter_map(|r| {
             r.evaluation
                 .percent_of_plan
-                .map(|p| (shorten(&r.name, 44), p, r.status()))
+                .map(|p| (shorten(&r.name, 40), p, r.status()))
         })
         .collect();
     if items.is_empty() {
         return Ok(None);
     }
     let row_h = 26i32;
-    let top = 34i32;
-    let width = 820i32;
+    let top = 40i32;
+    let width = 680i32;
     let height = top + row_h * items.len() as i32 + 36;
-    let (x0, x1) = (340i32, width - 70);
+    let (x0, x1) = (300i32, width - 60);
     let max_pct = items
         .iter()
         .map(|(_, p, _)| p.to_f64().unwrap_or(0.0))
@@ -69,16 +77,16 @@ pub fn progress_svg(report: &Report) -> Result<Option<String>> {
         let root =
             SVGBackend::with_string(&mut svg, (width as u32, height as u32)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let title = ("Tinos", 17).into_font().style(FontStyle::Bold);
+        let title = (FONT, 19).into_font().style(FontStyle::Bold);
         root.draw(&Text::new(
             "Tiến độ thực hiện so với kế hoạch (%)",
-            (width / 2, 16),
+            (width / 2, 14),
             title
                 .into_text_style(&root)
                 .pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(err)?;
-        let label = (FONT, 14).into_font();
+        let label = (FONT, 15).into_font();
         // Grid lines every 20%.
         let mut g = 0.0;
         while g <= x_max + 0.1 {
@@ -144,8 +152,8 @@ pub fn progress_svg(report: &Report) -> Result<Option<String>> {
                 .map_err(err)?;
                 root.draw(&Text::new(
                     format!("tiến độ thời gian {}%", expected.round() as i64),
-                    (x + 4, top - 8),
-                    (FONT, 12)
+                    (x + 4, top - 10),
+                    (FONT, 13)
                         .into_font()
                         .color(&RGBColor(90, 90, 200))
                         .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -176,8 +184,8 @@ pub fn short_period(p: &Period) -> String {
 /// Columns of one indicator over the same period of several years, each labelled with its
 /// value.
 pub fn series_svg(series: &Series) -> Result<String> {
-    let width = 820i32;
-    let height = 340i32;
+    let width = 680i32;
+    let height = 300i32;
     let (left, right, top, bottom) = (60i32, width - 40, 50i32, height - 50);
     let max = series
         .points
@@ -200,7 +208,7 @@ pub fn series_svg(series: &Series) -> Result<String> {
         root.draw(&Text::new(
             format!("{} ({unit})", series.name),
             (width / 2, 20),
-            ("Tinos", 17)
+            (FONT, 19)
                 .into_font()
                 .style(FontStyle::Bold)
                 .into_text_style(&root)
@@ -212,7 +220,7 @@ pub fn series_svg(series: &Series) -> Result<String> {
             BLACK.stroke_width(1),
         ))
         .map_err(err)?;
-        let label = (FONT, 14).into_font();
+        let label = (FONT, 15).into_font();
         for (i, (p, v)) in series.points.iter().enumerate() {
             let cx = left + slot * i as i32 + slot / 2;
             let h = ((v.to_f64().unwrap_or(0.0) / max) * f64::from(bottom - top)) as i32;

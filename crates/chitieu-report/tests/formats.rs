@@ -262,3 +262,23 @@ fn libreoffice_opens_and_converts_the_docx() {
         }
     }
 }
+
+#[test]
+fn charts_are_svg_with_vietnamese_labels() {
+    let r = common::bac_son_2022_h1();
+    let charts = chitieu_report::chart::charts(&r).unwrap();
+    assert_eq!(charts.len(), 2);
+    let (name, caption, svg) = &charts[0];
+    assert_eq!(name, "chart-progress.svg");
+    assert_eq!(caption, "Tiến độ thực hiện các chỉ tiêu so với kế hoạch");
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("Thu ngân sách nhà nước trên địa bàn"));
+    assert!(svg.contains("80,0%"));
+    assert!(
+        !svg.contains("Tỷ lệ hộ nghèo"),
+        "no % of plan bar for a lower-is-better target"
+    );
+    let (_, _, series) = &charts[1];
+    assert!(series.contains("6T đầu 2020") && series.contains("25,0"));
+    assert_eq!(chitieu_report::chart::charts(&r).unwrap(), charts);
+}

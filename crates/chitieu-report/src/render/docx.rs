@@ -334,7 +334,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>> {
 
 fn targets_table(report: &Report, text_width: i32) -> Table {
     let s = &report.template.sizes;
-    let widths_mm = [7.0, 0.0, 17.0, 18.0, 20.0, 16.0, 16.0, 20.0];
+    let widths_mm = [9.0, 0.0, 17.0, 18.0, 20.0, 16.0, 16.0, 20.0];
     let fixed: i32 = widths_mm.iter().map(|w| mm(*w)).sum();
     let widths: Vec<i32> = widths_mm
         .iter()

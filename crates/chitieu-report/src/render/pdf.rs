@@ -117,3 +117,9 @@ pub fn compile_pdf(source: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         )
     })
 }
+
+/// Drops Typst's memoized results. Compiling the same report again is then as slow as the
+/// first time (fonts stay loaded); a long-running server may call it to bound memory.
+pub fn clear_cache() {
+    typst::comemo::evict(0);
+}

@@ -354,7 +354,7 @@ fn table_markup(o: &mut String, report: &Report) {
     let heads = table::headings(report);
     let _ = write!(
         o,
-        "\n#text(size: {})[#table(columns: (7mm, 1fr, 17mm, 18mm, 20mm, 16mm, 16mm, 20mm), align: (x, y) => if y == 0 {{ center + horizon }} else if x == 1 {{ left + horizon }} else if x == 0 or x == 2 or x == 7 {{ center + horizon }} else {{ right + horizon }},\ntable.header(",
+        "\n#text(size: {})[#table(columns: (8mm, 1fr, 17mm, 18mm, 20mm, 16mm, 16mm, 20mm), align: (x, y) => if y == 0 {{ center + horizon }} else if x == 1 {{ left + horizon }} else if x == 0 or x == 2 or x == 7 {{ center + horizon }} else {{ right + horizon }},\ntable.header(",
         pt(s.table)
     );
     let hs: Vec<String> = heads.iter().map(|h| format!("[*#{}*]", q(h))).collect();
