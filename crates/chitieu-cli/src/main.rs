@@ -1,7 +1,7 @@
 //! `chitieu`: the command line of the targets system.
 
-mod cmd_extract;
 mod cmd_docs;
+mod cmd_extract;
 mod cmd_import;
 mod cmd_report;
 mod cmd_serve;
