@@ -1,8 +1,10 @@
 //! `chitieu`: the command line of the targets system.
 
+mod cmd_backup;
 mod cmd_docs;
 mod cmd_extract;
 mod cmd_import;
+mod cmd_migrate;
 mod cmd_report;
 mod cmd_serve;
 mod demo;
@@ -45,6 +47,13 @@ struct Cli {
 enum Command {
     /// Create the database and load the national unit list and the indicator catalog.
     Init,
+    /// Copy a whole database to a new one, on the same or the other backend (SQLite ↔
+    /// PostgreSQL), history and audit included; counts and checksums are checked.
+    Migrate(cmd_migrate::MigrateArgs),
+    /// Back the database up: SQLite's online backup, or a portable dump (both backends).
+    Backup(cmd_backup::BackupArgs),
+    /// Restore a backup (SQLite file or dump) into a new, empty database.
+    Restore(cmd_backup::RestoreArgs),
     /// List the units below one on a date, or show a unit's history.
     Units(units::UnitsArgs),
     /// List the indicator catalog, or add your own indicators from a CSV file.
@@ -162,6 +171,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Series(args) => cmd_docs::run_series(&open_any(&cli.database)?, args),
         Command::Demo(args) => demo::run(&cli.database, args),
         Command::Serve(args) => cmd_serve::run(&cli.database, args),
+        Command::Migrate(args) => cmd_migrate::run(args),
+        Command::Backup(args) => cmd_backup::backup(&cli.database, args),
+        Command::Restore(args) => cmd_backup::restore(&cli.database, args),
         Command::Init => {
             let mut store = open_any(&cli.database)?;
             let catalog = chitieu_core::indicator::Catalog::builtin();

@@ -14,6 +14,7 @@ mod model;
 pub mod portal;
 pub mod postgres;
 pub mod sqlite;
+pub mod transfer;
 pub mod workflow;
 
 pub use accounts::AccountStore;
