@@ -43,3 +43,94 @@ pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
 pub fn run(database: &str, args: &ServeArgs) -> Result<()> {
     serve(database, args, &[])
 }
+
+#[derive(Args, Debug)]
+pub struct AccountArgs {
+    /// The log-in name (a-z, 0-9, '.', '_', '-').
+    #[arg(long)]
+    pub username: String,
+    /// admin, office, reporter or viewer.
+    #[arg(long)]
+    pub role: String,
+    /// The units the account acts on (with everything below them), separated by ';'.
+    #[arg(long, default_value = "")]
+    pub scope: String,
+    /// The name shown on the pages; the log-in name by default.
+    #[arg(long)]
+    pub display_name: Option<String>,
+}
+
+/// `chitieu account`: creates a web account. The password is read from the environment
+/// variable CHITIEU_PASSWORD, or else from the first line of standard input, so it never
+/// appears on a command line.
+pub fn run_account(database: &str, args: &AccountArgs, actor: &str) -> Result<()> {
+    use chitieu_store::accounts::{NewAccount, Role, Username};
+    use chitieu_store::{AccountStore, Store};
+    let password = match std::env::var("CHITIEU_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    chitieu_web::auth::check_password_policy(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut store = crate::open_store(database)?;
+    let username = Username::new(&args.username).map_err(anyhow::Error::msg)?;
+    let role: Role = args.role.parse().map_err(anyhow::Error::msg)?;
+    let today = chrono::Local::now().date_naive();
+    let mut scopes = Vec::new();
+    for name in args
+        .scope
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        scopes.push(store.resolve_unit(name, today)?.unit);
+    }
+    let hash = chitieu_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let a = store.create_account(
+        &NewAccount {
+            display_name: args
+                .display_name
+                .clone()
+                .unwrap_or_else(|| username.to_string()),
+            username,
+            role,
+            scopes,
+            password_hash: hash,
+        },
+        actor,
+    )?;
+    println!("Đã tạo tài khoản {} ({}).", a.username, a.role.vi());
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// The unit: "tỉnh Lạng Sơn", "huyện Bắc Sơn".
+    #[arg(long)]
+    pub unit: String,
+    /// The period: 2025, 2022-H1, "6 tháng đầu năm 2022".
+    #[arg(long)]
+    pub period: String,
+}
+
+/// `chitieu publish`: marks figures already stored (imported, or loaded in bulk) for a unit
+/// and period as approved, so the public portal shows them. Audited like any approval.
+pub fn run_publish(database: &str, args: &PublishArgs, actor: &str) -> Result<()> {
+    use chitieu_store::WorkflowStore;
+    let mut store = crate::open_store(database)?;
+    let period = chitieu_app::status::parse_period(&args.period)?;
+    let unit = chitieu_app::status::resolve_for_period(&store, &args.unit, &period)?;
+    store.mark_approved(unit.unit, &period, actor)?;
+    println!(
+        "Đã công bố {} — {} (đơn vị #{}).",
+        unit.title(),
+        chitieu_core::period_vi::format_period_vi(&period),
+        unit.unit.0
+    );
+    Ok(())
+}

@@ -106,6 +106,10 @@ enum Command {
     /// Serve the web application (dashboards, data entry, review, the public portal and the
     /// JSON API) on this database.
     Serve(cmd_serve::ServeArgs),
+    /// Create a web account (the password from CHITIEU_PASSWORD or standard input).
+    Account(cmd_serve::AccountArgs),
+    /// Publish stored figures of a unit and period on the portal (mark them approved).
+    Publish(cmd_serve::PublishArgs),
 }
 
 fn main() -> ExitCode {
@@ -171,6 +175,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Series(args) => cmd_docs::run_series(&open_any(&cli.database)?, args),
         Command::Demo(args) => demo::run(&cli.database, args),
         Command::Serve(args) => cmd_serve::run(&cli.database, args),
+        Command::Account(args) => cmd_serve::run_account(&cli.database, args, &actor),
+        Command::Publish(args) => cmd_serve::run_publish(&cli.database, args, &actor),
         Command::Migrate(args) => cmd_migrate::run(args),
         Command::Backup(args) => cmd_backup::backup(&cli.database, args),
         Command::Restore(args) => cmd_backup::restore(&cli.database, args),

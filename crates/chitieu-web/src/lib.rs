@@ -96,11 +96,32 @@ pub fn router(app: Arc<App>) -> Router {
 pub async fn serve_on(listener: tokio::net::TcpListener, app: Arc<App>) -> Result<(), WebError> {
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| WebError::Io(e.to_string()))
+}
+
+/// Ctrl-C, or SIGTERM (a service manager stopping the server).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Opens the database and serves on `listen`.

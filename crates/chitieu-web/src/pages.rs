@@ -285,8 +285,9 @@ pub struct UnitPeriod {
     pub period: Option<String>,
 }
 
-/// Units an account can pick: those of its scope, and those with targets or data sets within
-/// it, by name.
+/// Units an account can pick: those of its scope, the units that set plans, and those with a
+/// data set, within the scope, by name. (The units below are reached through the
+/// drill-down.) Kept to indexed look-ups: the national database has millions of figures.
 pub fn unit_choices(
     store: &SqliteStore,
     account: &Account,
@@ -295,7 +296,7 @@ pub fn unit_choices(
     let mut ids: Vec<i64> = account.scopes.iter().map(|u| u.0).collect();
     let mut stmt = conn
         .prepare_cached(
-            "SELECT unit_id FROM target UNION SELECT unit_id FROM data_set UNION SELECT unit_id FROM figure WHERE current = 1 AND provenance LIKE '%manual%'",
+            "SELECT unit_id FROM plan_source UNION SELECT unit_id FROM data_set LIMIT 500",
         )
         .map_err(chitieu_store::StoreError::from)?;
     let rows = stmt

@@ -117,6 +117,8 @@ pub struct Dashboard {
     /// "trong 20 chỉ tiêu chủ yếu, có 18 chỉ tiêu đạt và vượt; …".
     pub summary: String,
     pub children: Vec<ChildRow>,
+    /// Units below with neither targets nor a data set for the period (not listed).
+    pub children_without_targets: usize,
     pub data_set_state: Option<String>,
     pub data_set_state_vi: Option<String>,
 }
@@ -225,6 +227,10 @@ pub fn dashboard(
         total: summary.total(),
         fraction: summary.fraction_vi(),
         summary: summary.summary_vi_detailed(),
+        children_without_targets: children
+            .iter()
+            .filter(|c| c.total == 0 && c.state.is_none())
+            .count(),
         children,
         data_set_state: ds.as_ref().map(|d| d.state.key().to_string()),
         data_set_state_vi: ds.as_ref().map(|d| d.state.vi().to_string()),
