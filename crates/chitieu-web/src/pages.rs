@@ -105,6 +105,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/app/documents/{id}", get(document_page))
         .route("/app/documents/{id}/review", post(document_review))
         .route("/app/registers", get(registers_page))
+        .route("/app/registers/targets", post(target_save))
         .route("/app/reports", get(reports_page))
         .route("/app/reports/download", get(report_download))
         .route("/app/reports/issued/{id}", get(report_issued))
@@ -482,14 +483,19 @@ async fn indicator_page(
                 .into_iter()
                 .find(|t| t.indicator == ind.code && t.period.covers(&period))
                 .map(|t| t.comparator.reference());
-            let chart = crate::svg::bars(
-                &ind.name_vi,
-                &series
-                    .iter()
-                    .map(|p| (p.period_vi.clone(), p.value, p.text.clone()))
-                    .collect::<Vec<_>>(),
-                target,
-            );
+            // The chart compares like with like: the periods of the same kind as the one
+            // asked for (years with years, halves with halves); the table lists them all.
+            let same_kind: Vec<_> = series
+                .iter()
+                .filter(|p| {
+                    p.period
+                        .parse::<Period>()
+                        .is_ok_and(|q| q.kind() == period.kind())
+                })
+                .map(|p| (p.period_vi.clone(), p.value, p.text.clone()))
+                .collect();
+            let target = target.filter(|_| period.kind() == PeriodKind::Year);
+            let chart = crate::svg::bars(&ind.name_vi, &same_kind, target);
             let by_unit = view::values_by_unit(s, &ind, unit.unit, &period)?;
             let pts: Vec<_> = by_unit
                 .iter()
@@ -1379,6 +1385,9 @@ async fn document_review(
 #[template(path = "registers.html")]
 struct RegistersTpl {
     p: Page,
+    units: Vec<(i64, String)>,
+    indicators: Vec<(String, String)>,
+    plan_kinds: Vec<(&'static str, &'static str)>,
     plans: Vec<(String, String, String, String, String)>,
     targets: Vec<(String, String, String, String, String)>,
     meetings: Vec<(String, String)>,
@@ -1456,10 +1465,104 @@ async fn registers_page(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<St
             let p = Page::new(&ctx, ctx.lang.t("registers"), "registers");
             html(RegistersTpl {
                 p,
+                units: unit_choices(s, &account)?,
+                indicators: catalog
+                    .indicators
+                    .iter()
+                    .map(|i| (i.code.as_str().to_string(), i.name_vi.clone()))
+                    .collect(),
+                plan_kinds: chitieu_core::target::PlanKind::ALL
+                    .iter()
+                    .map(|k| (k.key(), k.vi()))
+                    .collect(),
                 plans,
                 targets,
                 meetings,
             })
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+struct TargetForm {
+    plan: String,
+    #[serde(default)]
+    plan_title: String,
+    plan_kind: String,
+    unit: i64,
+    indicator: String,
+    period: String,
+    comparator: String,
+    value: String,
+    #[serde(default)]
+    max: String,
+}
+
+/// Adds or changes a target (and its plan, when new): one audited transaction.
+async fn target_save(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<TargetForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+            let unit = UnitId(f.unit);
+            let period = parse_period(&f.period)?;
+            require_scope(s, &account, unit, period.end_date())?;
+            let ind = indicator_of(s, &f.indicator)?;
+            let amount = |text: &str| -> Result<chitieu_core::Decimal, WebError> {
+                let c = check_value(text, &ind, None);
+                match (c.value, c.errors.first()) {
+                    (Some(v), None) => Ok(v),
+                    (_, Some(e)) => Err(WebError::BadRequest(e.clone())),
+                    (None, None) => Err(WebError::BadRequest("thiếu giá trị".into())),
+                }
+            };
+            let value = amount(&f.value)?;
+            let max = if f.max.trim().is_empty() {
+                None
+            } else {
+                Some(amount(&f.max)?)
+            };
+            let comparator = Comparator::from_parts(&f.comparator, value, max)
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            let key = f.plan.trim().to_string();
+            if key.is_empty() {
+                return Err(WebError::BadRequest(
+                    "cần ký hiệu văn bản giao chỉ tiêu".into(),
+                ));
+            }
+            let mut batch = chitieu_store::Batch::default();
+            let existing = s.plan_sources()?.into_iter().find(|p| p.key == key);
+            if existing.is_none() {
+                let kind = PlanKind::ALL
+                    .into_iter()
+                    .find(|k| k.key() == f.plan_kind)
+                    .unwrap_or(PlanKind::Other);
+                let title = if f.plan_title.trim().is_empty() {
+                    key.clone()
+                } else {
+                    f.plan_title.trim().to_string()
+                };
+                batch.plan_sources.push(PlanSource {
+                    key: key.clone(),
+                    kind,
+                    title,
+                    unit,
+                    issued_on: None,
+                });
+            }
+            batch.targets.push(Target {
+                indicator: ind.code.clone(),
+                unit,
+                period,
+                source: key,
+                comparator,
+            });
+            s.apply(&batch, &account.actor())?;
+            Ok(Redirect::to("/app/registers").into_response())
         })
         .await
 }

@@ -59,7 +59,7 @@ pub fn bars(title: &str, points: &[(String, Decimal, String)], target: Option<De
     if let Some(t) = target {
         let y = top + plot_h - plot_h * f(t) / max;
         s.push_str(&format!(
-            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{x2}\" y2=\"{y:.1}\" class=\"target\"/><text x=\"{x2}\" y=\"{ty:.1}\" class=\"lbl\" text-anchor=\"end\">kế hoạch</text>",
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{x2}\" y2=\"{y:.1}\" class=\"target\"/><text x=\"{left}\" y=\"{ty:.1}\" class=\"lbl target-label\">kế hoạch</text>",
             x2 = w - right,
             ty = y - 4.0
         ));

@@ -1047,3 +1047,52 @@ fn the_office_downloads_reports() {
     let mut rep = Client::login("rep.bacson");
     assert_eq!(rep.get("/app/reports").status, 403);
 }
+
+#[test]
+fn the_office_edits_targets_in_the_register() {
+    let f = fixture();
+    let mut office = Client::login("office");
+    let token = office.csrf("/app/registers");
+    let unit = f.huu_lung.to_string();
+    let r = office.post_form(
+        "/app/registers/targets",
+        &[
+            ("_csrf", &token),
+            ("plan", "NQ-THU-2024"),
+            ("plan_title", "Nghị quyết thử về nhiệm vụ năm 2024"),
+            ("plan_kind", "party_resolution"),
+            ("unit", &unit),
+            ("indicator", "budget_revenue"),
+            ("period", "2024"),
+            ("comparator", "at_least"),
+            ("value", "55,5"),
+            ("max", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = office.get("/app/registers");
+    assert!(page.body.contains("Nghị quyết thử về nhiệm vụ năm 2024"));
+    assert!(page.body.contains("≥ 55,5 tỷ đồng"), "{}", page.body);
+    let dash = office.get(&format!("/app?unit={}&period=2024", f.huu_lung));
+    assert!(
+        dash.body
+            .contains("data-indicator=\"budget_revenue\" data-colour=\"grey\"")
+    );
+    // A reporter cannot.
+    let mut rep = Client::login("rep.huulung");
+    let token = rep.csrf("/app");
+    let r = rep.post_form(
+        "/app/registers/targets",
+        &[
+            ("_csrf", &token),
+            ("plan", "X"),
+            ("plan_kind", "other"),
+            ("unit", &unit),
+            ("indicator", "budget_revenue"),
+            ("period", "2024"),
+            ("comparator", "at_least"),
+            ("value", "1"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+}
