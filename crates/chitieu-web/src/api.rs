@@ -70,6 +70,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/v1/portal/units/{id}/comments", post(portal_comment))
         .route("/v1/news", get(news))
         .route("/v1/audit", get(audit))
+        .route("/v1/targets", post(target_post))
+        .route("/v1/reports", get(report_get))
 }
 
 async fn me(ctx: Ctx) -> ApiResult {
@@ -600,6 +602,30 @@ async fn audit(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
     Ok(Json(v))
 }
 
+async fn target_post(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Json(f): Json<crate::pages::TargetForm>,
+) -> ApiResult {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| crate::pages::save_target(s, &account, &f))
+        .await?;
+    Ok(Json(json!({"saved": true})))
+}
+
+async fn report_get(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<crate::pages::ReportQuery>,
+) -> Result<Response, ApiError> {
+    let account = ctx.require(REVIEW)?.clone();
+    Ok(app
+        .db
+        .run(move |s| crate::pages::report_file(s, &account, &q))
+        .await?)
+}
+
 /// (method, path, summary, tag, needs a log-in, request body example)
 type Operation = (
     &'static str,
@@ -828,6 +854,7 @@ pub fn openapi_document() -> Value {
             "/api/v1/indicators/{code}/series" => &["unit"],
             "/api/v1/check" => &["unit", "period", "indicator", "value"],
             "/api/v1/comments" => &["state"],
+            "/api/v1/reports" => &["unit", "period", "style", "format"],
             "/api/v1/portal/units/{id}" | "/api/v1/portal/units/{id}/comments" => &["period"],
             _ => &[],
         };

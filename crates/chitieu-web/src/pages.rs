@@ -1484,18 +1484,18 @@ async fn registers_page(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<St
 }
 
 #[derive(Deserialize)]
-struct TargetForm {
-    plan: String,
+pub struct TargetForm {
+    pub plan: String,
     #[serde(default)]
-    plan_title: String,
-    plan_kind: String,
-    unit: i64,
-    indicator: String,
-    period: String,
-    comparator: String,
-    value: String,
+    pub plan_title: String,
+    pub plan_kind: String,
+    pub unit: i64,
+    pub indicator: String,
+    pub period: String,
+    pub comparator: String,
+    pub value: String,
     #[serde(default)]
-    max: String,
+    pub max: String,
 }
 
 /// Adds or changes a target (and its plan, when new): one audited transaction.
@@ -1507,64 +1507,75 @@ async fn target_save(
     let account = ctx.require(REVIEW)?.clone();
     app.db
         .run(move |s| {
-            use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
-            let unit = UnitId(f.unit);
-            let period = parse_period(&f.period)?;
-            require_scope(s, &account, unit, period.end_date())?;
-            let ind = indicator_of(s, &f.indicator)?;
-            let amount = |text: &str| -> Result<chitieu_core::Decimal, WebError> {
-                let c = check_value(text, &ind, None);
-                match (c.value, c.errors.first()) {
-                    (Some(v), None) => Ok(v),
-                    (_, Some(e)) => Err(WebError::BadRequest(e.clone())),
-                    (None, None) => Err(WebError::BadRequest("thiếu giá trị".into())),
-                }
-            };
-            let value = amount(&f.value)?;
-            let max = if f.max.trim().is_empty() {
-                None
-            } else {
-                Some(amount(&f.max)?)
-            };
-            let comparator = Comparator::from_parts(&f.comparator, value, max)
-                .map_err(|e| WebError::BadRequest(e.to_string()))?;
-            let key = f.plan.trim().to_string();
-            if key.is_empty() {
-                return Err(WebError::BadRequest(
-                    "cần ký hiệu văn bản giao chỉ tiêu".into(),
-                ));
-            }
-            let mut batch = chitieu_store::Batch::default();
-            let existing = s.plan_sources()?.into_iter().find(|p| p.key == key);
-            if existing.is_none() {
-                let kind = PlanKind::ALL
-                    .into_iter()
-                    .find(|k| k.key() == f.plan_kind)
-                    .unwrap_or(PlanKind::Other);
-                let title = if f.plan_title.trim().is_empty() {
-                    key.clone()
-                } else {
-                    f.plan_title.trim().to_string()
-                };
-                batch.plan_sources.push(PlanSource {
-                    key: key.clone(),
-                    kind,
-                    title,
-                    unit,
-                    issued_on: None,
-                });
-            }
-            batch.targets.push(Target {
-                indicator: ind.code.clone(),
-                unit,
-                period,
-                source: key,
-                comparator,
-            });
-            s.apply(&batch, &account.actor())?;
+            save_target(s, &account, &f)?;
             Ok(Redirect::to("/app/registers").into_response())
         })
         .await
+}
+
+/// Adds or changes a target (and its plan, when new), after role and scope checks.
+pub fn save_target(s: &mut SqliteStore, account: &Account, f: &TargetForm) -> Result<(), WebError> {
+    if !REVIEW.contains(&account.role) {
+        return Err(WebError::Forbidden(
+            "chỉ văn phòng hoặc quản trị sửa chỉ tiêu".into(),
+        ));
+    }
+    use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+    let unit = UnitId(f.unit);
+    let period = parse_period(&f.period)?;
+    require_scope(s, account, unit, period.end_date())?;
+    let ind = indicator_of(s, &f.indicator)?;
+    let amount = |text: &str| -> Result<chitieu_core::Decimal, WebError> {
+        let c = check_value(text, &ind, None);
+        match (c.value, c.errors.first()) {
+            (Some(v), None) => Ok(v),
+            (_, Some(e)) => Err(WebError::BadRequest(e.clone())),
+            (None, None) => Err(WebError::BadRequest("thiếu giá trị".into())),
+        }
+    };
+    let value = amount(&f.value)?;
+    let max = if f.max.trim().is_empty() {
+        None
+    } else {
+        Some(amount(&f.max)?)
+    };
+    let comparator = Comparator::from_parts(&f.comparator, value, max)
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let key = f.plan.trim().to_string();
+    if key.is_empty() {
+        return Err(WebError::BadRequest(
+            "cần ký hiệu văn bản giao chỉ tiêu".into(),
+        ));
+    }
+    let mut batch = chitieu_store::Batch::default();
+    let existing = s.plan_sources()?.into_iter().find(|p| p.key == key);
+    if existing.is_none() {
+        let kind = PlanKind::ALL
+            .into_iter()
+            .find(|k| k.key() == f.plan_kind)
+            .unwrap_or(PlanKind::Other);
+        let title = if f.plan_title.trim().is_empty() {
+            key.clone()
+        } else {
+            f.plan_title.trim().to_string()
+        };
+        batch.plan_sources.push(PlanSource {
+            key: key.clone(),
+            kind,
+            title,
+            unit,
+            issued_on: None,
+        });
+    }
+    batch.targets.push(Target {
+        indicator: ind.code.clone(),
+        unit,
+        period,
+        source: key,
+        comparator,
+    });
+    s.apply(&batch, &account.actor())?;
+    Ok(())
 }
 
 /// Every target of a unit, whatever the year.
@@ -1631,11 +1642,11 @@ fn report_kind(period: &Period) -> Result<chitieu_report::ReportKind, WebError> 
 }
 
 #[derive(Deserialize, Default)]
-struct ReportQuery {
-    unit: Option<i64>,
-    period: Option<String>,
-    style: Option<String>,
-    format: Option<String>,
+pub struct ReportQuery {
+    pub unit: Option<i64>,
+    pub period: Option<String>,
+    pub style: Option<String>,
+    pub format: Option<String>,
 }
 
 async fn reports_page(
@@ -1726,35 +1737,43 @@ async fn report_download(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     let account = ctx.require(REVIEW)?.clone();
-    app.db
-        .run(move |s| {
-            use std::str::FromStr;
-            let units = unit_choices(s, &account)?;
-            let up = UnitPeriod {
-                unit: q.unit,
-                period: q.period.clone(),
-            };
-            let (unit, period) = pick_unit_period(s, &account, &up, &units)?;
-            let format = chitieu_report::Format::from_str(q.format.as_deref().unwrap_or("pdf"))
-                .map_err(report_error)?;
-            let style = chitieu_report::DocStyle::from_str(q.style.as_deref().unwrap_or("party"))
-                .map_err(report_error)?;
-            let date = chrono::Local::now().date_naive();
-            let opts = chitieu_report::BuildOptions {
-                kind: report_kind(&period)?,
-                template: chitieu_report::default_template(s, &unit, style, date)
-                    .map_err(report_error)?,
-                texts: Default::default(),
-                date,
-                series_years: 4,
-            };
-            let report =
-                chitieu_report::build_report(s, &unit, &period, &opts).map_err(report_error)?;
-            let bytes = chitieu_report::render(&report, format).map_err(report_error)?;
-            let name = format!("bao-cao-{}-{}", unit.unit.0, period);
-            Ok(attachment(bytes, format, &name))
-        })
-        .await
+    app.db.run(move |s| report_file(s, &account, &q)).await
+}
+
+/// The report of a unit and period, built from the current figures, as a download.
+pub fn report_file(
+    s: &SqliteStore,
+    account: &Account,
+    q: &ReportQuery,
+) -> Result<Response, WebError> {
+    if !REVIEW.contains(&account.role) {
+        return Err(WebError::Forbidden(
+            "chỉ văn phòng hoặc quản trị tạo báo cáo".into(),
+        ));
+    }
+    use std::str::FromStr;
+    let units = unit_choices(s, account)?;
+    let up = UnitPeriod {
+        unit: q.unit,
+        period: q.period.clone(),
+    };
+    let (unit, period) = pick_unit_period(s, account, &up, &units)?;
+    let format = chitieu_report::Format::from_str(q.format.as_deref().unwrap_or("pdf"))
+        .map_err(report_error)?;
+    let style = chitieu_report::DocStyle::from_str(q.style.as_deref().unwrap_or("party"))
+        .map_err(report_error)?;
+    let date = chrono::Local::now().date_naive();
+    let opts = chitieu_report::BuildOptions {
+        kind: report_kind(&period)?,
+        template: chitieu_report::default_template(s, &unit, style, date).map_err(report_error)?,
+        texts: Default::default(),
+        date,
+        series_years: 4,
+    };
+    let report = chitieu_report::build_report(s, &unit, &period, &opts).map_err(report_error)?;
+    let bytes = chitieu_report::render(&report, format).map_err(report_error)?;
+    let name = format!("bao-cao-{}-{}", unit.unit.0, period);
+    Ok(attachment(bytes, format, &name))
 }
 
 #[derive(Deserialize)]

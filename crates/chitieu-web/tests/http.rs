@@ -1096,3 +1096,81 @@ fn the_office_edits_targets_in_the_register() {
     );
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn explanation_requests_are_asked_answered_and_kept() {
+    let f = fixture();
+    let mut office = Client::login("office");
+    let mut api = Client::new();
+    api.bearer = Some(office.api_token());
+    let r = api.post_json(
+        "/api/v1/explanations",
+        &serde_json::json!({"indicator": "budget_revenue", "unit": f.bac_son, "period": "2023", "question": "Vì sao thu ngân sách chậm so với kế hoạch?"}),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    // Another district's reporter does not see it, and cannot answer it.
+    let mut other = Client::login("rep.huulung");
+    assert!(
+        !other
+            .get("/app/explanations")
+            .body
+            .contains("Vì sao thu ngân sách chậm")
+    );
+    let token = other.csrf("/app/explanations");
+    let r = other.post_form(
+        &format!("/app/explanations/{id}/answer"),
+        &[("_csrf", &token), ("answer", "x")],
+    );
+    assert_eq!(r.status, 403);
+    // The unit answers in the system.
+    let mut rep = Client::login("rep.bacson");
+    let page = rep.get("/app/explanations");
+    assert!(page.body.contains("Vì sao thu ngân sách chậm"));
+    let token = csrf_in(&page.body).unwrap();
+    let r = rep.post_form(
+        &format!("/app/explanations/{id}/answer"),
+        &[
+            ("_csrf", &token),
+            ("answer", "Hai dự án đấu giá đất lùi sang quý IV."),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    // The exchange is kept, and a second answer is refused.
+    let list = api.get("/api/v1/explanations").json();
+    let e = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(e["answer"], "Hai dự án đấu giá đất lùi sang quý IV.");
+    assert_eq!(e["answered_by"], "web:rep.bacson");
+    let r = rep.post_form(
+        &format!("/app/explanations/{id}/answer"),
+        &[("_csrf", &token), ("answer", "lần hai")],
+    );
+    assert_eq!(r.status, 409);
+}
+
+#[test]
+fn targets_and_reports_through_the_api() {
+    let f = fixture();
+    let mut office = Client::login("office");
+    let mut api = Client::new();
+    api.bearer = Some(office.api_token());
+    let r = api.post_json(
+        "/api/v1/targets",
+        &serde_json::json!({"plan": "T-HL", "plan_kind": "other", "unit": f.huu_lung, "indicator": "budget_revenue", "period": "2025", "comparator": "range", "value": "40", "max": "45"}),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = api.get(&format!(
+        "/api/v1/reports?unit={}&period=2021&format=xlsx",
+        f.bac_son
+    ));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.bytes.starts_with(b"PK"));
+}
