@@ -1230,6 +1230,8 @@ pub struct Segment {
 
 pub struct ProposalItem {
     pub id: i64,
+    pub code: String,
+    pub period_key: String,
     pub ordinal: u32,
     pub indicator: String,
     pub measure: String,
@@ -1244,6 +1246,7 @@ pub struct ProposalItem {
 #[template(path = "document.html")]
 struct DocumentTpl {
     p: Page,
+    indicators: Vec<(String, String)>,
     id: i64,
     name: String,
     segments: Vec<Segment>,
@@ -1309,6 +1312,8 @@ async fn document_page(
                         .unwrap_or_default();
                     ProposalItem {
                         id: p.id,
+                        code: p.indicator.clone().unwrap_or_default(),
+                        period_key: p.period.map(|x| x.to_string()).unwrap_or_default(),
                         ordinal: p.ordinal,
                         indicator: p
                             .indicator
@@ -1334,6 +1339,11 @@ async fn document_page(
                 .collect();
             let p = Page::new(&ctx, doc.name.clone(), "documents");
             html(DocumentTpl {
+                indicators: catalog
+                    .indicators
+                    .iter()
+                    .map(|i| (i.code.as_str().to_string(), i.name_vi.clone()))
+                    .collect(),
                 p,
                 id,
                 name: doc.name,
@@ -1348,6 +1358,13 @@ async fn document_page(
 struct DocReviewForm {
     proposal: i64,
     decision: String,
+    /// A reviewer's corrections, each optional: indicator code, period, unit name.
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    unit: String,
 }
 
 async fn document_review(
@@ -1368,7 +1385,23 @@ async fn document_review(
             }
             let decision = if f.decision == "accept" {
                 let siblings = s.proposals(Some(id), None)?;
-                chitieu_app::ingest::decide(&s.catalog()?, &doc, &p, &siblings, &Default::default())
+                let mut edits = chitieu_app::ingest::Edits::default();
+                if !f.indicator.trim().is_empty() {
+                    edits.indicator = Some(indicator_of(s, f.indicator.trim())?.code);
+                }
+                if !f.period.trim().is_empty() {
+                    edits.period = Some(parse_period(&f.period)?);
+                }
+                if !f.unit.trim().is_empty() {
+                    let on = edits
+                        .period
+                        .or(p.period)
+                        .map(|x| x.end_date())
+                        .or(doc.document_date)
+                        .unwrap_or_else(|| chrono::Local::now().date_naive());
+                    edits.unit = Some(s.resolve_unit(f.unit.trim(), on)?.unit);
+                }
+                chitieu_app::ingest::decide(&s.catalog()?, &doc, &p, &siblings, &edits)
                     .map_err(|e| WebError::BadRequest(e.to_string()))?
             } else {
                 chitieu_store::documents::Decision::Reject

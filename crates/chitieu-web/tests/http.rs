@@ -1174,3 +1174,57 @@ fn targets_and_reports_through_the_api() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.bytes.starts_with(b"PK"));
 }
+
+#[test]
+fn documents_are_read_and_their_facts_accepted() {
+    let mut office = Client::login("office");
+    let mut api = Client::new();
+    api.bearer = Some(office.api_token());
+    let text = "Ngày 15/6/2022, Ban Chấp hành Đảng bộ huyện Bắc Sơn tổ chức Hội nghị lần thứ 9 triển khai nhiệm vụ 6 tháng cuối năm 2022. Thu ngân sách 6 tháng đầu năm đạt trên 25 tỷ đồng, đạt 80% dự toán tỉnh giao.";
+    let r = api.post_json(
+        "/api/v1/documents",
+        &serde_json::json!({"name": "tin-thu.txt", "text": text, "unit": "huyện Bắc Sơn, tỉnh Lạng Sơn"}),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["added"]["id"].as_i64().unwrap();
+    // The page highlights the facts in the text.
+    let page = office.get(&format!("/app/documents/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<mark class=\"proposed\""),
+        "{}",
+        page.body
+    );
+    let doc = api.get(&format!("/api/v1/documents/{id}")).json();
+    let actual = doc["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["measure"] == "actual")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Accepted with the period confirmed by the reviewer: a figure with its span.
+    let token = csrf_in(&page.body).unwrap();
+    let r = office.post_form(
+        &format!("/app/documents/{id}/review"),
+        &[
+            ("_csrf", &token),
+            ("proposal", &actual.to_string()),
+            ("decision", "accept"),
+            ("period", "2022-H1"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let doc = api.get(&format!("/api/v1/documents/{id}")).json();
+    let p = doc["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == actual)
+        .unwrap()
+        .clone();
+    assert_eq!(p["state"], "accepted");
+    assert!(p["figure"].as_i64().is_some());
+}
