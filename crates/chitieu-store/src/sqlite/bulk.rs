@@ -123,7 +123,7 @@ impl SqliteStore {
         let result = (|| -> Result<()> {
             let mut iter = figures.into_iter().peekable();
             while iter.peek().is_some() {
-                let tx = self.conn.transaction()?;
+                let tx = self.write_tx()?;
                 let mut n = 0u64;
                 {
                     let mut stmt = tx.prepare_cached(
@@ -207,7 +207,7 @@ impl SqliteStore {
         let result = (|| -> Result<()> {
             let mut iter = targets.into_iter().peekable();
             while iter.peek().is_some() {
-                let tx = self.conn.transaction()?;
+                let tx = self.write_tx()?;
                 let mut n = 0u64;
                 {
                     let mut stmt = tx.prepare_cached(

@@ -95,7 +95,7 @@ impl DocumentStore for SqliteStore {
         self.require_init()?;
         // Keyed by the NFC form, so the same text in another normalization is recognised.
         let sha = sha256_hex(&chitieu_text::nfc(&doc.original));
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM document WHERE sha256 = ?1", [&sha], |r| {
                 r.get(0)
@@ -228,7 +228,7 @@ impl DocumentStore for SqliteStore {
                 by: before.reviewed_by.clone().unwrap_or_default(),
             });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let (state, figure, target) = match decision {
             Decision::AcceptFigure(f) => {
                 apply_in(

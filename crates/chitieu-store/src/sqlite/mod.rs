@@ -78,12 +78,22 @@ impl SqliteStore {
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_tx()?;
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             tx.commit()?;
         }
         Ok(found < SCHEMA_VERSION)
+    }
+
+    /// Starts a write transaction that takes SQLite's write lock at once (BEGIN IMMEDIATE).
+    /// A deferred transaction that reads first and writes later cannot wait for another writer
+    /// to finish: it fails at once with "database is locked". Taking the lock up front lets the
+    /// busy timeout queue concurrent writers (several web requests, a CLI beside the server).
+    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
 
     /// The underlying connection, for read-only queries by benchmarks and checks.
@@ -459,7 +469,7 @@ const VALID_ON: &str =
 impl Store for SqliteStore {
     fn init(&mut self, catalog: &Catalog, progress: &dyn Progress) -> Result<InitReport> {
         let created_schema = self.migrate()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let have_units: i64 = tx.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
         let mut report = InitReport {
             created_schema,
@@ -725,7 +735,7 @@ impl Store for SqliteStore {
     }
 
     fn upsert_organisation(&mut self, org: &Organisation, actor: &str) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         Self::check_unit_exists(&tx, org.unit)?;
         tx.execute(
             "INSERT INTO organisation (unit_id, kind, name) VALUES (?1, ?2, ?3)
@@ -810,7 +820,7 @@ impl Store for SqliteStore {
     }
 
     fn upsert_indicator(&mut self, indicator: &Indicator, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         if Self::insert_indicator(&tx, indicator, false)? {
             tx.execute(
                 "UPDATE indicator SET builtin = 0 WHERE code = ?1",
@@ -831,7 +841,7 @@ impl Store for SqliteStore {
 
     fn apply(&mut self, batch: &Batch, actor: &str) -> Result<ApplyReport> {
         self.require_init()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let report = apply_in(&tx, batch, actor)?;
         tx.commit()?;
         Ok(report)
@@ -957,7 +967,7 @@ impl Store for SqliteStore {
     }
 
     fn set_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let before: Option<String> = tx
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
                 r.get(0)

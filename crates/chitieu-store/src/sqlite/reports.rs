@@ -87,7 +87,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedReport> {
 
 impl ReportStore for SqliteStore {
     fn issue_report(&mut self, req: &IssueRequest, actor: &str) -> Result<IssuedReport> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let exists: Option<i64> = tx
             .query_row("SELECT id FROM unit WHERE id = ?1", [req.unit.0], |r| {
                 r.get(0)
