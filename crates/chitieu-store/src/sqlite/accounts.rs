@@ -115,9 +115,7 @@ fn row_to_token(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiTokenInfo> {
 
 impl AccountStore for SqliteStore {
     fn create_account(&mut self, account: &NewAccount, actor: &str) -> Result<Account> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let exists: Option<i64> = tx
             .query_row(
                 "SELECT id FROM account WHERE username = ?1",
@@ -187,9 +185,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, actor: &str) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE account SET password_hash = ?1, failed_logins = 0, locked_until = NULL WHERE id = ?2",
             params![password_hash, id],
@@ -222,9 +218,7 @@ impl AccountStore for SqliteStore {
         disabled: bool,
         actor: &str,
     ) -> Result<Account> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE account SET role = ?1, disabled = ?2 WHERE id = ?3",
             params![role.key(), disabled, id],
@@ -258,9 +252,7 @@ impl AccountStore for SqliteStore {
         lock_after: u32,
         lock_for: chrono::Duration,
     ) -> Result<LoginFailure> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let failed: i64 = tx
             .query_row(
                 "SELECT failed_logins FROM account WHERE id = ?1",
@@ -304,9 +296,7 @@ impl AccountStore for SqliteStore {
         csrf: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let at = now();
         tx.execute(
             "UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
@@ -361,9 +351,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn close_session(&mut self, token_sha256: &str, actor: &str) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "DELETE FROM web_session WHERE token_sha256 = ?1",
             [token_sha256],
@@ -382,9 +370,7 @@ impl AccountStore for SqliteStore {
         token_sha256: &str,
         actor: &str,
     ) -> Result<ApiTokenInfo> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO api_token (account_id, name, token_sha256, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![account_id, name, token_sha256, now()],
@@ -433,9 +419,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn revoke_api_token(&mut self, id: i64, actor: &str) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE api_token SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
             params![now(), id],

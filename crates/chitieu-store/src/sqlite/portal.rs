@@ -58,9 +58,7 @@ fn load_comment(conn: &Connection, id: i64) -> Result<ReaderComment> {
 
 impl PortalStore for SqliteStore {
     fn publish_news(&mut self, news: &NewNews, actor: &str) -> Result<News> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         SqliteStore::check_unit_exists(&tx, news.unit)?;
         tx.execute(
             "INSERT INTO news (unit_id, title, body, published_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -102,9 +100,7 @@ impl PortalStore for SqliteStore {
     }
 
     fn add_comment(&mut self, comment: &NewComment, since: &str, max_recent: u32) -> Result<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let recent: i64 = tx.query_row(
             "SELECT count(*) FROM reader_comment WHERE client_key = ?1 AND created_at >= ?2",
             params![comment.client_key, since],
@@ -169,9 +165,7 @@ impl PortalStore for SqliteStore {
         state: CommentState,
         actor: &str,
     ) -> Result<ReaderComment> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE reader_comment SET state = ?1, moderated_by = ?2, moderated_at = ?3 WHERE id = ?4",
             params![state.key(), actor, now(), id],

@@ -41,6 +41,14 @@ fn row_to_data_set(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DataSet>> {
 
 const DATA_SET_COLS: &str = "unit_id, period, state, comment, updated_by, updated_at";
 
+/// The data set of a unit and period, which must exist (it was just written).
+fn existing_data_set(conn: &Connection, unit: UnitId, period: &Period) -> Result<DataSet> {
+    load_data_set(conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
+        what: "data set",
+        key: format!("{}/{}", unit.0, period),
+    })
+}
+
 fn load_data_set(conn: &Connection, unit: UnitId, period: &Period) -> Result<Option<DataSet>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DATA_SET_COLS} FROM data_set WHERE unit_id = ?1 AND period = ?2"
@@ -235,9 +243,7 @@ impl WorkflowStore for SqliteStore {
         entries: &[DraftEntry],
         actor: &str,
     ) -> Result<DataSet> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         transition(&tx, unit, period, WorkflowAction::Save, None, actor)?;
         let at = now();
@@ -268,17 +274,12 @@ impl WorkflowStore for SqliteStore {
             json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
         )?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn submit(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
         let values = self.draft_values(unit, period)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         transition(&tx, unit, period, WorkflowAction::Submit, None, actor)?;
         if values.is_empty() {
             return Err(StoreError::Refused(
@@ -307,16 +308,11 @@ impl WorkflowStore for SqliteStore {
             actor,
         )?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn approve(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let pending: Vec<String> = {
             let mut stmt = tx.prepare(&format!(
                 "SELECT v.kind || ' ' || v.name FROM data_set d JOIN unit_version v ON v.unit_id = d.unit_id
@@ -341,10 +337,7 @@ impl WorkflowStore for SqliteStore {
         }
         transition(&tx, unit, period, WorkflowAction::Approve, None, actor)?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn return_for_correction(
@@ -359,9 +352,7 @@ impl WorkflowStore for SqliteStore {
                 "cần ghi lý do trả lại (a comment is required)".to_string(),
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         transition(
             &tx,
             unit,
@@ -371,10 +362,7 @@ impl WorkflowStore for SqliteStore {
             actor,
         )?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn reopen(
@@ -384,9 +372,7 @@ impl WorkflowStore for SqliteStore {
         comment: &str,
         actor: &str,
     ) -> Result<DataSet> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let parent_approved: Option<String> = tx
             .query_row(
                 &format!(
@@ -413,16 +399,11 @@ impl WorkflowStore for SqliteStore {
             actor,
         )?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn mark_approved(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         let at = now();
         tx.execute(
@@ -443,10 +424,7 @@ impl WorkflowStore for SqliteStore {
             json!({}),
         )?;
         tx.commit()?;
-        load_data_set(&self.conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
-            what: "data set",
-            key: format!("{}/{}", unit.0, period),
-        })
+        existing_data_set(&self.conn, unit, period)
     }
 
     fn ask_explanation(
@@ -462,9 +440,7 @@ impl WorkflowStore for SqliteStore {
                 "nội dung yêu cầu giải trình đang trống".to_string(),
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         SqliteStore::check_indicator_exists(&tx, indicator.as_str())?;
         tx.execute(
@@ -490,9 +466,7 @@ impl WorkflowStore for SqliteStore {
                 "nội dung giải trình đang trống".to_string(),
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE explanation_request SET answer = ?1, answered_by = ?2, answered_at = ?3 WHERE id = ?4 AND answer IS NULL",
             params![answer.trim(), actor, now(), id],
