@@ -39,6 +39,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_documents.sql"),
     include_str!("migrations/0003_reports.sql"),
     include_str!("migrations/0004_web.sql"),
+    include_str!("migrations/0005_dhis2.sql"),
+    include_str!("migrations/0006_tasks.sql"),
+    include_str!("migrations/0007_notifications.sql"),
 ];
 
 /// The schema version this build writes.

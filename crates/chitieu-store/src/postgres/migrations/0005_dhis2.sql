@@ -1,0 +1,1 @@
+-- Reserved: migration 0005 (filled by the feature that owns it).

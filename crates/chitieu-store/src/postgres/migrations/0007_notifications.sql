@@ -1,0 +1,1 @@
+-- Reserved: migration 0007 (filled by the feature that owns it).

@@ -1,0 +1,1 @@
+-- Reserved: migration 0006 (filled by the feature that owns it).
