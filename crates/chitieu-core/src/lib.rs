@@ -7,11 +7,13 @@ pub mod admin;
 pub mod evaluate;
 pub mod figure;
 pub mod indicator;
+pub mod ntm;
 pub mod org;
 pub mod period;
 pub mod period_vi;
 pub mod remind;
 pub mod rollup;
 pub mod target;
+pub mod task;
 
 pub use rust_decimal::Decimal;

@@ -1,0 +1,666 @@
+//! The new-rural programme (chương trình xây dựng nông thôn mới, NTM): national criteria sets,
+//! the state of each criterion per commune and year, and what reports derive from them
+//! ("8/17 xã đạt chuẩn", "bình quân 14,3 tiêu chí/xã", the communes still short per criterion).
+//!
+//! Criteria sets are data (`data/ntm/*.csv`, embedded), versioned by programme phase:
+//! Quyết định 318/QĐ-TTg (2021–2025, 19 criteria, thresholds by region) and Quyết định
+//! 51/2025/QĐ-TTg (2026–2030, 10 criteria and 47 indicators, thresholds by commune group).
+//! A set may describe several levels (đạt chuẩn, nâng cao, kiểu mẫu, hiện đại).
+
+use crate::admin::UnitId;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A level of recognition a criteria set describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NtmLevel {
+    /// Xã đạt chuẩn nông thôn mới.
+    Standard,
+    /// Xã nông thôn mới nâng cao.
+    Advanced,
+    /// Xã nông thôn mới kiểu mẫu.
+    Model,
+    /// Xã nông thôn mới hiện đại (2026–2030).
+    Modern,
+}
+
+impl NtmLevel {
+    pub const ALL: [NtmLevel; 4] = [
+        NtmLevel::Standard,
+        NtmLevel::Advanced,
+        NtmLevel::Model,
+        NtmLevel::Modern,
+    ];
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            NtmLevel::Standard => "standard",
+            NtmLevel::Advanced => "advanced",
+            NtmLevel::Model => "model",
+            NtmLevel::Modern => "modern",
+        }
+    }
+
+    /// "đạt chuẩn nông thôn mới", "đạt chuẩn nông thôn mới nâng cao", …
+    pub fn vi(&self) -> &'static str {
+        match self {
+            NtmLevel::Standard => "đạt chuẩn nông thôn mới",
+            NtmLevel::Advanced => "đạt chuẩn nông thôn mới nâng cao",
+            NtmLevel::Model => "đạt chuẩn nông thôn mới kiểu mẫu",
+            NtmLevel::Modern => "đạt chuẩn nông thôn mới hiện đại",
+        }
+    }
+
+    /// Reads a key or a short label: "standard", "đạt chuẩn", "nâng cao", "kiểu mẫu", "hiện đại".
+    pub fn parse(text: &str) -> Option<NtmLevel> {
+        let t = text.trim();
+        if let Some(l) = NtmLevel::ALL.iter().find(|l| l.key() == t) {
+            return Some(*l);
+        }
+        let f = chitieu_text::fold(t);
+        if f.contains("nang cao") {
+            Some(NtmLevel::Advanced)
+        } else if f.contains("kieu mau") {
+            Some(NtmLevel::Model)
+        } else if f.contains("hien dai") {
+            Some(NtmLevel::Modern)
+        } else if f.contains("dat chuan") || f == "ntm" || f.contains("nong thon moi") {
+            Some(NtmLevel::Standard)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for NtmLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.vi())
+    }
+}
+
+/// What a set's thresholds vary by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaKind {
+    /// Socio-economic regions (vùng): Trung du miền núi phía Bắc, Đồng bằng sông Hồng, …
+    Region,
+    /// Commune groups (nhóm xã) defined by the set.
+    CommuneGroup,
+}
+
+/// One indicator (chỉ tiêu) of a criterion, with its threshold per area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionIndicator {
+    /// "6.1", or the criterion number when it has one indicator.
+    pub code: String,
+    pub name: String,
+    /// Threshold per area, in the order of [`CriteriaSet::areas`] ("≥ 90%", "Đạt").
+    pub thresholds: Vec<String>,
+}
+
+/// One criterion (tiêu chí) of a set at one level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub level: NtmLevel,
+    pub number: u32,
+    pub name: String,
+    pub indicators: Vec<CriterionIndicator>,
+}
+
+/// A national criteria set for one programme phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaSet {
+    /// Stable key: "318-2021", "51-2025".
+    pub id: String,
+    /// "Quyết định số 318/QĐ-TTg ngày 08/3/2022".
+    pub decision: String,
+    pub title: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub area_kind: AreaKind,
+    pub areas: Vec<String>,
+    pub criteria: Vec<Criterion>,
+}
+
+impl CriteriaSet {
+    /// The levels this set describes, lowest first.
+    pub fn levels(&self) -> Vec<NtmLevel> {
+        let set: BTreeSet<NtmLevel> = self.criteria.iter().map(|c| c.level).collect();
+        set.into_iter().collect()
+    }
+
+    /// The criteria of one level, by number.
+    pub fn criteria_at(&self, level: NtmLevel) -> Vec<&Criterion> {
+        self.criteria.iter().filter(|c| c.level == level).collect()
+    }
+
+    pub fn criterion(&self, level: NtmLevel, number: u32) -> Option<&Criterion> {
+        self.criteria
+            .iter()
+            .find(|c| c.level == level && c.number == number)
+    }
+
+    /// Number of indicators at one level.
+    pub fn indicator_count(&self, level: NtmLevel) -> usize {
+        self.criteria_at(level)
+            .iter()
+            .map(|c| c.indicators.len())
+            .sum()
+    }
+
+    /// Whether the set applies to a year (its programme phase).
+    pub fn covers_year(&self, year: i32) -> bool {
+        self.from_year <= year && year <= self.to_year
+    }
+
+    /// The index of an area by name, folded ("trung du mien nui phia bac").
+    pub fn area_index(&self, name: &str) -> Option<usize> {
+        let f = chitieu_text::fold(name);
+        self.areas.iter().position(|a| chitieu_text::fold(a) == f)
+    }
+}
+
+/// Why a criteria file or a state is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NtmError {
+    #[error("{file}, line {line}, column '{column}': {reason}")]
+    Csv {
+        file: String,
+        line: u64,
+        column: String,
+        reason: String,
+    },
+    #[error("{file}: {reason}")]
+    File { file: String, reason: String },
+    #[error("unknown criteria set '{0}': see `chitieu ntm sets`")]
+    UnknownSet(String),
+    #[error("criteria set {set} has no criterion {number} at level '{level}'")]
+    UnknownCriterion {
+        set: String,
+        level: String,
+        number: u32,
+    },
+    #[error("unknown NTM level '{0}': expected đạt chuẩn, nâng cao, kiểu mẫu or hiện đại")]
+    UnknownLevel(String),
+}
+
+struct Builtin {
+    id: &'static str,
+    decision: &'static str,
+    title: &'static str,
+    from_year: i32,
+    to_year: i32,
+    area_kind: AreaKind,
+    file: &'static str,
+    csv: &'static str,
+}
+
+const BUILTIN: &[Builtin] = &[
+    Builtin {
+        id: "318-2021",
+        decision: "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ",
+        title: "Bộ tiêu chí quốc gia về xã nông thôn mới và xã nông thôn mới nâng cao giai đoạn 2021 - 2025",
+        from_year: 2021,
+        to_year: 2025,
+        area_kind: AreaKind::Region,
+        file: "data/ntm/318-2021.csv",
+        csv: include_str!("../../../data/ntm/318-2021.csv"),
+    },
+    Builtin {
+        id: "51-2025",
+        decision: "Quyết định số 51/2025/QĐ-TTg của Thủ tướng Chính phủ",
+        title: "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026 - 2030",
+        from_year: 2026,
+        to_year: 2030,
+        area_kind: AreaKind::CommuneGroup,
+        file: "data/ntm/51-2025.csv",
+        csv: include_str!("../../../data/ntm/51-2025.csv"),
+    },
+];
+
+/// The built-in criteria sets, oldest first.
+pub fn builtin_sets() -> Result<Vec<CriteriaSet>, NtmError> {
+    BUILTIN
+        .iter()
+        .map(|b| {
+            let (areas, criteria) = parse_criteria_csv(b.file, b.csv)?;
+            Ok(CriteriaSet {
+                id: b.id.to_string(),
+                decision: b.decision.to_string(),
+                title: b.title.to_string(),
+                from_year: b.from_year,
+                to_year: b.to_year,
+                area_kind: b.area_kind,
+                areas,
+                criteria,
+            })
+        })
+        .collect()
+}
+
+/// One built-in set by id ("318-2021"), or the set whose phase covers a year ("2022").
+pub fn builtin_set(id_or_year: &str) -> Result<CriteriaSet, NtmError> {
+    let sets = builtin_sets()?;
+    let wanted = id_or_year.trim();
+    if let Some(s) = sets.iter().find(|s| s.id == wanted) {
+        return Ok(s.clone());
+    }
+    if let Ok(year) = wanted.parse::<i32>()
+        && let Some(s) = sets.iter().find(|s| s.covers_year(year))
+    {
+        return Ok(s.clone());
+    }
+    Err(NtmError::UnknownSet(wanted.to_string()))
+}
+
+/// Reads a criteria file: `level,criterion,criterion_name,indicator,indicator_name,<area>…`,
+/// one row per indicator, `#` comments. The area columns name the regions or commune groups.
+pub fn parse_criteria_csv(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<String>, Vec<Criterion>), NtmError> {
+    const FIXED: [&str; 5] = [
+        "level",
+        "criterion",
+        "criterion_name",
+        "indicator",
+        "indicator_name",
+    ];
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| NtmError::File {
+            file: file.into(),
+            reason: e.to_string(),
+        })?
+        .clone();
+    for (i, want) in FIXED.iter().enumerate() {
+        if headers.get(i) != Some(*want) {
+            return Err(NtmError::Csv {
+                file: file.into(),
+                line: 1,
+                column: headers.get(i).unwrap_or("").to_string(),
+                reason: format!("column {} must be '{want}'", i + 1),
+            });
+        }
+    }
+    let areas: Vec<String> = headers
+        .iter()
+        .skip(FIXED.len())
+        .map(chitieu_text::nfc)
+        .collect();
+    if areas.is_empty() {
+        return Err(NtmError::File {
+            file: file.into(),
+            reason: "no area columns (regions or commune groups) after indicator_name".into(),
+        });
+    }
+    let mut criteria: Vec<Criterion> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| NtmError::File {
+            file: file.into(),
+            reason: e.to_string(),
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let err = |column: &str, reason: String| NtmError::Csv {
+            file: file.into(),
+            line,
+            column: column.into(),
+            reason,
+        };
+        let field = |i: usize| rec.get(i).unwrap_or("");
+        let level = NtmLevel::parse(field(0))
+            .ok_or_else(|| err("level", format!("unknown level '{}'", field(0))))?;
+        let number: u32 = field(1)
+            .parse()
+            .map_err(|_| err("criterion", format!("'{}' is not a number", field(1))))?;
+        let name = chitieu_text::nfc(field(2));
+        if name.is_empty() {
+            return Err(err("criterion_name", "empty".into()));
+        }
+        let code = field(3).to_string();
+        if code.is_empty() {
+            return Err(err("indicator", "empty".into()));
+        }
+        let ind_name = chitieu_text::nfc(field(4));
+        if ind_name.is_empty() {
+            return Err(err("indicator_name", "empty".into()));
+        }
+        if rec.len() != FIXED.len() + areas.len() {
+            return Err(err(
+                "",
+                format!(
+                    "{} columns, expected {}",
+                    rec.len(),
+                    FIXED.len() + areas.len()
+                ),
+            ));
+        }
+        let thresholds: Vec<String> = (FIXED.len()..rec.len())
+            .map(|i| chitieu_text::nfc(field(i)))
+            .collect();
+        if let Some(i) = thresholds.iter().position(|t| t.is_empty()) {
+            return Err(err(&areas[i], "empty threshold (write '-' if none)".into()));
+        }
+        let indicator = CriterionIndicator {
+            code,
+            name: ind_name,
+            thresholds,
+        };
+        match criteria
+            .iter_mut()
+            .find(|c| c.level == level && c.number == number)
+        {
+            Some(c) => {
+                if c.name != name {
+                    return Err(err(
+                        "criterion_name",
+                        format!("criterion {number} was named '{}' above", c.name),
+                    ));
+                }
+                if c.indicators.iter().any(|i| i.code == indicator.code) {
+                    return Err(err(
+                        "indicator",
+                        format!("indicator {} appears twice", indicator.code),
+                    ));
+                }
+                c.indicators.push(indicator);
+            }
+            None => criteria.push(Criterion {
+                level,
+                number,
+                name,
+                indicators: vec![indicator],
+            }),
+        }
+    }
+    criteria.sort_by_key(|c| (c.level, c.number));
+    Ok((areas, criteria))
+}
+
+/// Evidence for a criterion's state: a sentence, and optionally the document or figure it
+/// rests on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub text: String,
+    pub document: Option<i64>,
+    pub figure: Option<i64>,
+}
+
+/// The state of one criterion for one commune in one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionState {
+    pub criterion: u32,
+    /// Đạt (true) or chưa đạt (false).
+    pub met: bool,
+    pub evidence: Evidence,
+}
+
+/// A commune's criteria in one year against one set and level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneCriteria {
+    pub commune: UnitId,
+    pub year: i32,
+    pub set: String,
+    pub level: NtmLevel,
+    pub states: Vec<CriterionState>,
+}
+
+impl CommuneCriteria {
+    /// Criteria met.
+    pub fn met_count(&self) -> u32 {
+        self.states.iter().filter(|s| s.met).count() as u32
+    }
+
+    /// Met when every criterion of the level is recorded as met.
+    pub fn meets(&self, set: &CriteriaSet) -> bool {
+        let met: BTreeSet<u32> = self
+            .states
+            .iter()
+            .filter(|s| s.met)
+            .map(|s| s.criterion)
+            .collect();
+        let all = set.criteria_at(self.level);
+        !all.is_empty() && all.iter().all(|c| met.contains(&c.number))
+    }
+
+    /// Criteria of the level not recorded as met (missing records count as not met).
+    pub fn short(&self, set: &CriteriaSet) -> Vec<u32> {
+        set.criteria_at(self.level)
+            .iter()
+            .filter(|c| !self.states.iter().any(|s| s.criterion == c.number && s.met))
+            .map(|c| c.number)
+            .collect()
+    }
+}
+
+/// What reports say about a district's communes in a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NtmSummary {
+    pub set: String,
+    pub level: NtmLevel,
+    pub year: i32,
+    /// The communes counted (the Y of X/Y).
+    pub communes: Vec<UnitId>,
+    /// Communes meeting every criterion (the X).
+    pub meeting: Vec<UnitId>,
+    /// Criteria met, summed over the communes.
+    pub criteria_met: u32,
+    /// Criteria met per commune, exact (`criteria_met / communes`).
+    pub average: Decimal,
+    /// Per criterion number, the communes still short.
+    pub shortfall: BTreeMap<u32, Vec<UnitId>>,
+    /// Communes with no record for the year (counted as meeting nothing).
+    pub unrecorded: Vec<UnitId>,
+}
+
+impl NtmSummary {
+    /// Derives the summary over `communes` (as the district stood) from their records.
+    /// Records of other communes, years, sets or levels are ignored.
+    pub fn derive(
+        set: &CriteriaSet,
+        level: NtmLevel,
+        year: i32,
+        communes: &[UnitId],
+        records: &[CommuneCriteria],
+    ) -> NtmSummary {
+        let mut meeting = Vec::new();
+        let mut total = 0u32;
+        let mut unrecorded = Vec::new();
+        let mut shortfall: BTreeMap<u32, Vec<UnitId>> = set
+            .criteria_at(level)
+            .iter()
+            .map(|c| (c.number, Vec::new()))
+            .collect();
+        for &u in communes {
+            let rec = records
+                .iter()
+                .find(|r| r.commune == u && r.year == year && r.set == set.id && r.level == level);
+            match rec {
+                Some(r) => {
+                    let known: BTreeSet<u32> = shortfall.keys().copied().collect();
+                    total += r
+                        .states
+                        .iter()
+                        .filter(|s| s.met && known.contains(&s.criterion))
+                        .count() as u32;
+                    if r.meets(set) {
+                        meeting.push(u);
+                    }
+                    for n in r.short(set) {
+                        shortfall.entry(n).or_default().push(u);
+                    }
+                }
+                None => {
+                    unrecorded.push(u);
+                    for v in shortfall.values_mut() {
+                        v.push(u);
+                    }
+                }
+            }
+        }
+        let average = if communes.is_empty() {
+            Decimal::ZERO
+        } else {
+            Decimal::from(total) / Decimal::from(communes.len() as u64)
+        };
+        NtmSummary {
+            set: set.id.clone(),
+            level,
+            year,
+            communes: communes.to_vec(),
+            meeting,
+            criteria_met: total,
+            average,
+            shortfall,
+            unrecorded,
+        }
+    }
+
+    /// "8/17"
+    pub fn ratio_vi(&self) -> String {
+        format!("{}/{}", self.meeting.len(), self.communes.len())
+    }
+
+    /// The average with one decimal and a comma: "14,3".
+    pub fn average_vi(&self) -> String {
+        chitieu_text::format_decimal_vi(self.average, 1)
+    }
+
+    /// "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí"
+    pub fn summary_vi(&self) -> String {
+        format!(
+            "{} xã {}; bình quân mỗi xã đạt {} tiêu chí",
+            self.ratio_vi(),
+            self.level.vi(),
+            self.average_vi()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_sets_have_the_published_shape() {
+        let s318 = builtin_set("318-2021").unwrap();
+        assert_eq!(s318.criteria_at(NtmLevel::Standard).len(), 19);
+        assert_eq!(s318.area_kind, AreaKind::Region);
+        assert_eq!(s318.areas.len(), 7);
+        assert!(s318.area_index("Trung du miền núi phía Bắc").is_some());
+        assert_eq!(s318.levels(), vec![NtmLevel::Standard, NtmLevel::Model]);
+        let s51 = builtin_set("51-2025").unwrap();
+        assert_eq!(s51.criteria_at(NtmLevel::Standard).len(), 10);
+        assert_eq!(s51.indicator_count(NtmLevel::Standard), 47);
+        assert_eq!(s51.area_kind, AreaKind::CommuneGroup);
+        // by year
+        assert_eq!(builtin_set("2022").unwrap().id, "318-2021");
+        assert_eq!(builtin_set("2027").unwrap().id, "51-2025");
+        assert!(matches!(builtin_set("1999"), Err(NtmError::UnknownSet(_))));
+        // every threshold row has one value per area
+        for set in [&s318, &s51] {
+            for c in &set.criteria {
+                for i in &c.indicators {
+                    assert_eq!(i.thresholds.len(), set.areas.len(), "{} {}", set.id, i.code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_criteria_files_name_the_place() {
+        let cases = [
+            (
+                "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,x,Tên,1,Chỉ tiêu,Đạt\n",
+                "line 2, column 'criterion'",
+            ),
+            (
+                "level,criterion,criterion_name,indicator,indicator_name,A\nbogus,1,Tên,1,Chỉ tiêu,Đạt\n",
+                "column 'level'",
+            ),
+            (
+                "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,1,Tên,1,Chỉ tiêu,\n",
+                "column 'A'",
+            ),
+            (
+                "level,criterion,name,indicator,indicator_name,A\n",
+                "line 1, column 'name'",
+            ),
+            (
+                "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,1,Tên,1,X,Đạt\nstandard,1,Khác,2,Y,Đạt\n",
+                "line 3, column 'criterion_name'",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = parse_criteria_csv("t.csv", text).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+            assert!(e.starts_with("t.csv"), "{e}");
+        }
+    }
+
+    fn record(set: &CriteriaSet, commune: i64, met: u32) -> CommuneCriteria {
+        CommuneCriteria {
+            commune: UnitId(commune),
+            year: 2022,
+            set: set.id.clone(),
+            level: NtmLevel::Standard,
+            states: set
+                .criteria_at(NtmLevel::Standard)
+                .iter()
+                .map(|c| CriterionState {
+                    criterion: c.number,
+                    met: c.number <= met,
+                    evidence: Evidence::default(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn district_summary_318() {
+        let set = builtin_set("318-2021").unwrap();
+        // 17 communes: 8 meet all 19, the rest eight with 10 and one with 11 → 152 + 91 = 243.
+        let counts = [
+            19, 19, 19, 19, 19, 19, 19, 19, 10, 10, 10, 10, 10, 10, 10, 10, 11,
+        ];
+        let records: Vec<_> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| record(&set, i as i64 + 1, n))
+            .collect();
+        let communes: Vec<UnitId> = (1..=17).map(UnitId).collect();
+        let s = NtmSummary::derive(&set, NtmLevel::Standard, 2022, &communes, &records);
+        assert_eq!(s.ratio_vi(), "8/17");
+        assert_eq!(s.criteria_met, 243);
+        assert_eq!(s.average_vi(), "14,3");
+        assert_eq!(
+            s.summary_vi(),
+            "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí"
+        );
+        // criterion 11 is short in the eight communes with 10 criteria
+        assert_eq!(s.shortfall[&11].len(), 8);
+        assert_eq!(s.shortfall[&12].len(), 9);
+        assert_eq!(s.shortfall[&1].len(), 0);
+    }
+
+    #[test]
+    fn district_summary_51_with_an_unrecorded_commune() {
+        let set = builtin_set("51-2025").unwrap();
+        let records = vec![record(&set, 1, 10), record(&set, 2, 7)];
+        let communes = [UnitId(1), UnitId(2), UnitId(3)];
+        let s = NtmSummary::derive(&set, NtmLevel::Standard, 2022, &communes, &records);
+        assert_eq!(s.ratio_vi(), "1/3");
+        assert_eq!(s.criteria_met, 17);
+        assert_eq!(s.average_vi(), "5,7");
+        assert_eq!(s.unrecorded, vec![UnitId(3)]);
+        assert_eq!(s.shortfall[&8], vec![UnitId(2), UnitId(3)]);
+        assert_eq!(s.shortfall[&1], vec![UnitId(3)]);
+    }
+}
