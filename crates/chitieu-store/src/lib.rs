@@ -14,6 +14,7 @@ mod model;
 pub mod portal;
 pub mod postgres;
 pub mod sqlite;
+pub mod tasks;
 pub mod transfer;
 pub mod workflow;
 
@@ -25,6 +26,7 @@ pub use model::*;
 pub use portal::PortalStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use tasks::{NtmStore, TaskStore};
 pub use workflow::WorkflowStore;
 
 use chitieu_core::admin::{UnitId, UnitVersion};
