@@ -217,3 +217,324 @@ impl crate::sqlite::ReportStore for AnyStore {
         both!(self, s => s.issued_reports(unit))
     }
 }
+
+impl crate::AccountStore for AnyStore {
+    fn create_account(
+        &mut self,
+        account: &crate::accounts::NewAccount,
+        actor: &str,
+    ) -> Result<crate::accounts::Account> {
+        both!(self, s => s.create_account(account, actor))
+    }
+    fn account(&self, id: i64) -> Result<crate::accounts::Account> {
+        both!(self, s => s.account(id))
+    }
+    fn account_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<(crate::accounts::Account, String)>> {
+        both!(self, s => s.account_by_username(username))
+    }
+    fn accounts(&self) -> Result<Vec<crate::accounts::Account>> {
+        both!(self, s => s.accounts())
+    }
+    fn set_password(&mut self, id: i64, password_hash: &str, actor: &str) -> Result<()> {
+        both!(self, s => s.set_password(id, password_hash, actor))
+    }
+    fn update_account(
+        &mut self,
+        id: i64,
+        role: crate::accounts::Role,
+        scopes: &[UnitId],
+        disabled: bool,
+        actor: &str,
+    ) -> Result<crate::accounts::Account> {
+        both!(self, s => s.update_account(id, role, scopes, disabled, actor))
+    }
+    fn record_login_failure(
+        &mut self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+        lock_after: u32,
+        lock_for: chrono::Duration,
+    ) -> Result<crate::accounts::LoginFailure> {
+        both!(self, s => s.record_login_failure(id, now, lock_after, lock_for))
+    }
+    fn open_session(
+        &mut self,
+        id: i64,
+        token_sha256: &str,
+        csrf: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        both!(self, s => s.open_session(id, token_sha256, csrf, expires_at))
+    }
+    fn session(
+        &self,
+        token_sha256: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::accounts::SessionInfo>> {
+        both!(self, s => s.session(token_sha256, now))
+    }
+    fn close_session(&mut self, token_sha256: &str, actor: &str) -> Result<()> {
+        both!(self, s => s.close_session(token_sha256, actor))
+    }
+    fn create_api_token(
+        &mut self,
+        account_id: i64,
+        name: &str,
+        token_sha256: &str,
+        actor: &str,
+    ) -> Result<crate::accounts::ApiTokenInfo> {
+        both!(self, s => s.create_api_token(account_id, name, token_sha256, actor))
+    }
+    fn account_for_token(&self, token_sha256: &str) -> Result<Option<crate::accounts::Account>> {
+        both!(self, s => s.account_for_token(token_sha256))
+    }
+    fn api_tokens(&self, account_id: i64) -> Result<Vec<crate::accounts::ApiTokenInfo>> {
+        both!(self, s => s.api_tokens(account_id))
+    }
+    fn revoke_api_token(&mut self, id: i64, actor: &str) -> Result<()> {
+        both!(self, s => s.revoke_api_token(id, actor))
+    }
+}
+
+impl crate::WorkflowStore for AnyStore {
+    fn data_set(&self, unit: UnitId, period: &Period) -> Result<Option<crate::workflow::DataSet>> {
+        both!(self, s => s.data_set(unit, period))
+    }
+    fn data_sets(
+        &self,
+        state: Option<crate::workflow::DataSetState>,
+    ) -> Result<Vec<crate::workflow::DataSet>> {
+        both!(self, s => s.data_sets(state))
+    }
+    fn draft_values(
+        &self,
+        unit: UnitId,
+        period: &Period,
+    ) -> Result<Vec<crate::workflow::DraftValue>> {
+        both!(self, s => s.draft_values(unit, period))
+    }
+    fn data_set_events(
+        &self,
+        unit: UnitId,
+        period: &Period,
+    ) -> Result<Vec<crate::workflow::DataSetEvent>> {
+        both!(self, s => s.data_set_events(unit, period))
+    }
+    fn save_draft(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        entries: &[crate::workflow::DraftEntry],
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.save_draft(unit, period, entries, actor))
+    }
+    fn submit(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.submit(unit, period, actor))
+    }
+    fn approve(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.approve(unit, period, actor))
+    }
+    fn return_for_correction(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        comment: &str,
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.return_for_correction(unit, period, comment, actor))
+    }
+    fn reopen(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        comment: &str,
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.reopen(unit, period, comment, actor))
+    }
+    fn mark_approved(
+        &mut self,
+        unit: UnitId,
+        period: &Period,
+        actor: &str,
+    ) -> Result<crate::workflow::DataSet> {
+        both!(self, s => s.mark_approved(unit, period, actor))
+    }
+    fn ask_explanation(
+        &mut self,
+        indicator: &chitieu_core::indicator::IndicatorCode,
+        unit: UnitId,
+        period: &Period,
+        question: &str,
+        actor: &str,
+    ) -> Result<crate::workflow::Explanation> {
+        both!(self, s => s.ask_explanation(indicator, unit, period, question, actor))
+    }
+    fn answer_explanation(
+        &mut self,
+        id: i64,
+        answer: &str,
+        actor: &str,
+    ) -> Result<crate::workflow::Explanation> {
+        both!(self, s => s.answer_explanation(id, answer, actor))
+    }
+    fn explanation(&self, id: i64) -> Result<crate::workflow::Explanation> {
+        both!(self, s => s.explanation(id))
+    }
+    fn explanations(&self) -> Result<Vec<crate::workflow::Explanation>> {
+        both!(self, s => s.explanations())
+    }
+}
+
+impl crate::PortalStore for AnyStore {
+    fn publish_news(
+        &mut self,
+        news: &crate::portal::NewNews,
+        actor: &str,
+    ) -> Result<crate::portal::News> {
+        both!(self, s => s.publish_news(news, actor))
+    }
+    fn news(&self, unit: Option<UnitId>) -> Result<Vec<crate::portal::News>> {
+        both!(self, s => s.news(unit))
+    }
+    fn news_item(&self, id: i64) -> Result<crate::portal::News> {
+        both!(self, s => s.news_item(id))
+    }
+    fn add_comment(
+        &mut self,
+        comment: &crate::portal::NewComment,
+        since: &str,
+        max_recent: u32,
+    ) -> Result<i64> {
+        both!(self, s => s.add_comment(comment, since, max_recent))
+    }
+    fn comments(
+        &self,
+        unit: Option<UnitId>,
+        topic: Option<&str>,
+        state: Option<crate::portal::CommentState>,
+    ) -> Result<Vec<crate::portal::ReaderComment>> {
+        both!(self, s => s.comments(unit, topic, state))
+    }
+    fn moderate_comment(
+        &mut self,
+        id: i64,
+        state: crate::portal::CommentState,
+        actor: &str,
+    ) -> Result<crate::portal::ReaderComment> {
+        both!(self, s => s.moderate_comment(id, state, actor))
+    }
+}
+
+impl crate::NotificationStore for AnyStore {
+    fn add_notifications(
+        &mut self,
+        items: &[crate::notifications::NewNotification],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<crate::notifications::Notification>> {
+        both!(self, s => s.add_notifications(items, at))
+    }
+    fn notifications(
+        &self,
+        account_id: i64,
+        unread_only: bool,
+        limit: usize,
+    ) -> Result<Vec<crate::notifications::Notification>> {
+        both!(self, s => s.notifications(account_id, unread_only, limit))
+    }
+    fn unread_count(&self, account_id: i64) -> Result<u64> {
+        both!(self, s => s.unread_count(account_id))
+    }
+    fn mark_read(
+        &mut self,
+        account_id: i64,
+        id: Option<i64>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64> {
+        both!(self, s => s.mark_read(account_id, id, at))
+    }
+    fn unsent_emails(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> Result<Vec<crate::notifications::Notification>> {
+        both!(self, s => s.unsent_emails(since, limit))
+    }
+    fn claim_email(&mut self, id: i64, at: chrono::DateTime<chrono::Utc>) -> Result<bool> {
+        both!(self, s => s.claim_email(id, at))
+    }
+    fn release_email(&mut self, id: i64) -> Result<()> {
+        both!(self, s => s.release_email(id))
+    }
+    fn claim_digest(
+        &mut self,
+        account_id: i64,
+        day: NaiveDate,
+        items: u32,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        both!(self, s => s.claim_digest(account_id, day, items, at))
+    }
+    fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
+        both!(self, s => s.release_digest(account_id, day))
+    }
+    fn set_email(&mut self, account_id: i64, email: Option<&str>, actor: &str) -> Result<()> {
+        both!(self, s => s.set_email(account_id, email, actor))
+    }
+    fn email(&self, account_id: i64) -> Result<Option<String>> {
+        both!(self, s => s.email(account_id))
+    }
+    fn record_run(&mut self, run: &crate::notifications::SchedulerRun) -> Result<i64> {
+        both!(self, s => s.record_run(run))
+    }
+    fn runs(&self, limit: usize) -> Result<Vec<crate::notifications::SchedulerRun>> {
+        both!(self, s => s.runs(limit))
+    }
+}
+
+impl crate::ExchangeStore for AnyStore {
+    fn dhis2_mappings(&self) -> Result<Vec<crate::exchange::Mapping>> {
+        both!(self, s => s.dhis2_mappings())
+    }
+    fn put_dhis2_mappings(
+        &mut self,
+        mappings: &[crate::exchange::NewMapping],
+        actor: &str,
+    ) -> Result<crate::exchange::MappingReport> {
+        both!(self, s => s.put_dhis2_mappings(mappings, actor))
+    }
+    fn remove_dhis2_mapping(
+        &mut self,
+        kind: crate::exchange::MappingKind,
+        dhis2_id: &str,
+        category_option_combo: &str,
+        actor: &str,
+    ) -> Result<crate::exchange::Mapping> {
+        both!(self, s => s.remove_dhis2_mapping(kind, dhis2_id, category_option_combo, actor))
+    }
+    fn import_dhis2(
+        &mut self,
+        batch: &Batch,
+        dhis2: &[crate::exchange::Dhis2Figure],
+        actor: &str,
+    ) -> Result<crate::exchange::Dhis2ImportReport> {
+        both!(self, s => s.import_dhis2(batch, dhis2, actor))
+    }
+    fn dhis2_figures(&self, figure_ids: &[i64]) -> Result<Vec<(i64, crate::exchange::Dhis2Figure)>> {
+        both!(self, s => s.dhis2_figures(figure_ids))
+    }
+}

@@ -6,10 +6,24 @@ use chitieu_core::period::Period;
 use chitieu_store::accounts::{NewAccount, Role, Username};
 use chitieu_store::portal::{CommentState, NewComment};
 use chitieu_store::workflow::{DataSetState, WorkflowAction};
-use chitieu_store::{AccountStore, PortalStore, SqliteStore, Store, StoreError};
+use chitieu_store::{AccountStore, PortalStore, Store, StoreError, WorkflowStore};
 use chrono::Duration;
 
-fn account(s: &mut SqliteStore, name: &str) -> i64 {
+#[macro_use]
+mod backend;
+
+for_each_backend!(
+    comments_are_rate_limited_and_kept_as_typed,
+    approval_follows_the_unit_tree_and_locks_entry;
+    uninitialised: sessions_expire_and_end_with_a_disabled_account,
+    failed_log_ins_lock_from_the_nth,
+);
+
+/// What every test body needs of a store.
+trait WebStore: Store + AccountStore + WorkflowStore + PortalStore {}
+impl<S: Store + AccountStore + WorkflowStore + PortalStore> WebStore for S {}
+
+fn account(s: &mut impl WebStore, name: &str) -> i64 {
     s.create_account(
         &NewAccount {
             username: Username::new(name).unwrap(),
@@ -24,10 +38,7 @@ fn account(s: &mut SqliteStore, name: &str) -> i64 {
     .id
 }
 
-#[test]
-fn sessions_expire_and_end_with_a_disabled_account() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = SqliteStore::open(&dir.path().join("w.db")).unwrap();
+fn sessions_expire_and_end_with_a_disabled_account(mut s: impl WebStore) {
     let id = account(&mut s, "nguoi.xem");
     let now = chrono::Utc::now();
     s.open_session(id, "live", "csrf-1", now + Duration::hours(8))
@@ -90,10 +101,7 @@ fn sessions_expire_and_end_with_a_disabled_account() {
     );
 }
 
-#[test]
-fn failed_log_ins_lock_from_the_nth() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = SqliteStore::open(&dir.path().join("w.db")).unwrap();
+fn failed_log_ins_lock_from_the_nth(mut s: impl WebStore) {
     let id = account(&mut s, "khoa.thu");
     let now = chrono::Utc::now();
     for n in 1..=4 {
@@ -141,15 +149,7 @@ fn workflow_transitions() {
     assert!(!S::Submitted.editable() && !S::Approved.editable());
 }
 
-#[test]
-fn comments_are_rate_limited_and_kept_as_typed() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = SqliteStore::open(&dir.path().join("w.db")).unwrap();
-    s.init(
-        &chitieu_core::indicator::Catalog::builtin(),
-        &chitieu_store::NoProgress,
-    )
-    .unwrap();
+fn comments_are_rate_limited_and_kept_as_typed(mut s: impl WebStore) {
     let unit = s
         .resolve_unit(
             "tỉnh Lạng Sơn",
@@ -184,4 +184,131 @@ fn comments_are_rate_limited_and_kept_as_typed() {
         .unwrap();
     assert_eq!(published.body, "<b>một</b>");
     assert_eq!(published.moderated_by.as_deref(), Some("office"));
+}
+
+fn approval_follows_the_unit_tree_and_locks_entry(mut s: impl WebStore) {
+    use chitieu_core::admin::UnitKind;
+    use chitieu_core::indicator::IndicatorCode;
+    use chitieu_store::workflow::DraftEntry;
+    let period = Period::year(2024).unwrap();
+    let on = period.end_date();
+    let district = s.resolve_unit("huyện Bắc Sơn", on).unwrap().unit;
+    let commune = s
+        .children_on(district, on)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.kind == UnitKind::Xa)
+        .expect("a commune of Bắc Sơn")
+        .unit;
+    let entry = |v: &str| {
+        vec![DraftEntry {
+            indicator: IndicatorCode::new("rice_yield").unwrap(),
+            value: v.parse().unwrap(),
+            comment: None,
+        }]
+    };
+
+    s.save_draft(commune, &period, &entry("55.2"), "reporter-xa")
+        .unwrap();
+    s.save_draft(district, &period, &entry("54.10"), "reporter-huyen")
+        .unwrap();
+    assert_eq!(
+        s.draft_values(district, &period).unwrap()[0].value,
+        "54.1".parse().unwrap()
+    );
+    refused(s.approve(district, &period, "office"), "chưa thể duyệt");
+    s.submit(district, &period, "reporter-huyen").unwrap();
+    // The commune below has a data set that is not approved yet.
+    refused(s.approve(district, &period, "office"), "cấp dưới");
+    s.submit(commune, &period, "reporter-xa").unwrap();
+    refused(
+        s.save_draft(commune, &period, &entry("1"), "reporter-xa"),
+        "chờ duyệt",
+    );
+    s.approve(commune, &period, "office").unwrap();
+    let d = s.approve(district, &period, "office").unwrap();
+    assert_eq!(d.state, DataSetState::Approved);
+    // Approved is locked, and the commune cannot be reopened under an approved district.
+    refused(
+        s.save_draft(district, &period, &entry("1"), "reporter-huyen"),
+        "đã duyệt",
+    );
+    refused(s.reopen(commune, &period, "", "office"), "cấp trên");
+    let d = s
+        .reopen(district, &period, "sửa số liệu lúa", "office")
+        .unwrap();
+    assert_eq!(d.state, DataSetState::Returned);
+    assert_eq!(d.comment.as_deref(), Some("sửa số liệu lúa"));
+    s.reopen(commune, &period, "", "office").unwrap();
+    s.save_draft(commune, &period, &entry("56"), "reporter-xa")
+        .unwrap();
+    s.submit(commune, &period, "reporter-xa").unwrap();
+    refused(
+        s.return_for_correction(commune, &period, " ", "office"),
+        "lý do",
+    );
+    let r = s
+        .return_for_correction(commune, &period, "thiếu nguồn", "office")
+        .unwrap();
+    assert_eq!(r.state, DataSetState::Returned);
+    assert_eq!(
+        s.data_sets(Some(DataSetState::Returned)).unwrap().len(),
+        2,
+        "district and commune are returned"
+    );
+
+    // Each submission is a revision of the figure; nothing is lost.
+    let history = s.figure_history("rice_yield", commune, &period).unwrap();
+    let values: Vec<String> = history.iter().map(|f| f.input.value.to_string()).collect();
+    assert_eq!(values, ["55.2", "56"]);
+    let actions: Vec<WorkflowAction> = s
+        .data_set_events(commune, &period)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    use WorkflowAction as A;
+    assert_eq!(
+        actions,
+        [
+            A::Save,
+            A::Submit,
+            A::Approve,
+            A::Reopen,
+            A::Save,
+            A::Submit,
+            A::Return
+        ]
+    );
+    let audited = s
+        .audit_log(200)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entity == "data_set" && e.entity_key == format!("{}/{}", commune.0, period))
+        .count();
+    // Each transition, plus the values of each saved draft.
+    assert_eq!(audited, actions.len() + 2);
+
+    // Explanation requests are answered once.
+    let code = IndicatorCode::new("rice_yield").unwrap();
+    let e = s
+        .ask_explanation(&code, commune, &period, "Vì sao năng suất giảm?", "office")
+        .unwrap();
+    let a = s
+        .answer_explanation(e.id, "Do hạn hán.", "reporter-xa")
+        .unwrap();
+    assert_eq!(a.answer.as_deref(), Some("Do hạn hán."));
+    refused(
+        s.answer_explanation(e.id, "lần hai", "reporter-xa"),
+        "đã được trả lời",
+    );
+    assert_eq!(s.explanations().unwrap().len(), 1);
+}
+
+/// Asserts a refusal whose message says `words`.
+fn refused<T: std::fmt::Debug>(r: chitieu_store::Result<T>, words: &str) {
+    match r {
+        Err(StoreError::Refused(m)) => assert!(m.contains(words), "{m}"),
+        other => panic!("expected a refusal about «{words}», got {other:?}"),
+    }
 }

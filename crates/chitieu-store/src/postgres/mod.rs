@@ -10,9 +10,12 @@
 //! entry's "before" is the value the writer really replaced. Anything PostgreSQL still reports
 //! as a serialization failure, deadlock or lock time-out becomes [`StoreError::Conflict`].
 
+mod accounts;
 mod documents;
+mod portal;
 mod reports;
 mod rows;
+mod workflow;
 
 use crate::{
     ApplyReport, AuditEntry, Batch, Counts, InitReport, Progress, Result, Store, StoreError,
