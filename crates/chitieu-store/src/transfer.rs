@@ -338,6 +338,50 @@ const TABLES: &[Table] = &[
         ],
         identity: true,
     },
+    Table {
+        name: "notification",
+        cols: &[
+            ("id", Int),
+            ("account_id", Int),
+            ("kind", Text),
+            ("dedupe_key", Text),
+            ("title", Text),
+            ("body", Text),
+            ("link", Text),
+            ("created_at", Text),
+            ("read_at", Text),
+            ("emailed_at", Text),
+        ],
+        identity: true,
+    },
+    Table {
+        name: "account_email",
+        cols: &[("account_id", Int), ("email", Text), ("updated_at", Text)],
+        identity: false,
+    },
+    Table {
+        name: "digest_sent",
+        cols: &[
+            ("account_id", Int),
+            ("day", Text),
+            ("sent_at", Text),
+            ("items", Int),
+        ],
+        identity: false,
+    },
+    Table {
+        name: "scheduler_run",
+        cols: &[
+            ("id", Int),
+            ("started_at", Text),
+            ("finished_at", Text),
+            ("created", Int),
+            ("emailed", Int),
+            ("digests", Int),
+            ("error", Text),
+        ],
+        identity: true,
+    },
 ];
 
 type Rows = Vec<Vec<Option<String>>>;

@@ -1,0 +1,353 @@
+//! The PostgreSQL side of [`NotificationStore`]. Two server processes on one database may run
+//! their schedulers at the same moment: the unique (account, key) constraint with
+//! `ON CONFLICT DO NOTHING … RETURNING` hands each new notification to exactly one of them,
+//! and e-mails and digests are claimed with a conditional write that only one can win.
+
+use super::rows::col;
+use super::{PgStore, audit};
+use crate::notifications::*;
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::Row;
+use serde_json::json;
+
+const COLS: &str =
+    "id, account_id, kind, dedupe_key, title, body, link, created_at, read_at, emailed_at";
+
+fn row(r: &Row) -> Result<Notification> {
+    Ok(Notification {
+        id: col(r, 0)?,
+        account_id: col(r, 1)?,
+        kind: col(r, 2)?,
+        dedupe_key: col(r, 3)?,
+        title: col(r, 4)?,
+        body: col(r, 5)?,
+        link: col(r, 6)?,
+        created_at: col(r, 7)?,
+        read_at: col(r, 8)?,
+        emailed_at: col(r, 9)?,
+    })
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl NotificationStore for PgStore {
+    fn add_notifications(
+        &mut self,
+        items: &[NewNotification],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Notification>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = stamp(at);
+        self.write(|tx| {
+            let insert = tx.prepare(&format!(
+                "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (account_id, dedupe_key) DO NOTHING
+                 RETURNING {COLS}"
+            ))?;
+            let mut created = Vec::new();
+            for n in items {
+                if let Some(r) = tx.query_opt(
+                    &insert,
+                    &[
+                        &n.account_id,
+                        &n.kind,
+                        &n.dedupe_key,
+                        &n.title,
+                        &n.body,
+                        &n.link,
+                        &at,
+                    ],
+                )? {
+                    created.push(row(&r)?);
+                }
+            }
+            if !created.is_empty() {
+                audit(
+                    tx,
+                    "scheduler",
+                    "notification.create",
+                    "notification",
+                    &created.len().to_string(),
+                    json!({"keys": created.iter().map(|n| format!("{}:{}", n.account_id, n.dedupe_key)).collect::<Vec<_>>()}),
+                )?;
+            }
+            Ok(created)
+        })
+    }
+
+    fn notifications(
+        &self,
+        account_id: i64,
+        unread_only: bool,
+        n: usize,
+    ) -> Result<Vec<Notification>> {
+        self.query(
+            &format!(
+                "SELECT {COLS} FROM notification WHERE account_id = $1 AND (NOT $2 OR read_at IS NULL)
+                 ORDER BY created_at DESC, id DESC LIMIT $3"
+            ),
+            &[&account_id, &unread_only, &limit(n)],
+        )?
+        .iter()
+        .map(row)
+        .collect()
+    }
+
+    fn unread_count(&self, account_id: i64) -> Result<u64> {
+        let rows = self.query(
+            "SELECT count(*) FROM notification WHERE account_id = $1 AND read_at IS NULL",
+            &[&account_id],
+        )?;
+        let n: i64 = match rows.first() {
+            Some(r) => col(r, 0)?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn mark_read(&mut self, account_id: i64, id: Option<i64>, at: DateTime<Utc>) -> Result<u64> {
+        let at = stamp(at);
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE notification SET read_at = $1
+                 WHERE account_id = $2 AND read_at IS NULL AND ($3::BIGINT IS NULL OR id = $3)",
+                &[&at, &account_id, &id],
+            )?;
+            if n > 0 {
+                audit(
+                    tx,
+                    &format!("account:{account_id}"),
+                    "notification.read",
+                    "notification",
+                    &id.map_or_else(|| "all".to_string(), |i| i.to_string()),
+                    json!({"count": n}),
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
+    fn unsent_emails(&self, since: DateTime<Utc>, n: usize) -> Result<Vec<Notification>> {
+        let cols = COLS
+            .split(", ")
+            .map(|c| format!("n.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.query(
+            &format!(
+                "SELECT {cols} FROM notification n
+                 JOIN account_email e ON e.account_id = n.account_id
+                 JOIN account a ON a.id = n.account_id
+                 WHERE n.emailed_at IS NULL AND n.created_at >= $1 AND NOT a.disabled
+                 ORDER BY n.created_at, n.id LIMIT $2"
+            ),
+            &[&stamp(since), &limit(n)],
+        )?
+        .iter()
+        .map(row)
+        .collect()
+    }
+
+    fn claim_email(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        let at = stamp(at);
+        self.write(|tx| {
+            let claimed = tx
+                .query_opt(
+                    "UPDATE notification SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL
+                     RETURNING id",
+                    &[&at, &id],
+                )?
+                .is_some();
+            if claimed {
+                audit(
+                    tx,
+                    "scheduler",
+                    "notification.email",
+                    "notification",
+                    &id.to_string(),
+                    json!({}),
+                )?;
+            }
+            Ok(claimed)
+        })
+    }
+
+    fn release_email(&mut self, id: i64) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE notification SET emailed_at = NULL WHERE id = $1",
+                &[&id],
+            )?;
+            if n > 0 {
+                audit(
+                    tx,
+                    "scheduler",
+                    "notification.email_failed",
+                    "notification",
+                    &id.to_string(),
+                    json!({}),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn claim_digest(
+        &mut self,
+        account_id: i64,
+        day: NaiveDate,
+        items: u32,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let at = stamp(at);
+        let day = day_text(day);
+        self.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO digest_sent (account_id, day, sent_at, items) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (account_id, day) DO NOTHING",
+                &[&account_id, &day, &at, &i64::from(items)],
+            )?;
+            if n > 0 {
+                audit(
+                    tx,
+                    "scheduler",
+                    "digest.send",
+                    "digest_sent",
+                    &format!("{account_id}/{day}"),
+                    json!({"items": items}),
+                )?;
+            }
+            Ok(n > 0)
+        })
+    }
+
+    fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
+        let day = day_text(day);
+        self.write(|tx| {
+            let n = tx.execute(
+                "DELETE FROM digest_sent WHERE account_id = $1 AND day = $2",
+                &[&account_id, &day],
+            )?;
+            if n > 0 {
+                audit(
+                    tx,
+                    "scheduler",
+                    "digest.failed",
+                    "digest_sent",
+                    &format!("{account_id}/{day}"),
+                    json!({}),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn set_email(&mut self, account_id: i64, email: Option<&str>, actor: &str) -> Result<()> {
+        let email = email
+            .map(|e| check_email(e).map_err(StoreError::Refused))
+            .transpose()?;
+        let now = stamp(Utc::now());
+        self.write(|tx| {
+            if tx
+                .query_opt("SELECT id FROM account WHERE id = $1", &[&account_id])?
+                .is_none()
+            {
+                return Err(StoreError::NotFound {
+                    what: "account",
+                    key: account_id.to_string(),
+                });
+            }
+            match &email {
+                Some(e) => tx.execute(
+                    "INSERT INTO account_email (account_id, email, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (account_id) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at",
+                    &[&account_id, e, &now],
+                )?,
+                None => tx.execute(
+                    "DELETE FROM account_email WHERE account_id = $1",
+                    &[&account_id],
+                )?,
+            };
+            audit(
+                tx,
+                actor,
+                "account.email",
+                "account",
+                &account_id.to_string(),
+                json!({"email": email}),
+            )?;
+            Ok(())
+        })
+    }
+
+    fn email(&self, account_id: i64) -> Result<Option<String>> {
+        match self
+            .query(
+                "SELECT email FROM account_email WHERE account_id = $1",
+                &[&account_id],
+            )?
+            .first()
+        {
+            Some(r) => Ok(Some(col(r, 0)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn record_run(&mut self, run: &SchedulerRun) -> Result<i64> {
+        self.write(|tx| {
+            let r = tx.query_one(
+                "INSERT INTO scheduler_run (started_at, finished_at, created, emailed, digests, error)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    &run.started_at,
+                    &run.finished_at,
+                    &i64::from(run.created),
+                    &i64::from(run.emailed),
+                    &i64::from(run.digests),
+                    &run.error,
+                ],
+            )?;
+            let id: i64 = col(&r, 0)?;
+            audit(
+                tx,
+                "scheduler",
+                "scheduler.run",
+                "scheduler_run",
+                &id.to_string(),
+                json!({"created": run.created, "emailed": run.emailed, "digests": run.digests, "error": run.error}),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn runs(&self, n: usize) -> Result<Vec<SchedulerRun>> {
+        self.query(
+            "SELECT id, started_at, finished_at, created, emailed, digests, error
+             FROM scheduler_run ORDER BY id DESC LIMIT $1",
+            &[&limit(n)],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(SchedulerRun {
+                id: col(r, 0)?,
+                started_at: col(r, 1)?,
+                finished_at: col(r, 2)?,
+                created: count(col(r, 3)?),
+                emailed: count(col(r, 4)?),
+                digests: count(col(r, 5)?),
+                error: col(r, 6)?,
+            })
+        })
+        .collect()
+    }
+}

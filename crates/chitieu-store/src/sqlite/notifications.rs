@@ -1,0 +1,336 @@
+//! The SQLite side of [`NotificationStore`].
+
+use super::{SqliteStore, audit};
+use crate::notifications::*;
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+const COLS: &str =
+    "id, account_id, kind, dedupe_key, title, body, link, created_at, read_at, emailed_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Notification> {
+    Ok(Notification {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        kind: r.get(2)?,
+        dedupe_key: r.get(3)?,
+        title: r.get(4)?,
+        body: r.get(5)?,
+        link: r.get(6)?,
+        created_at: r.get(7)?,
+        read_at: r.get(8)?,
+        emailed_at: r.get(9)?,
+    })
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+impl NotificationStore for SqliteStore {
+    fn add_notifications(
+        &mut self,
+        items: &[NewNotification],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Notification>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = stamp(at);
+        let tx = self.write_tx()?;
+        let mut created = Vec::new();
+        {
+            let mut insert = tx.prepare_cached(&format!(
+                "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (account_id, dedupe_key) DO NOTHING
+                 RETURNING {COLS}"
+            ))?;
+            for n in items {
+                let mut rows = insert.query_map(
+                    params![
+                        n.account_id,
+                        n.kind,
+                        n.dedupe_key,
+                        n.title,
+                        n.body,
+                        n.link,
+                        at
+                    ],
+                    row,
+                )?;
+                if let Some(r) = rows.next() {
+                    created.push(r?);
+                }
+            }
+        }
+        if !created.is_empty() {
+            audit(
+                &tx,
+                "scheduler",
+                "notification.create",
+                "notification",
+                &created.len().to_string(),
+                json!({"keys": created.iter().map(|n| format!("{}:{}", n.account_id, n.dedupe_key)).collect::<Vec<_>>()}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(created)
+    }
+
+    fn notifications(
+        &self,
+        account_id: i64,
+        unread_only: bool,
+        limit: usize,
+    ) -> Result<Vec<Notification>> {
+        let mut stmt = self.connection().prepare_cached(&format!(
+            "SELECT {COLS} FROM notification WHERE account_id = ?1 AND (?2 = 0 OR read_at IS NULL)
+             ORDER BY created_at DESC, id DESC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                account_id,
+                unread_only,
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn unread_count(&self, account_id: i64) -> Result<u64> {
+        let n: i64 = self.connection().query_row(
+            "SELECT count(*) FROM notification WHERE account_id = ?1 AND read_at IS NULL",
+            [account_id],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn mark_read(&mut self, account_id: i64, id: Option<i64>, at: DateTime<Utc>) -> Result<u64> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE notification SET read_at = ?1
+             WHERE account_id = ?2 AND read_at IS NULL AND (?3 IS NULL OR id = ?3)",
+            params![stamp(at), account_id, id],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                &format!("account:{account_id}"),
+                "notification.read",
+                "notification",
+                &id.map_or_else(|| "all".to_string(), |i| i.to_string()),
+                json!({"count": n}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
+    fn unsent_emails(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<Notification>> {
+        let cols = COLS
+            .split(", ")
+            .map(|c| format!("n.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.connection().prepare_cached(&format!(
+            "SELECT {cols} FROM notification n
+             JOIN account_email e ON e.account_id = n.account_id
+             JOIN account a ON a.id = n.account_id
+             WHERE n.emailed_at IS NULL AND n.created_at >= ?1 AND NOT a.disabled
+             ORDER BY n.created_at, n.id LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(
+            params![stamp(since), i64::try_from(limit).unwrap_or(i64::MAX)],
+            row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn claim_email(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE notification SET emailed_at = ?1 WHERE id = ?2 AND emailed_at IS NULL",
+            params![stamp(at), id],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                "scheduler",
+                "notification.email",
+                "notification",
+                &id.to_string(),
+                json!({}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    fn release_email(&mut self, id: i64) -> Result<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE notification SET emailed_at = NULL WHERE id = ?1",
+            [id],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                "scheduler",
+                "notification.email_failed",
+                "notification",
+                &id.to_string(),
+                json!({}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn claim_digest(
+        &mut self,
+        account_id: i64,
+        day: NaiveDate,
+        items: u32,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "INSERT INTO digest_sent (account_id, day, sent_at, items) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account_id, day) DO NOTHING",
+            params![account_id, day_text(day), stamp(at), items],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                "scheduler",
+                "digest.send",
+                "digest_sent",
+                &format!("{account_id}/{}", day_text(day)),
+                json!({"items": items}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "DELETE FROM digest_sent WHERE account_id = ?1 AND day = ?2",
+            params![account_id, day_text(day)],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                "scheduler",
+                "digest.failed",
+                "digest_sent",
+                &format!("{account_id}/{}", day_text(day)),
+                json!({}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_email(&mut self, account_id: i64, email: Option<&str>, actor: &str) -> Result<()> {
+        let email = email
+            .map(|e| check_email(e).map_err(StoreError::Refused))
+            .transpose()?;
+        let tx = self.write_tx()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM account WHERE id = ?1", [account_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                what: "account",
+                key: account_id.to_string(),
+            });
+        }
+        match &email {
+            Some(e) => tx.execute(
+                "INSERT INTO account_email (account_id, email, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at",
+                params![account_id, e, stamp(Utc::now())],
+            )?,
+            None => tx.execute(
+                "DELETE FROM account_email WHERE account_id = ?1",
+                [account_id],
+            )?,
+        };
+        audit(
+            &tx,
+            actor,
+            "account.email",
+            "account",
+            &account_id.to_string(),
+            json!({"email": email}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn email(&self, account_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT email FROM account_email WHERE account_id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn record_run(&mut self, run: &SchedulerRun) -> Result<i64> {
+        let tx = self.write_tx()?;
+        let id: i64 = tx.query_row(
+            "INSERT INTO scheduler_run (started_at, finished_at, created, emailed, digests, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            params![
+                run.started_at,
+                run.finished_at,
+                run.created,
+                run.emailed,
+                run.digests,
+                run.error
+            ],
+            |r| r.get(0),
+        )?;
+        audit(
+            &tx,
+            "scheduler",
+            "scheduler.run",
+            "scheduler_run",
+            &id.to_string(),
+            json!({"created": run.created, "emailed": run.emailed, "digests": run.digests, "error": run.error}),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn runs(&self, limit: usize) -> Result<Vec<SchedulerRun>> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT id, started_at, finished_at, created, emailed, digests, error
+             FROM scheduler_run ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(SchedulerRun {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                finished_at: r.get(2)?,
+                created: count(r.get(3)?),
+                emailed: count(r.get(4)?),
+                digests: count(r.get(5)?),
+                error: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,319 @@
+//! Notifications on both backends: one per account and dedupe key however often the same
+//! reminders are added, e-mails and digests claimed by exactly one caller, and (PostgreSQL)
+//! two server processes adding the same reminders at the same moment store each once.
+
+#[macro_use]
+mod backend;
+
+use chitieu_store::accounts::{NewAccount, Role, Username};
+use chitieu_store::notifications::{NewNotification, SchedulerRun};
+use chitieu_store::{AccountStore, NotificationStore, PgStore, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+for_each_backend!(; uninitialised:
+    notifications_are_stored_once_per_account_and_key,
+    emails_and_digests_are_claimed_once,
+);
+
+fn account<S: AccountStore>(s: &mut S, name: &str) -> i64 {
+    s.create_account(
+        &NewAccount {
+            username: Username::new(name).expect("name"),
+            display_name: name.into(),
+            role: Role::Reporter,
+            scopes: vec![],
+            password_hash: "$argon2id$not-checked-here".into(),
+        },
+        "test",
+    )
+    .expect("account")
+    .id
+}
+
+fn note(account_id: i64, key: &str) -> NewNotification {
+    NewNotification {
+        account_id,
+        kind: "deadline_soon".into(),
+        dedupe_key: key.into(),
+        title: format!("Sắp đến hạn: {key}"),
+        body: "Nhiệm vụ «Hoàn thành đường giao thông nông thôn» còn 7 ngày.".into(),
+        link: Some("/app/tasks/1".into()),
+    }
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+fn notifications_are_stored_once_per_account_and_key<
+    S: Store + AccountStore + NotificationStore,
+>(
+    mut s: S,
+) {
+    let a = account(&mut s, "xa.vuson");
+    let b = account(&mut s, "van.phong");
+    let first = vec![
+        note(a, "task:1:due-in:7d"),
+        note(a, "task:2:due-in:7d"),
+        note(b, "task:1:due-in:7d"),
+    ];
+    let created = s
+        .add_notifications(&first, t("2026-11-20T01:00:00Z"))
+        .expect("add");
+    assert_eq!(created.len(), 3);
+    assert_eq!(created[0].title, "Sắp đến hạn: task:1:due-in:7d");
+    // The same reminders again (the next pass, or after a restart), plus one new one.
+    let mut again = first.clone();
+    again.push(note(a, "task:1:due-in:1d"));
+    let created = s
+        .add_notifications(&again, t("2026-11-26T01:00:00Z"))
+        .expect("add again");
+    let keys: Vec<(i64, String)> = created
+        .iter()
+        .map(|n| (n.account_id, n.dedupe_key.clone()))
+        .collect();
+    assert_eq!(keys, vec![(a, "task:1:due-in:1d".to_string())]);
+    assert!(
+        s.add_notifications(&again, t("2026-11-27T01:00:00Z"))
+            .expect("third")
+            .is_empty()
+    );
+    assert_eq!(s.unread_count(a).expect("count"), 3);
+    assert_eq!(s.unread_count(b).expect("count"), 1);
+    let list = s.notifications(a, false, 10).expect("list");
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0].dedupe_key, "task:1:due-in:1d", "newest first");
+    assert_eq!(s.notifications(a, false, 2).expect("limit").len(), 2);
+
+    // Reading: one, then all; another account's notification cannot be marked by a.
+    let theirs = s.notifications(b, false, 10).expect("b")[0].id;
+    assert_eq!(
+        s.mark_read(a, Some(theirs), t("2026-11-27T02:00:00Z"))
+            .expect("foreign"),
+        0
+    );
+    assert_eq!(s.unread_count(b).expect("count"), 1);
+    assert_eq!(
+        s.mark_read(a, Some(list[0].id), t("2026-11-27T02:00:00Z"))
+            .expect("one"),
+        1
+    );
+    assert_eq!(s.notifications(a, true, 10).expect("unread").len(), 2);
+    assert_eq!(
+        s.mark_read(a, None, t("2026-11-27T02:00:00Z"))
+            .expect("all"),
+        2
+    );
+    assert_eq!(s.unread_count(a).expect("count"), 0);
+    assert!(s.notifications(a, true, 10).expect("unread").is_empty());
+    let read = s.notifications(a, false, 10).expect("all");
+    assert!(read.iter().all(|n| n.read_at.is_some()));
+
+    let actions: Vec<String> = s
+        .audit_log(50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "notification.create")
+            .count(),
+        2,
+        "one audit entry per call that created something: {actions:?}"
+    );
+    assert!(actions.iter().any(|a| a == "notification.read"));
+}
+
+fn emails_and_digests_are_claimed_once<S: Store + AccountStore + NotificationStore>(mut s: S) {
+    let a = account(&mut s, "xa.vuson");
+    let b = account(&mut s, "khong.thu");
+    for bad in [
+        "",
+        "khong-co-a-cong",
+        "a@b",
+        "a b@x.vn",
+        "<a@x.vn>",
+        "a@@x.vn",
+    ] {
+        match s.set_email(a, Some(bad), "admin") {
+            Err(StoreError::Refused(msg)) => assert!(msg.contains("thư điện tử"), "{msg}"),
+            other => panic!("'{bad}' accepted: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        s.set_email(9999, Some("x@ubnd.vn"), "admin"),
+        Err(StoreError::NotFound { .. })
+    ));
+    s.set_email(a, Some(" vp@vuson.langson.gov.vn "), "admin")
+        .expect("email");
+    assert_eq!(
+        s.email(a).expect("email").as_deref(),
+        Some("vp@vuson.langson.gov.vn")
+    );
+    assert_eq!(s.email(b).expect("none"), None);
+
+    s.add_notifications(
+        &[
+            note(a, "period:2026-H2:open"),
+            note(b, "period:2026-H2:open"),
+        ],
+        t("2026-12-16T01:00:00Z"),
+    )
+    .expect("add");
+    // Only accounts with an address have e-mail to send; older ones are not picked up.
+    let unsent = s
+        .unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+        .expect("unsent");
+    assert_eq!(unsent.len(), 1);
+    assert_eq!(unsent[0].account_id, a);
+    assert!(
+        s.unsent_emails(t("2026-12-17T00:00:00Z"), 10)
+            .expect("later")
+            .is_empty()
+    );
+    let id = unsent[0].id;
+    assert!(s.claim_email(id, t("2026-12-16T01:01:00Z")).expect("claim"));
+    assert!(!s.claim_email(id, t("2026-12-16T01:02:00Z")).expect("twice"));
+    assert!(
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+            .expect("none left")
+            .is_empty()
+    );
+    // A failed send gives the claim back for the next pass.
+    s.release_email(id).expect("release");
+    assert_eq!(
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+            .expect("again")
+            .len(),
+        1
+    );
+
+    let day = NaiveDate::from_ymd_opt(2026, 12, 16).expect("day");
+    assert!(
+        s.claim_digest(a, day, 3, t("2026-12-16T00:05:00Z"))
+            .expect("digest")
+    );
+    assert!(
+        !s.claim_digest(a, day, 3, t("2026-12-16T00:06:00Z"))
+            .expect("digest twice")
+    );
+    assert!(
+        s.claim_digest(b, day, 1, t("2026-12-16T00:06:00Z"))
+            .expect("other account")
+    );
+    assert!(
+        s.claim_digest(a, day + Duration::days(1), 1, t("2026-12-17T00:05:00Z"))
+            .expect("next day")
+    );
+    s.release_digest(a, day).expect("release");
+    assert!(
+        s.claim_digest(a, day, 3, t("2026-12-16T00:07:00Z"))
+            .expect("after release")
+    );
+
+    // Removing the address stops e-mail.
+    s.set_email(a, None, "admin").expect("remove");
+    assert!(
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+            .expect("no address")
+            .is_empty()
+    );
+
+    let run = SchedulerRun {
+        id: 0,
+        started_at: "2026-12-16T00:05:00.000000Z".into(),
+        finished_at: "2026-12-16T00:05:01.000000Z".into(),
+        created: 2,
+        emailed: 1,
+        digests: 2,
+        error: None,
+    };
+    let id = s.record_run(&run).expect("run");
+    let runs = s.runs(5).expect("runs");
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0], SchedulerRun { id, ..run });
+    let actions: Vec<String> = s
+        .audit_log(50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for want in [
+        "account.email",
+        "notification.email",
+        "notification.email_failed",
+        "digest.send",
+        "digest.failed",
+        "scheduler.run",
+    ] {
+        assert!(actions.iter().any(|a| a == want), "{want} in {actions:?}");
+    }
+}
+
+/// Two server processes (two connections) add the same reminders at the same moment: each is
+/// stored once, handed to exactly one of them, and its e-mail claimed by exactly one.
+#[test]
+fn two_processes_store_and_email_each_reminder_once() {
+    let Some((schema, mut store)) = backend::postgres("notify_two", false) else {
+        return;
+    };
+    let ids: Vec<i64> = (0..3)
+        .map(|i| account(&mut store, &format!("nguoi.{i}")))
+        .collect();
+    let items: Vec<NewNotification> = ids
+        .iter()
+        .flat_map(|a| (0..20).map(move |k| note(*a, &format!("task:{k}:due-in:7d"))))
+        .collect();
+    let url = schema.url.clone();
+    let name = schema.name.clone();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, name, items) = (url.clone(), name.clone(), items.clone());
+            std::thread::spawn(move || {
+                let mut s = PgStore::open_in_schema(&url, Some(&name)).expect("open");
+                let created = s.add_notifications(&items, Utc::now()).expect("add");
+                let mut claimed = Vec::new();
+                for n in s
+                    .notifications(n_account(&items), false, 100)
+                    .expect("list")
+                {
+                    if s.claim_email(n.id, Utc::now()).expect("claim") {
+                        claimed.push(n.id);
+                    }
+                }
+                (
+                    created.into_iter().map(|n| n.id).collect::<Vec<_>>(),
+                    claimed,
+                )
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    let mut claimed = Vec::new();
+    for h in handles {
+        let (c, e) = h.join().expect("thread");
+        created.extend(c);
+        claimed.extend(e);
+    }
+    created.sort_unstable();
+    let n = created.len();
+    created.dedup();
+    assert_eq!(n, created.len(), "a notification handed to two processes");
+    assert_eq!(n, items.len(), "every reminder stored once");
+    claimed.sort_unstable();
+    let m = claimed.len();
+    claimed.dedup();
+    assert_eq!(m, claimed.len(), "an e-mail claimed twice");
+    assert_eq!(m, 20, "each of the first account's e-mails claimed once");
+    for a in &ids {
+        assert_eq!(store.unread_count(*a).expect("count"), 20);
+    }
+}
+
+fn n_account(items: &[NewNotification]) -> i64 {
+    items.first().map(|n| n.account_id).unwrap_or(0)
+}
