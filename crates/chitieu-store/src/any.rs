@@ -534,7 +534,10 @@ impl crate::ExchangeStore for AnyStore {
     ) -> Result<crate::exchange::Dhis2ImportReport> {
         both!(self, s => s.import_dhis2(batch, dhis2, actor))
     }
-    fn dhis2_figures(&self, figure_ids: &[i64]) -> Result<Vec<(i64, crate::exchange::Dhis2Figure)>> {
+    fn dhis2_figures(
+        &self,
+        figure_ids: &[i64],
+    ) -> Result<Vec<(i64, crate::exchange::Dhis2Figure)>> {
         both!(self, s => s.dhis2_figures(figure_ids))
     }
 }

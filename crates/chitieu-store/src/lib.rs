@@ -9,6 +9,7 @@
 pub mod accounts;
 mod any;
 pub mod documents;
+pub mod exchange;
 mod error;
 mod model;
 pub mod notifications;
@@ -23,6 +24,7 @@ pub use accounts::AccountStore;
 pub use any::{AnyStore, Location};
 pub use documents::DocumentStore;
 pub use error::StoreError;
+pub use exchange::ExchangeStore;
 pub use model::*;
 pub use notifications::NotificationStore;
 pub use portal::PortalStore;

@@ -382,6 +382,37 @@ const TABLES: &[Table] = &[
         ],
         identity: true,
     },
+    Table {
+        name: "dhis2_mapping",
+        cols: &[
+            ("id", Int),
+            ("kind", Text),
+            ("dhis2_id", Text),
+            ("category_option_combo", Text),
+            ("chitieu_key", Text),
+            ("note", Text),
+            ("created_by", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+        ],
+        identity: true,
+    },
+    Table {
+        name: "dhis2_figure",
+        cols: &[
+            ("figure_id", Int),
+            ("data_element", Text),
+            ("period", Text),
+            ("org_unit", Text),
+            ("category_option_combo", Text),
+            ("attribute_option_combo", Text),
+            ("stored_by", Text),
+            ("created", Text),
+            ("last_updated", Text),
+            ("followup", Bool),
+        ],
+        identity: false,
+    },
 ];
 
 type Rows = Vec<Vec<Option<String>>>;

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod documents;
+mod exchange;
 mod notifications;
 mod portal;
 mod reports;

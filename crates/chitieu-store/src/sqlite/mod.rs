@@ -4,6 +4,7 @@
 mod accounts;
 pub mod bulk;
 mod documents;
+mod exchange;
 mod notifications;
 mod reports;
 pub use reports::{IssueRequest, IssuedReport, ReportStore};
