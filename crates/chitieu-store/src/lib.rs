@@ -15,6 +15,7 @@ mod model;
 pub mod notifications;
 pub mod portal;
 pub mod postgres;
+pub mod snapshot;
 pub mod sqlite;
 pub mod tasks;
 pub mod transfer;

@@ -11,6 +11,7 @@
 //! as a serialization failure, deadlock or lock time-out becomes [`StoreError::Conflict`].
 
 mod accounts;
+pub mod bulk;
 mod documents;
 mod exchange;
 mod notifications;
