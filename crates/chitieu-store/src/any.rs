@@ -541,3 +541,68 @@ impl crate::ExchangeStore for AnyStore {
         both!(self, s => s.dhis2_figures(figure_ids))
     }
 }
+
+impl crate::TaskStore for AnyStore {
+    fn add_task(&mut self, task: &chitieu_core::task::Task, actor: &str) -> Result<i64> {
+        both!(self, s => s.add_task(task, actor))
+    }
+    fn task(&self, id: i64) -> Result<crate::tasks::StoredTask> {
+        both!(self, s => s.task(id))
+    }
+    fn tasks(&self, filter: &crate::tasks::TaskFilter) -> Result<Vec<crate::tasks::StoredTask>> {
+        both!(self, s => s.tasks(filter))
+    }
+    fn add_task_event(
+        &mut self,
+        id: i64,
+        event: &chitieu_core::task::TaskEvent,
+        unit: Option<UnitId>,
+        actor: &str,
+    ) -> Result<crate::tasks::StoredTask> {
+        both!(self, s => s.add_task_event(id, event, unit, actor))
+    }
+    fn propose_task(&mut self, proposal: &crate::tasks::NewTaskProposal, actor: &str) -> Result<i64> {
+        both!(self, s => s.propose_task(proposal, actor))
+    }
+    fn task_proposals(
+        &self,
+        document: Option<i64>,
+        state: Option<ProposalState>,
+    ) -> Result<Vec<crate::tasks::TaskProposal>> {
+        both!(self, s => s.task_proposals(document, state))
+    }
+    fn task_proposal(&self, id: i64) -> Result<crate::tasks::TaskProposal> {
+        both!(self, s => s.task_proposal(id))
+    }
+    fn review_task_proposal(
+        &mut self,
+        id: i64,
+        decision: &crate::tasks::TaskDecision,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<crate::tasks::TaskProposal> {
+        both!(self, s => s.review_task_proposal(id, decision, note, actor))
+    }
+}
+
+impl crate::NtmStore for AnyStore {
+    fn set_ntm_states(
+        &mut self,
+        records: &[chitieu_core::ntm::CommuneCriteria],
+        actor: &str,
+    ) -> Result<usize> {
+        both!(self, s => s.set_ntm_states(records, actor))
+    }
+    fn ntm_records(
+        &self,
+        communes: &[UnitId],
+        year: Option<i32>,
+        set: Option<&str>,
+        level: Option<chitieu_core::ntm::NtmLevel>,
+    ) -> Result<Vec<chitieu_core::ntm::CommuneCriteria>> {
+        both!(self, s => s.ntm_records(communes, year, set, level))
+    }
+    fn predecessors(&self, unit: UnitId) -> Result<Vec<chitieu_core::admin::Succession>> {
+        both!(self, s => s.predecessors(unit))
+    }
+}

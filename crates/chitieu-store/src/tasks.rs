@@ -142,3 +142,240 @@ pub trait NtmStore {
     /// succession that links them.
     fn predecessors(&self, unit: UnitId) -> Result<Vec<Succession>>;
 }
+
+// ----- encoding shared by the backends -----
+
+/// A task's columns as both backends store them (JSON text for the structured fields).
+pub(crate) struct TaskColumns {
+    pub field: &'static str,
+    pub cooperating: String,
+    pub deadline: String,
+    pub deadline_date: String,
+    pub output: String,
+    pub period: Option<String>,
+    pub provenance: String,
+    pub document: Option<i64>,
+}
+
+pub(crate) fn encode_task(task: &Task) -> Result<TaskColumns> {
+    let json = |v: serde_json::Result<String>| {
+        v.map_err(|e| crate::StoreError::corrupt("task (encoding)", e))
+    };
+    let coop: Vec<i64> = task.cooperating.iter().map(|u| u.0).collect();
+    Ok(TaskColumns {
+        field: task.field.key(),
+        cooperating: json(serde_json::to_string(&coop))?,
+        deadline: json(serde_json::to_string(&task.deadline))?,
+        deadline_date: task.deadline.date().to_string(),
+        output: json(serde_json::to_string(&task.output))?,
+        period: task.period.map(|p| p.to_string()),
+        provenance: json(serde_json::to_string(&task.provenance))?,
+        document: match &task.provenance {
+            chitieu_core::figure::Provenance::Document { document, .. } => Some(*document),
+            _ => None,
+        },
+    })
+}
+
+/// The stored text of a task's columns, in `TASK_COLS` order.
+pub(crate) struct TaskRow {
+    pub id: i64,
+    pub text: String,
+    pub field: String,
+    pub lead: i64,
+    pub cooperating: String,
+    pub deadline: String,
+    pub output: String,
+    pub source: String,
+    pub period: Option<String>,
+    pub provenance: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+pub(crate) const TASK_COLS: &str = "id, text, field, lead_unit_id, cooperating, deadline, output, source, period, provenance, created_by, created_at";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> crate::StoreError {
+    crate::StoreError::corrupt(what, e)
+}
+
+pub(crate) fn decode_task(r: TaskRow) -> Result<StoredTask> {
+    let coop: Vec<i64> =
+        serde_json::from_str(&r.cooperating).map_err(|e| corrupt("task cooperating units", e))?;
+    Ok(StoredTask {
+        id: r.id,
+        task: Task {
+            text: r.text,
+            field: r
+                .field
+                .parse()
+                .map_err(|e: chitieu_core::task::TaskError| corrupt("task field", e))?,
+            lead: UnitId(r.lead),
+            cooperating: coop.into_iter().map(UnitId).collect(),
+            deadline: serde_json::from_str(&r.deadline).map_err(|e| corrupt("task deadline", e))?,
+            output: serde_json::from_str(&r.output).map_err(|e| corrupt("task output", e))?,
+            source: r.source,
+            period: r
+                .period
+                .map(|p| p.parse())
+                .transpose()
+                .map_err(|e: chitieu_core::period::PeriodError| corrupt("task period", e))?,
+            provenance: serde_json::from_str(&r.provenance)
+                .map_err(|e| corrupt("task provenance", e))?,
+        },
+        events: Vec::new(),
+        created_by: r.created_by,
+        created_at: r.created_at,
+    })
+}
+
+pub(crate) fn event_kind(e: &TaskEvent) -> (&'static str, NaiveDate) {
+    match e {
+        TaskEvent::Report(r) => ("report", r.reported_on),
+        TaskEvent::Review(chitieu_core::task::Review::Confirm { on, .. }) => ("confirm", *on),
+        TaskEvent::Review(chitieu_core::task::Review::Return { on, .. }) => ("return", *on),
+    }
+}
+
+pub(crate) fn encode_event(e: &TaskEvent) -> Result<String> {
+    serde_json::to_string(e).map_err(|e| corrupt("task event (encoding)", e))
+}
+
+pub(crate) fn decode_event(
+    id: i64,
+    event: &str,
+    unit: Option<i64>,
+    by: String,
+    at: String,
+) -> Result<StoredTaskEvent> {
+    Ok(StoredTaskEvent {
+        id,
+        event: serde_json::from_str(event).map_err(|e| corrupt("task event", e))?,
+        unit: unit.map(UnitId),
+        by,
+        at,
+    })
+}
+
+/// Checks a new event against the recorded ones: the core's life-cycle rule, as a refusal.
+pub(crate) fn check_new_event(task: &StoredTask, event: &TaskEvent) -> Result<()> {
+    let events: Vec<TaskEvent> = task.events.iter().map(|e| e.event.clone()).collect();
+    chitieu_core::task::check_event(&task.task.deadline, &events, event)
+        .map_err(|e| crate::StoreError::Refused(format!("task {}: {e}", task.id)))
+}
+
+/// The task a proposal becomes: the reviewer's task with the proposal's document span as
+/// provenance.
+pub(crate) fn accepted_task(task: &Task, p: &TaskProposal) -> Task {
+    let mut t = task.clone();
+    t.provenance = chitieu_core::figure::Provenance::Document {
+        document: p.document,
+        start: p.proposed.span.0,
+        end: p.proposed.span.1,
+        extractor: p.extractor.clone(),
+    };
+    t
+}
+
+pub(crate) const TASK_PROPOSAL_COLS: &str =
+    "id, document_id, extractor, proposed, state, task_id, reviewed_by, reviewed_at, review_note";
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn decode_proposal(
+    id: i64,
+    document: i64,
+    extractor: String,
+    proposed: &str,
+    state: &str,
+    task: Option<i64>,
+    reviewed_by: Option<String>,
+    reviewed_at: Option<String>,
+    review_note: Option<String>,
+) -> Result<TaskProposal> {
+    Ok(TaskProposal {
+        id,
+        document,
+        extractor,
+        proposed: serde_json::from_str(proposed).map_err(|e| corrupt("task proposal", e))?,
+        state: state
+            .parse()
+            .map_err(|e: String| corrupt("task proposal state", e))?,
+        task,
+        reviewed_by,
+        reviewed_at,
+        review_note,
+    })
+}
+
+pub(crate) fn encode_proposal(p: &ProposedTask) -> Result<String> {
+    serde_json::to_string(p).map_err(|e| corrupt("task proposal (encoding)", e))
+}
+
+/// Checks a task proposal's span lies within its document's NFC text.
+pub(crate) fn check_span(p: &NewTaskProposal, nfc_len: usize) -> Result<()> {
+    let (s, e) = p.proposed.span;
+    if s > e || e > nfc_len {
+        return Err(crate::StoreError::Refused(format!(
+            "span {s}..{e} is outside document {} ({nfc_len} characters)",
+            p.document
+        )));
+    }
+    if p.proposed.text.trim().is_empty() {
+        return Err(crate::StoreError::Refused(
+            "a proposed task needs its text".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Groups NTM state rows (ordered by commune, year, set, level, criterion) into records.
+pub(crate) struct NtmRow {
+    pub commune: i64,
+    pub year: i64,
+    pub set: String,
+    pub level: String,
+    pub criterion: i64,
+    pub met: bool,
+    pub evidence: String,
+    pub document: Option<i64>,
+    pub figure: Option<i64>,
+}
+
+pub(crate) const NTM_COLS: &str = "commune_id, year, set_id, level, criterion, met, evidence, evidence_document_id, evidence_figure_id";
+
+pub(crate) fn group_ntm(rows: Vec<NtmRow>) -> Result<Vec<CommuneCriteria>> {
+    use chitieu_core::ntm::{CriterionState, Evidence};
+    let mut out: Vec<CommuneCriteria> = Vec::new();
+    for r in rows {
+        let level = NtmLevel::parse(&r.level).ok_or_else(|| corrupt("NTM level", &r.level))?;
+        let year = i32::try_from(r.year).map_err(|e| corrupt("NTM year", e))?;
+        let criterion = u32::try_from(r.criterion).map_err(|e| corrupt("NTM criterion", e))?;
+        let state = CriterionState {
+            criterion,
+            met: r.met,
+            evidence: Evidence {
+                text: r.evidence,
+                document: r.document,
+                figure: r.figure,
+            },
+        };
+        match out.last_mut() {
+            Some(last)
+                if last.commune.0 == r.commune
+                    && last.year == year
+                    && last.set == r.set
+                    && last.level == level =>
+            {
+                last.states.push(state)
+            }
+            _ => out.push(CommuneCriteria {
+                commune: UnitId(r.commune),
+                year,
+                set: r.set,
+                level,
+                states: vec![state],
+            }),
+        }
+    }
+    Ok(out)
+}

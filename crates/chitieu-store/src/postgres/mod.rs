@@ -18,6 +18,7 @@ mod notifications;
 mod portal;
 mod reports;
 mod rows;
+mod tasks;
 mod workflow;
 
 use crate::{

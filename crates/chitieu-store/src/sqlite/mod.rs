@@ -10,6 +10,7 @@ mod reports;
 pub use reports::{IssueRequest, IssuedReport, ReportStore};
 mod portal;
 mod rows;
+mod tasks;
 mod workflow;
 
 use crate::{
