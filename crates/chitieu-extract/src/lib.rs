@@ -3,7 +3,8 @@
 //! [`extract`] reads one text and returns an [`Extraction`] in the shape of the extraction
 //! contract (`shared/spec/extraction.md`): the meetings it reports, the people it names with
 //! their titles, and every figure with its indicator, measure, exact value, unit, qualifier,
-//! comparison, period and unit scope. The crate is pure: it reads no files.
+//! comparison, period and unit scope; beyond the contract, the key tasks the text proposes
+//! ([`tasks`]). The crate is pure: it reads no files.
 //!
 //! The work is linear in the size of the text: one tokenizing pass, one pass to find the
 //! catalog's phrases, one for period mentions, and one sentence by sentence for figures.
@@ -15,15 +16,17 @@ pub mod lexicon;
 pub mod model;
 pub mod people;
 pub mod phrases;
+pub mod tasks;
 pub mod token;
 
 pub use model::{Approx, Extraction, Fact, Measure, Meeting, Person};
+pub use tasks::ProposedTask;
 
 use chitieu_core::indicator::Catalog;
 use phrases::PhraseIndex;
 
 /// The version of the extraction rules, written into every result.
-pub const EXTRACTOR_VERSION: &str = "0.1.0";
+pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 /// How to extract.
 #[derive(Debug, Clone, Default)]
@@ -73,6 +76,7 @@ impl Extractor {
             meetings: people::find_meetings(&text, &toks, &ctx),
             people: people::find_people(&text, &toks),
             facts: facts::find_facts(&doc),
+            tasks: tasks::find_tasks(&text, &toks, &ctx),
             document_date: ctx.doc_date,
             extractor_version: EXTRACTOR_VERSION.to_string(),
         }

@@ -16,6 +16,10 @@ pub struct Extraction {
     pub meetings: Vec<Meeting>,
     pub people: Vec<Person>,
     pub facts: Vec<Fact>,
+    /// Key tasks the text proposes ("thống nhất các nhiệm vụ trọng tâm … với các nội dung: …").
+    /// Not part of the extraction contract's scored fields; absent in older results.
+    #[serde(default)]
+    pub tasks: Vec<crate::tasks::ProposedTask>,
     /// The date of the article itself (its header line), when it shows one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_date: Option<NaiveDate>,
