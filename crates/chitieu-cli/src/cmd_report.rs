@@ -8,7 +8,7 @@ use chitieu_report::issue::{compare, issue, load};
 use chitieu_report::render::Format;
 use chitieu_report::{BuildOptions, DocStyle, ReportKind, Template, TextBlocks};
 use chitieu_store::sqlite::ReportStore;
-use chitieu_store::{SqliteStore, Store};
+use chitieu_store::{AnyStore, Store};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -91,7 +91,7 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
-pub fn run(store: &mut SqliteStore, args: &ReportArgs, actor: &str) -> Result<()> {
+pub fn run(store: &mut AnyStore, args: &ReportArgs, actor: &str) -> Result<()> {
     if let Some(id) = args.issued.or(args.compare) {
         let issued = store
             .issued_report(id)?
@@ -206,7 +206,7 @@ fn merge(base: serde_json::Value, over: serde_json::Value) -> serde_json::Value 
 
 /// The demo's report: the 2022 H1 sơ kết of Huyện ủy Bắc Sơn, issued as "Số 12-BC/HU" and
 /// written as PDF, DOCX and XLSX next to the database. Returns the files written.
-pub fn demo(store: &mut SqliteStore, database: &Path) -> Result<Vec<PathBuf>> {
+pub fn demo(store: &mut AnyStore, database: &Path) -> Result<Vec<PathBuf>> {
     let period = parse_period("2022-H1")?;
     let unit = resolve_for_period(store, "huyện Bắc Sơn, tỉnh Lạng Sơn", &period)?;
     let date = chitieu_report::build::parse_date("2022-06-15")?;

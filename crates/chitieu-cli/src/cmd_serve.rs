@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -19,16 +18,13 @@ pub struct ServeArgs {
     pub session_hours: i64,
 }
 
-fn database_path(database: &str) -> PathBuf {
-    PathBuf::from(database.strip_prefix("sqlite:").unwrap_or(database))
-}
-
 /// Serves the database until Ctrl-C, printing the address first and `then` after it.
 pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
-    let path = database_path(database);
-    // Opening through the store brings the schema up to date and checks it is a chitieu file.
-    crate::open_store(database)?;
-    let mut cfg = chitieu_web::Config::new(path);
+    // Opening through the store brings the schema up to date and checks it is a chitieu
+    // database, on either backend; several servers may share one PostgreSQL database.
+    crate::open_any(database)?;
+    let mut cfg = chitieu_web::Config::new(database);
+    cfg.database = chitieu_store::Location::parse(database);
     cfg.secure_cookies = !args.http_cookies;
     cfg.session_hours = args.session_hours.max(1);
     chitieu_web::serve_blocking(cfg, args.listen, |addr| {
@@ -77,7 +73,7 @@ pub fn run_account(database: &str, args: &AccountArgs, actor: &str) -> Result<()
         }
     };
     chitieu_web::auth::check_password_policy(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut store = crate::open_store(database)?;
+    let mut store = crate::open_any(database)?;
     let username = Username::new(&args.username).map_err(anyhow::Error::msg)?;
     let role: Role = args.role.parse().map_err(anyhow::Error::msg)?;
     let today = chrono::Local::now().date_naive();
@@ -122,7 +118,7 @@ pub struct PublishArgs {
 /// and period as approved, so the public portal shows them. Audited like any approval.
 pub fn run_publish(database: &str, args: &PublishArgs, actor: &str) -> Result<()> {
     use chitieu_store::WorkflowStore;
-    let mut store = crate::open_store(database)?;
+    let mut store = crate::open_any(database)?;
     let period = chitieu_app::status::parse_period(&args.period)?;
     let unit = chitieu_app::status::resolve_for_period(&store, &args.unit, &period)?;
     store.mark_approved(unit.unit, &period, actor)?;

@@ -723,8 +723,23 @@ pub fn build(store: &mut impl Store, actor: &str) -> Result<()> {
 }
 
 pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
-    let path = Path::new(database.strip_prefix("sqlite:").unwrap_or(database));
-    if path.exists() {
+    let location = chitieu_store::Location::parse(database);
+    let path = match &location {
+        chitieu_store::Location::Sqlite(p) => p.clone(),
+        // On PostgreSQL the demo's report files go to the current directory.
+        chitieu_store::Location::Postgres(_) => std::path::PathBuf::from("chitieu-demo"),
+    };
+    let path = path.as_path();
+    if let chitieu_store::Location::Postgres(_) = &location {
+        // A server's database is never emptied by the demo: it must start empty.
+        let store = crate::open_any(database)?;
+        let c = store.counts()?;
+        if c.figure_revisions > 0 || c.targets > 0 {
+            bail!(
+                "{location} already holds figures or plans: the demo needs an empty database (create one, e.g. `createdb chitieu_demo`, and pass its URL with --database)"
+            );
+        }
+    } else if path.exists() {
         if !args.force {
             bail!(
                 "{} already exists: run `chitieu demo --force` to replace it, or choose another file with --database",
@@ -738,7 +753,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
             }
         }
     }
-    let mut store = crate::open_store(database)?;
+    let mut store = crate::open_any(database)?;
     store.init(&Catalog::builtin(), &crate::progress::Bar::new())?;
     build(&mut store, "demo")?;
     let reports = crate::cmd_report::demo(&mut store, path)?;
@@ -746,10 +761,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     let c = store.counts()?;
     println!(
         "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu.",
-        path.display(),
-        c.units,
-        c.targets,
-        c.figures
+        location, c.units, c.targets, c.figures
     );
     let db = if database == "chitieu.db" {
         String::new()

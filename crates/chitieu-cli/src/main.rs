@@ -14,7 +14,7 @@ mod table;
 mod units;
 
 use anyhow::{Context, Result, bail};
-use chitieu_store::{AnyStore, Location, SqliteStore, Store};
+use chitieu_store::{AnyStore, Location, Store};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -150,24 +150,11 @@ pub fn open_any(database: &str) -> Result<AnyStore> {
     AnyStore::open(database).with_context(|| format!("opening the database {location}"))
 }
 
-/// Opens a SQLite database named by `--database`, for the commands that do not work on
-/// PostgreSQL yet.
-pub fn open_store(database: &str) -> Result<SqliteStore> {
-    if let Location::Postgres(_) = Location::parse(database) {
-        bail!(
-            "'{}': this command works on a SQLite file only for now",
-            Location::parse(database)
-        );
-    }
-    let path = PathBuf::from(database.strip_prefix("sqlite:").unwrap_or(database));
-    SqliteStore::open(&path).with_context(|| format!("opening the database {}", path.display()))
-}
-
 fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli.user);
     match &cli.command {
         Command::Extract(args) => cmd_extract::run(args),
-        Command::Report(args) => cmd_report::run(&mut open_store(&cli.database)?, args, &actor),
+        Command::Report(args) => cmd_report::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Ingest(args) => cmd_docs::run_ingest(&mut open_any(&cli.database)?, args, &actor),
         Command::Documents => cmd_docs::run_documents(&open_any(&cli.database)?),
         Command::Review(args) => cmd_docs::run_review(&mut open_any(&cli.database)?, args, &actor),

@@ -75,6 +75,75 @@ impl AnyStore {
             AnyStore::Postgres(_) => "PostgreSQL",
         }
     }
+
+    /// The newest audit entry's id (0 on an empty log). Every write appends to the log in its
+    /// transaction, so this changes with every write, whichever process made it: the web
+    /// caches what it built from the database under it.
+    pub fn newest_audit_id(&self) -> Result<i64> {
+        const SQL: &str = "SELECT coalesce(max(id), 0) FROM audit_log";
+        match self {
+            AnyStore::Sqlite(s) => Ok(s.connection().query_row(SQL, [], |r| r.get(0))?),
+            AnyStore::Postgres(s) => match s.select(SQL, &[])?.first() {
+                Some(r) => Ok(r.try_get::<_, i64>(0)?),
+                None => Ok(0),
+            },
+        }
+    }
+
+    /// Units that set plans or have a data set (at most `limit`), for pickers.
+    pub fn units_with_plans_or_data_sets(&self, limit: usize) -> Result<Vec<UnitId>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        match self {
+            AnyStore::Sqlite(s) => {
+                let mut stmt = s.connection().prepare_cached(
+                    "SELECT unit_id FROM plan_source UNION SELECT unit_id FROM data_set LIMIT ?1",
+                )?;
+                let rows = stmt.query_map([limit], |r| r.get::<_, i64>(0))?;
+                let mut out = Vec::new();
+                for r in rows {
+                    out.push(UnitId(r?));
+                }
+                Ok(out)
+            }
+            AnyStore::Postgres(s) => s
+                .select(
+                    "SELECT unit_id FROM plan_source UNION SELECT unit_id FROM data_set LIMIT $1",
+                    &[&limit],
+                )?
+                .iter()
+                .map(|r| Ok(UnitId(r.try_get::<_, i64>(0)?)))
+                .collect(),
+        }
+    }
+
+    /// The periods (as stored) in which a unit has current figures, targets or a data set.
+    pub fn periods_of_unit(&self, unit: UnitId) -> Result<Vec<String>> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                let mut stmt = s.connection().prepare_cached(
+                    "SELECT period FROM figure WHERE unit_id = ?1 AND current = 1
+                     UNION SELECT period FROM target WHERE unit_id = ?1
+                     UNION SELECT period FROM data_set WHERE unit_id = ?1",
+                )?;
+                let rows = stmt.query_map([unit.0], |r| r.get::<_, String>(0))?;
+                let mut out = Vec::new();
+                for r in rows {
+                    out.push(r?);
+                }
+                Ok(out)
+            }
+            AnyStore::Postgres(s) => s
+                .select(
+                    "SELECT period FROM figure WHERE unit_id = $1 AND current
+                     UNION SELECT period FROM target WHERE unit_id = $1
+                     UNION SELECT period FROM data_set WHERE unit_id = $1",
+                    &[&unit.0],
+                )?
+                .iter()
+                .map(|r| Ok(r.try_get::<_, String>(0)?))
+                .collect(),
+        }
+    }
 }
 
 macro_rules! both {

@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chitieu_core::admin::UnitId;
 use chitieu_store::accounts::{Account, Role};
-use chitieu_store::{AccountStore, SqliteStore, Store};
+use chitieu_store::{AccountStore, AnyStore, Store};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -353,7 +353,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Whether `unit` lies within the account's scope on `on` (the unit itself or below one of
 /// the scope's units). Admins see everything.
 pub fn in_scope(
-    store: &SqliteStore,
+    store: &AnyStore,
     account: &Account,
     unit: UnitId,
     on: NaiveDate,
@@ -381,7 +381,7 @@ pub fn in_scope(
 
 /// Refuses when `unit` is outside the account's scope.
 pub fn require_scope(
-    store: &SqliteStore,
+    store: &AnyStore,
     account: &Account,
     unit: UnitId,
     on: NaiveDate,
@@ -405,7 +405,7 @@ pub enum LoginOutcome {
 
 /// Checks a password and opens a session; counts failures and locks after too many.
 pub fn login(
-    store: &mut SqliteStore,
+    store: &mut AnyStore,
     cfg: &crate::Config,
     username: &str,
     password: &str,

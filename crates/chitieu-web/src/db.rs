@@ -1,22 +1,29 @@
-//! A small pool of SQLite handles. Work on the database runs on tokio's blocking threads; in
-//! WAL mode readers do not wait for the writer, and SQLite serialises writers itself.
+//! A small pool of database handles, on either backend. Work on the database runs on tokio's
+//! blocking threads. On SQLite (WAL mode) readers do not wait for the writer, and SQLite
+//! serialises writers itself; on PostgreSQL each handle is a connection of its own, and the
+//! store's transactions and advisory locks keep several handles, and several `chitieu serve`
+//! processes on the same database, from losing each other's changes.
 
 use crate::WebError;
-use chitieu_store::SqliteStore;
-use std::path::Path;
+use chitieu_store::{AnyStore, Location, PgStore, SqliteStore};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub struct Pool {
-    conns: Vec<Arc<Mutex<SqliteStore>>>,
+    conns: Vec<Arc<Mutex<AnyStore>>>,
     next: AtomicUsize,
 }
 
 impl Pool {
-    pub fn open(path: &Path, n: usize) -> Result<Pool, WebError> {
+    /// Opens `n` handles on the database at `location` (bringing its schema up to date).
+    pub fn open(location: &Location, n: usize) -> Result<Pool, WebError> {
         let mut conns = Vec::with_capacity(n);
         for _ in 0..n {
-            conns.push(Arc::new(Mutex::new(SqliteStore::open(path)?)));
+            let store = match location {
+                Location::Sqlite(path) => AnyStore::Sqlite(SqliteStore::open(path)?),
+                Location::Postgres(url) => AnyStore::Postgres(Box::new(PgStore::open(url)?)),
+            };
+            conns.push(Arc::new(Mutex::new(store)));
         }
         Ok(Pool {
             conns,
@@ -24,7 +31,7 @@ impl Pool {
         })
     }
 
-    fn pick(&self) -> Arc<Mutex<SqliteStore>> {
+    fn pick(&self) -> Arc<Mutex<AnyStore>> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let n = self.conns.len();
         // A free handle if there is one, else wait for the next in turn.
@@ -42,7 +49,7 @@ impl Pool {
     pub async fn run<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&mut AnyStore) -> Result<T, WebError> + Send + 'static,
     {
         let conn = self.pick();
         tokio::task::spawn_blocking(move || {

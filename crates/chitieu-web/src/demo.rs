@@ -9,7 +9,7 @@ use chitieu_core::period::Period;
 use chitieu_core::period_vi::format_period_vi;
 use chitieu_store::accounts::{NewAccount, Role, Username};
 use chitieu_store::portal::NewNews;
-use chitieu_store::{AccountStore, PortalStore, SqliteStore, Store, WorkflowStore};
+use chitieu_store::{AccountStore, AnyStore, PortalStore, Store, WorkflowStore};
 
 /// A demo account, printed by `chitieu demo`.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ const PUBLISHED: &[(&str, &str)] = &[
     ("huyện Hương Sơn, tỉnh Hà Tĩnh", "2020-H1"),
 ];
 
-pub fn seed(store: &mut SqliteStore) -> Result<Vec<DemoAccount>, WebError> {
+pub fn seed(store: &mut AnyStore) -> Result<Vec<DemoAccount>, WebError> {
     let hash = hash_password(DEMO_PASSWORD)?;
     let mut out = Vec::new();
     for (role, username, display, scope) in ACCOUNTS {

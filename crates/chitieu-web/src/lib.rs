@@ -3,7 +3,8 @@
 //! Server-rendered HTML (askama templates, escaped by default), Vietnamese first with English
 //! available, working without JavaScript; htmx (vendored, served from the binary) checks
 //! values as they are typed. The same process serves the internal pages (log-in required),
-//! the public portal, and the JSON API under `/api/v1`, all on the one SQLite database.
+//! the public portal, and the JSON API under `/api/v1`, all on the one database (a SQLite
+//! file, or PostgreSQL shared by several processes).
 //!
 //! Access: every request passes [`auth::context`], which finds the session (cookie) or the
 //! machine token (`Authorization: Bearer`), and refuses any state-changing request that is
@@ -23,7 +24,7 @@ pub mod view;
 
 use axum::Router;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 pub use error::WebError;
@@ -31,13 +32,16 @@ pub use error::WebError;
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database: PathBuf,
+    /// The database: a SQLite file, or a PostgreSQL server (`postgres://…`) that several
+    /// `chitieu serve` processes may share.
+    pub database: chitieu_store::Location,
     /// Mark cookies `Secure`. Browsers accept Secure cookies over plain HTTP only on
     /// localhost; turn it off for an intranet served over plain HTTP.
     pub secure_cookies: bool,
     /// Sessions end this long after log-in.
     pub session_hours: i64,
-    /// Database connections (each one a SQLite handle; readers run beside the writer in WAL).
+    /// Database connections (SQLite handles, whose readers run beside the writer in WAL, or
+    /// PostgreSQL connections).
     pub connections: usize,
     /// Failed log-ins in a row before the account is locked.
     pub lock_after: u32,
@@ -47,7 +51,16 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(database: PathBuf) -> Config {
+    /// A configuration for the database at `database`: a SQLite file's path, or a
+    /// `postgres://` URL.
+    pub fn new(database: impl AsRef<Path>) -> Config {
+        let database = database.as_ref();
+        let database = match database.to_str() {
+            Some(s) if chitieu_store::postgres::is_postgres_url(s) => {
+                chitieu_store::Location::Postgres(s.to_string())
+            }
+            _ => chitieu_store::Location::Sqlite(database.to_path_buf()),
+        };
         Config {
             database,
             secure_cookies: true,

@@ -19,7 +19,7 @@ use chitieu_core::period::{Period, PeriodKind};
 use chitieu_core::period_vi::format_period_vi;
 use chitieu_store::accounts::{Account, NewAccount, Role, Username};
 use chitieu_store::workflow::{DataSetEvent, DataSetState, DraftEntry};
-use chitieu_store::{AccountStore, DocumentStore, PortalStore, SqliteStore, Store, WorkflowStore};
+use chitieu_store::{AccountStore, AnyStore, DocumentStore, PortalStore, Store, WorkflowStore};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -289,23 +289,14 @@ pub struct UnitPeriod {
 /// Units an account can pick: those of its scope, the units that set plans, and those with a
 /// data set, within the scope, by name. (The units below are reached through the
 /// drill-down.) Kept to indexed look-ups: the national database has millions of figures.
-pub fn unit_choices(
-    store: &SqliteStore,
-    account: &Account,
-) -> Result<Vec<(i64, String)>, WebError> {
-    let conn = store.connection();
+pub fn unit_choices(store: &AnyStore, account: &Account) -> Result<Vec<(i64, String)>, WebError> {
     let mut ids: Vec<i64> = account.scopes.iter().map(|u| u.0).collect();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT unit_id FROM plan_source UNION SELECT unit_id FROM data_set LIMIT 500",
-        )
-        .map_err(chitieu_store::StoreError::from)?;
-    let rows = stmt
-        .query_map([], |r| r.get::<_, i64>(0))
-        .map_err(chitieu_store::StoreError::from)?;
-    for r in rows {
-        ids.push(r.map_err(chitieu_store::StoreError::from)?);
-    }
+    ids.extend(
+        store
+            .units_with_plans_or_data_sets(500)?
+            .into_iter()
+            .map(|u| u.0),
+    );
     ids.sort_unstable();
     ids.dedup();
     let today = chrono::Local::now().date_naive();
@@ -326,28 +317,12 @@ pub fn unit_choices(
 }
 
 /// Periods with figures or targets for a unit, newest first.
-pub fn period_choices(
-    store: &SqliteStore,
-    unit: UnitId,
-) -> Result<Vec<(String, String)>, WebError> {
-    let conn = store.connection();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT period FROM figure WHERE unit_id = ?1 AND current = 1 UNION SELECT period FROM target WHERE unit_id = ?1 UNION SELECT period FROM data_set WHERE unit_id = ?1",
-        )
-        .map_err(chitieu_store::StoreError::from)?;
-    let rows = stmt
-        .query_map([unit.0], |r| r.get::<_, String>(0))
-        .map_err(chitieu_store::StoreError::from)?;
-    let mut ps: Vec<Period> = Vec::new();
-    for r in rows {
-        if let Ok(p) = r
-            .map_err(chitieu_store::StoreError::from)?
-            .parse::<Period>()
-        {
-            ps.push(p);
-        }
-    }
+pub fn period_choices(store: &AnyStore, unit: UnitId) -> Result<Vec<(String, String)>, WebError> {
+    let mut ps: Vec<Period> = store
+        .periods_of_unit(unit)?
+        .iter()
+        .filter_map(|p| p.parse::<Period>().ok())
+        .collect();
     ps.sort_by_key(|p| std::cmp::Reverse((p.end_date(), std::cmp::Reverse(p.start_date()))));
     Ok(ps
         .into_iter()
@@ -358,7 +333,7 @@ pub fn period_choices(
 /// The unit and period a page is about: as asked, else the account's first unit and that
 /// unit's latest period.
 pub fn pick_unit_period(
-    store: &SqliteStore,
+    store: &AnyStore,
     account: &Account,
     q: &UnitPeriod,
     choices: &[(i64, String)],
@@ -457,7 +432,7 @@ struct IndicatorTpl {
     unit_chart: String,
 }
 
-pub fn indicator_of(store: &SqliteStore, code: &str) -> Result<Indicator, WebError> {
+pub fn indicator_of(store: &AnyStore, code: &str) -> Result<Indicator, WebError> {
     store
         .catalog()?
         .get(code)
@@ -559,7 +534,7 @@ struct EntryTpl {
 /// The indicators on a unit's entry form for a period: those with a target for it (or for its
 /// year), those already in the draft, and those reported the same period last year.
 pub fn entry_indicators(
-    store: &SqliteStore,
+    store: &AnyStore,
     unit: UnitId,
     period: &Period,
 ) -> Result<Vec<(Indicator, Option<String>)>, WebError> {
@@ -598,7 +573,7 @@ pub fn entry_indicators(
 }
 
 fn last_value(
-    store: &SqliteStore,
+    store: &AnyStore,
     ind: &Indicator,
     unit: UnitId,
     period: &Period,
@@ -613,7 +588,7 @@ fn last_value(
 
 #[allow(clippy::too_many_arguments)]
 fn render_entry(
-    store: &SqliteStore,
+    store: &AnyStore,
     ctx: &Ctx,
     account: &Account,
     unit: &UnitVersion,
@@ -712,7 +687,7 @@ async fn entry_page(
 
 /// Checks every typed value of an entry form; the entries to save, or the checks to show.
 pub fn check_entries(
-    store: &SqliteStore,
+    store: &AnyStore,
     unit: UnitId,
     period: &Period,
     typed: &HashMap<String, String>,
@@ -864,7 +839,7 @@ struct ReviewTpl {
 }
 
 fn queue_items(
-    s: &SqliteStore,
+    s: &AnyStore,
     account: &Account,
     state: DataSetState,
     with_values: bool,
@@ -934,7 +909,7 @@ pub struct ReviewForm {
 
 /// Approves, returns or reopens a data set, after checking role and scope.
 pub fn review_apply(
-    s: &mut SqliteStore,
+    s: &mut AnyStore,
     account: &Account,
     f: &ReviewForm,
 ) -> Result<chitieu_store::workflow::DataSet, WebError> {
@@ -1547,7 +1522,7 @@ async fn target_save(
 }
 
 /// Adds or changes a target (and its plan, when new), after role and scope checks.
-pub fn save_target(s: &mut SqliteStore, account: &Account, f: &TargetForm) -> Result<(), WebError> {
+pub fn save_target(s: &mut AnyStore, account: &Account, f: &TargetForm) -> Result<(), WebError> {
     if !REVIEW.contains(&account.role) {
         return Err(WebError::Forbidden(
             "chỉ văn phòng hoặc quản trị sửa chỉ tiêu".into(),
@@ -1612,10 +1587,7 @@ pub fn save_target(s: &mut SqliteStore, account: &Account, f: &TargetForm) -> Re
 }
 
 /// Every target of a unit, whatever the year.
-fn all_targets(
-    s: &SqliteStore,
-    unit: UnitId,
-) -> Result<Vec<chitieu_core::target::Target>, WebError> {
+fn all_targets(s: &AnyStore, unit: UnitId) -> Result<Vec<chitieu_core::target::Target>, WebError> {
     let mut years: Vec<i32> = Vec::new();
     for (p, _) in period_choices(s, unit)? {
         if let Ok(p) = p.parse::<Period>() {
@@ -1774,11 +1746,7 @@ async fn report_download(
 }
 
 /// The report of a unit and period, built from the current figures, as a download.
-pub fn report_file(
-    s: &SqliteStore,
-    account: &Account,
-    q: &ReportQuery,
-) -> Result<Response, WebError> {
+pub fn report_file(s: &AnyStore, account: &Account, q: &ReportQuery) -> Result<Response, WebError> {
     if !REVIEW.contains(&account.role) {
         return Err(WebError::Forbidden(
             "chỉ văn phòng hoặc quản trị tạo báo cáo".into(),
@@ -1897,7 +1865,7 @@ pub struct ModerateForm {
 }
 
 pub fn moderate(
-    s: &mut SqliteStore,
+    s: &mut AnyStore,
     account: &Account,
     id: i64,
     state: &str,
@@ -1985,7 +1953,7 @@ struct AccountsTpl {
 }
 
 fn render_accounts(
-    s: &SqliteStore,
+    s: &AnyStore,
     ctx: &Ctx,
     account: &Account,
     new_token: Option<String>,

@@ -18,7 +18,7 @@ use chitieu_core::period::Period;
 use chitieu_core::period_vi::format_period_vi;
 use chitieu_store::portal::{CommentState, NewComment};
 use chitieu_store::workflow::DataSetState;
-use chitieu_store::{PortalStore, SqliteStore, Store, WorkflowStore};
+use chitieu_store::{AnyStore, PortalStore, Store, WorkflowStore};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -143,7 +143,7 @@ struct IndexTpl {
 }
 
 /// Published results: approved data sets, newest period first.
-fn published(s: &SqliteStore) -> Result<Vec<(UnitId, Period)>, WebError> {
+fn published(s: &AnyStore) -> Result<Vec<(UnitId, Period)>, WebError> {
     let mut out: Vec<(UnitId, Period)> = s
         .data_sets(Some(DataSetState::Approved))?
         .into_iter()
@@ -208,7 +208,7 @@ struct UnitTpl {
 }
 
 fn published_comments(
-    s: &SqliteStore,
+    s: &AnyStore,
     unit: UnitId,
     topic: &str,
 ) -> Result<Vec<(i64, String, String, String)>, WebError> {
@@ -365,7 +365,7 @@ pub fn clean_text(s: &str, max: usize) -> String {
 
 /// Stores a reader comment as pending, after the rate limit.
 pub fn add_comment(
-    s: &mut SqliteStore,
+    s: &mut AnyStore,
     app: &App,
     client: &str,
     unit: UnitId,

@@ -15,7 +15,7 @@ use chitieu_core::indicator::Indicator;
 use chitieu_core::period::Period;
 use chitieu_core::period_vi::format_period_vi;
 use chitieu_core::target::Comparator;
-use chitieu_store::{SqliteStore, Store, WorkflowStore};
+use chitieu_store::{AnyStore, Store, WorkflowStore};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -142,7 +142,7 @@ fn signed_percent(p: Decimal) -> String {
     }
 }
 
-fn row_of(store: &SqliteStore, r: &StatusRow) -> Row {
+fn row_of(store: &AnyStore, r: &StatusRow) -> Row {
     let e = &r.evaluation;
     let unit = r.indicator.unit.as_str();
     let value = r
@@ -186,7 +186,7 @@ fn row_of(store: &SqliteStore, r: &StatusRow) -> Row {
 /// Builds a unit's dashboard for a period, with the units below as the tree stood at the
 /// period's end.
 pub fn dashboard(
-    store: &SqliteStore,
+    store: &AnyStore,
     unit: &UnitVersion,
     period: &Period,
     with_children: bool,
@@ -237,14 +237,10 @@ pub fn dashboard(
     })
 }
 
-/// The newest audit entry's id: it changes with every write.
-pub fn generation(store: &SqliteStore) -> Result<i64, WebError> {
-    Ok(store
-        .connection()
-        .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
-            r.get(0)
-        })
-        .map_err(chitieu_store::StoreError::from)?)
+/// The newest audit entry's id: it changes with every write, by this process or another one
+/// on the same database.
+pub fn generation(store: &AnyStore) -> Result<i64, WebError> {
+    Ok(store.newest_audit_id()?)
 }
 
 type CacheKey = (i64, String, bool);
@@ -258,7 +254,7 @@ pub struct Cache {
 impl Cache {
     pub fn get_or_build(
         &self,
-        store: &SqliteStore,
+        store: &AnyStore,
         unit: &UnitVersion,
         period: &Period,
         with_children: bool,
@@ -293,7 +289,7 @@ pub struct Point {
 
 /// An indicator's figures for a unit over all periods, oldest first.
 pub fn series(
-    store: &SqliteStore,
+    store: &AnyStore,
     indicator: &Indicator,
     unit: UnitId,
 ) -> Result<Vec<Point>, WebError> {
@@ -326,7 +322,7 @@ pub struct UnitValue {
 }
 
 pub fn values_by_unit(
-    store: &SqliteStore,
+    store: &AnyStore,
     indicator: &Indicator,
     unit: UnitId,
     period: &Period,
