@@ -4,6 +4,8 @@
 
 pub mod import;
 pub mod ingest;
+pub mod ntm;
 pub mod present;
 pub mod series;
 pub mod status;
+pub mod tasks;

@@ -60,7 +60,7 @@ impl NtmLevel {
         if let Some(l) = NtmLevel::ALL.iter().find(|l| l.key() == t) {
             return Some(*l);
         }
-        let f = chitieu_text::fold(t);
+        let f = chitieu_text::search_key(t);
         if f.contains("nang cao") {
             Some(NtmLevel::Advanced)
         } else if f.contains("kieu mau") {

@@ -66,14 +66,14 @@ impl TaskField {
         if let Some(f) = TaskField::ALL.iter().find(|f| f.key() == t) {
             return Some(*f);
         }
-        let folded: String = chitieu_text::fold(t)
+        let folded: String = chitieu_text::search_key(t)
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect::<String>()
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let is = |label: &str| folded == chitieu_text::fold(label);
+        let is = |label: &str| folded == chitieu_text::search_key(label);
         if is("kinh tế") || is("kt") {
             Some(TaskField::Economy)
         } else if is("văn hóa xã hội") || is("vhxh") {
@@ -281,10 +281,10 @@ impl TaskStatus {
     /// Reads a key or a Vietnamese label ("hoàn thành quá hạn", "dang thuc hien").
     pub fn parse(text: &str) -> Option<TaskStatus> {
         let t = text.trim();
-        let folded = chitieu_text::fold(t);
+        let folded = chitieu_text::search_key(t);
         TaskStatus::ALL
             .into_iter()
-            .find(|s| s.key() == t || chitieu_text::fold(s.vi()) == folded)
+            .find(|s| s.key() == t || chitieu_text::search_key(s.vi()) == folded)
     }
 }
 
@@ -821,5 +821,9 @@ mod tests {
             Some(TaskField::PartyBuilding)
         );
         assert_eq!(TaskField::parse("thể thao"), None);
+        assert_eq!(
+            TaskStatus::parse("dang thuc hien"),
+            Some(TaskStatus::InProgress)
+        );
     }
 }
