@@ -16,6 +16,44 @@ pub struct ServeArgs {
     /// Hours a log-in lasts.
     #[arg(long, default_value_t = 8)]
     pub session_hours: i64,
+    /// Time between passes of the reminder scheduler: 60s, 5m, 1h (a pass also runs at start).
+    #[arg(long, default_value = "60s", value_parser = parse_interval)]
+    pub reminder_interval: std::time::Duration,
+    /// Make no reminders (no scheduler in this process).
+    #[arg(long)]
+    pub no_reminders: bool,
+    /// Send reminders and digests by e-mail through this SMTP server:
+    /// smtp://[user[:password]@]host[:port] (plain SMTP).
+    #[arg(long, env = "CHITIEU_SMTP")]
+    pub smtp: Option<String>,
+    /// The sender of reminder e-mails: "Văn phòng <vp@example.gov.vn>" or an address.
+    #[arg(long, env = "CHITIEU_MAIL_FROM", default_value = "chitieu@localhost")]
+    pub mail_from: String,
+    /// The address readers open the application at, for links in e-mails.
+    #[arg(long, env = "CHITIEU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+/// Reads "90s", "5m", "1h" or a number of seconds.
+fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (n, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("'{s}': expected a duration such as 60s, 5m or 1h"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("'{s}': expected a duration such as 60s, 5m or 1h")),
+    };
+    if secs == 0 {
+        return Err("the reminder interval must be at least 1s".into());
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// Serves the database until Ctrl-C, printing the address first and `then` after it.
@@ -27,6 +65,16 @@ pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
     cfg.database = chitieu_store::Location::parse(database);
     cfg.secure_cookies = !args.http_cookies;
     cfg.session_hours = args.session_hours.max(1);
+    if !args.no_reminders {
+        let mut reminders = chitieu_web::scheduler::SchedulerConfig::new(args.reminder_interval);
+        if let Some(url) = &args.smtp {
+            let mut mail = chitieu_web::mail::MailConfig::parse(url, &args.mail_from)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            mail.base_url = args.public_url.clone();
+            reminders.mail = Some(mail);
+        }
+        cfg.reminders = Some(reminders);
+    }
     chitieu_web::serve_blocking(cfg, args.listen, |addr| {
         println!("chitieu đang chạy tại (serving at) http://{addr}/  — Ctrl-C để dừng (to stop)");
         for line in then {

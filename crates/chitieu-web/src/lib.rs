@@ -17,9 +17,13 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod mail;
+pub mod notify;
 pub mod pages;
 pub mod portal;
+pub mod scheduler;
 pub mod svg;
+pub mod tasks;
 pub mod view;
 
 use axum::Router;
@@ -48,6 +52,8 @@ pub struct Config {
     pub lock_minutes: i64,
     /// Reader comments accepted per client per 10 minutes.
     pub comments_per_window: u32,
+    /// The reminder scheduler (with e-mail when configured); none: no reminders are made.
+    pub reminders: Option<scheduler::SchedulerConfig>,
 }
 
 impl Config {
@@ -69,6 +75,7 @@ impl Config {
             lock_after: 5,
             lock_minutes: 15,
             comments_per_window: 3,
+            reminders: None,
         }
     }
 }
@@ -96,6 +103,10 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(portal::routes())
+        .merge(tasks::routes())
+        .merge(notify::routes())
+        .merge(tasks::api_routes())
+        .merge(notify::api_routes())
         .nest("/api", api::routes())
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -107,6 +118,9 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Serves on a bound listener until the process is stopped (Ctrl-C).
 pub async fn serve_on(listener: tokio::net::TcpListener, app: Arc<App>) -> Result<(), WebError> {
+    if let Some(cfg) = app.cfg.reminders.clone() {
+        tokio::spawn(scheduler::run(app.clone(), cfg));
+    }
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())

@@ -1,0 +1,428 @@
+//! The reminder scheduler inside `chitieu serve`: a tokio task that makes a pass at start and
+//! then every interval. A pass computes the notifications due today
+//! ([`chitieu_core::remind::due`]) from the tasks, returned data sets, explanation requests and
+//! reporting windows in the database, resolves each audience to accounts (role and scope),
+//! stores what is not stored yet (one per account and dedupe key, so a restart, a second
+//! pass or a second server process adds nothing), sends the daily digest once per account
+//! and day after the digest hour, and e-mails new notifications when SMTP is configured — each
+//! e-mail claimed first, so only one process sends it.
+//!
+//! The clock is injected ([`Clock`]), so tests run a pass "on" any day. Days are counted in
+//! Vietnam's time (UTC+7, no daylight saving).
+
+use crate::WebError;
+use crate::mail::{MailConfig, Mailer};
+use chitieu_core::admin::UnitId;
+use chitieu_core::remind::{self, Audience, Due, Inputs, Settings};
+use chitieu_store::accounts::{Account, Role};
+use chitieu_store::notifications::{NewNotification, SchedulerRun};
+use chitieu_store::workflow::{DataSetState, WorkflowAction};
+use chitieu_store::{AccountStore, NotificationStore, Store, TaskStore, WorkflowStore};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// The setting that holds the reminder settings (JSON, see [`Settings`]).
+pub const SETTINGS_KEY: &str = "reminders";
+
+/// How the scheduler runs.
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// Time between passes (the first pass runs at start).
+    pub interval: std::time::Duration,
+    /// E-mail, when configured.
+    pub mail: Option<MailConfig>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl SchedulerConfig {
+    pub fn new(interval: std::time::Duration) -> SchedulerConfig {
+        SchedulerConfig {
+            interval,
+            mail: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Where the scheduler gets the time.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+#[derive(Debug)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that says what it is told, for tests.
+#[derive(Debug)]
+pub struct FixedClock(Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn new(at: DateTime<Utc>) -> FixedClock {
+        FixedClock(Mutex::new(at))
+    }
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Vietnam's time zone (UTC+7 all year).
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub created: u32,
+    pub emailed: u32,
+    pub digests: u32,
+    pub email_errors: Vec<String>,
+}
+
+/// The reminder settings stored in the database, or the defaults.
+pub fn settings<S: Store>(store: &S) -> Result<Settings, WebError> {
+    match store.setting(SETTINGS_KEY)? {
+        None => Ok(Settings::default()),
+        Some(text) => {
+            let s: Settings = serde_json::from_str(&text)
+                .map_err(|e| WebError::BadRequest(format!("setting '{SETTINGS_KEY}': {e}")))?;
+            s.check().map_err(|e| WebError::BadRequest(e.to_string()))?;
+            Ok(s)
+        }
+    }
+}
+
+fn unit_name<S: Store>(store: &S, unit: UnitId) -> String {
+    store
+        .unit_latest(unit)
+        .map(|v| v.title())
+        .unwrap_or_else(|_| format!("đơn vị #{}", unit.0))
+}
+
+fn short(text: &str, max: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() <= max {
+        t.to_string()
+    } else {
+        let cut: String = t.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// What the reminders are computed from, read from the store.
+pub fn inputs<S>(store: &S, today: NaiveDate, settings: &Settings) -> Result<Inputs, WebError>
+where
+    S: Store + WorkflowStore + TaskStore,
+{
+    let mut inputs = Inputs::default();
+    for t in store.tasks(&chitieu_store::tasks::TaskFilter::default())? {
+        let state = t.state(today);
+        inputs.tasks.push(remind::TaskDeadline {
+            id: t.id,
+            title: short(&t.task.text, 90),
+            unit: t.task.lead,
+            deadline: t.task.deadline.date(),
+            finished: state.status.is_completed(),
+        });
+    }
+    let oldest = today - Duration::days(i64::from(settings.lookback_days));
+    for ds in store.data_sets(Some(DataSetState::Returned))? {
+        let events = store.data_set_events(ds.unit, &ds.period)?;
+        let Some(e) = events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.action, WorkflowAction::Return | WorkflowAction::Reopen))
+        else {
+            continue;
+        };
+        let Some(on) = day_of(&e.at) else { continue };
+        if on < oldest {
+            continue;
+        }
+        inputs.returned.push(remind::Returned {
+            event_id: e.id,
+            unit: ds.unit,
+            unit_name: unit_name(store, ds.unit),
+            period: ds.period,
+            on,
+            comment: e.comment.clone(),
+        });
+    }
+    let catalog = store.catalog()?;
+    for x in store.explanations()? {
+        let Some(on) = day_of(&x.asked_at) else {
+            continue;
+        };
+        if on < oldest || x.answer.is_some() {
+            continue;
+        }
+        inputs.explanations.push(remind::ExplanationAsked {
+            id: x.id,
+            indicator_name: catalog
+                .get(x.indicator.as_str())
+                .map(|i| i.name_vi.clone())
+                .unwrap_or_else(|| x.indicator.as_str().to_string()),
+            unit: x.unit,
+            unit_name: unit_name(store, x.unit),
+            period: x.period,
+            on,
+            answered: false,
+        });
+    }
+    Ok(inputs)
+}
+
+/// The local day of a stored RFC 3339 time.
+fn day_of(at: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| t.with_timezone(&vietnam()).date_naive())
+}
+
+/// Whether `unit` is one of the account's scope units or lies below one (as the tree stands
+/// on `on`, else as last known).
+fn covers<S: Store>(store: &S, account: &Account, unit: UnitId, on: NaiveDate) -> bool {
+    let mut current = Some(unit);
+    for _ in 0..10 {
+        let Some(u) = current else { return false };
+        if account.scopes.contains(&u) {
+            return true;
+        }
+        current = store
+            .unit_on(u, on)
+            .or_else(|_| store.unit_latest(u))
+            .ok()
+            .and_then(|v| v.parent);
+    }
+    false
+}
+
+/// The accounts an audience names.
+fn recipients<S: Store>(
+    store: &S,
+    accounts: &[Account],
+    audience: &[Audience],
+    on: NaiveDate,
+) -> BTreeSet<i64> {
+    let mut out = BTreeSet::new();
+    for a in accounts.iter().filter(|a| !a.disabled) {
+        let wanted = audience.iter().any(|aud| match aud {
+            Audience::Unit(u) => a.role == Role::Reporter && covers(store, a, *u, on),
+            Audience::Office(None) => matches!(a.role, Role::Office | Role::Admin),
+            Audience::Office(Some(u)) => {
+                a.role == Role::Admin
+                    || (a.role == Role::Office && (a.scopes.is_empty() || covers(store, a, *u, on)))
+            }
+            Audience::Reporters => a.role == Role::Reporter,
+        });
+        if wanted {
+            out.insert(a.id);
+        }
+    }
+    out
+}
+
+fn to_new(d: &Due, account_id: i64) -> NewNotification {
+    NewNotification {
+        account_id,
+        kind: d.kind.key().to_string(),
+        dedupe_key: d.key.clone(),
+        title: d.title.clone(),
+        body: d.body.clone(),
+        link: Some(d.link.clone()),
+    }
+}
+
+/// One pass at `now`: stores due notifications, digests, and e-mails what is unsent.
+pub fn pass<S>(
+    store: &mut S,
+    now: DateTime<Utc>,
+    mailer: Option<&Mailer>,
+) -> Result<PassReport, WebError>
+where
+    S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
+{
+    let settings = settings(store)?;
+    let local = now.with_timezone(&vietnam()).naive_local();
+    let today = local.date();
+    let due = remind::due(today, &settings, &inputs(store, today, &settings)?);
+    let accounts = store.accounts()?;
+    let mut items = Vec::new();
+    for d in &due {
+        for id in recipients(store, &accounts, &d.audience, today) {
+            items.push(to_new(d, id));
+        }
+    }
+    let mut report = PassReport {
+        created: u32::try_from(store.add_notifications(&items, now)?.len()).unwrap_or(u32::MAX),
+        ..PassReport::default()
+    };
+
+    if let Some(day) = remind::digest_day(local, &settings) {
+        report.digests = digests(store, &accounts, day, now)?;
+    }
+
+    if let Some(mailer) = mailer {
+        let names: BTreeMap<i64, String> = accounts
+            .iter()
+            .map(|a| (a.id, a.display_name.clone()))
+            .collect();
+        for n in store.unsent_emails(now - Duration::days(2), 500)? {
+            let Some(to) = store.email(n.account_id)? else {
+                continue;
+            };
+            if !store.claim_email(n.id, now)? {
+                continue; // another process sends it
+            }
+            let name = names.get(&n.account_id).cloned().unwrap_or_default();
+            match mailer.send_notification(&n, &to, &name) {
+                Ok(()) => report.emailed += 1,
+                Err(e) => {
+                    store.release_email(n.id)?;
+                    report.email_errors.push(e.to_string());
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Each account with unread notifications gets one digest notification for `day`: the list
+/// of what is unread, claimed per account and day so it is made once.
+fn digests<S>(
+    store: &mut S,
+    accounts: &[Account],
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<u32, WebError>
+where
+    S: Store + NotificationStore,
+{
+    let key = remind::digest_key(day);
+    let mut made = 0;
+    for a in accounts.iter().filter(|a| !a.disabled) {
+        let unread: Vec<_> = store
+            .notifications(a.id, true, 200)?
+            .into_iter()
+            .filter(|n| n.kind != remind::Kind::Digest.key())
+            .collect();
+        if unread.is_empty() {
+            continue;
+        }
+        let n = u32::try_from(unread.len()).unwrap_or(u32::MAX);
+        if !store.claim_digest(a.id, day, n, now)? {
+            continue;
+        }
+        let mut body = format!(
+            "Kính gửi {},\n\nĐến ngày {}, anh/chị có {n} thông báo chưa đọc:\n\n",
+            a.display_name,
+            chitieu_text::format_date_vi(day)
+        );
+        for u in unread.iter().take(30) {
+            body.push_str(&format!("- {}\n", u.title));
+        }
+        if unread.len() > 30 {
+            body.push_str(&format!("- … và {} thông báo khác\n", unread.len() - 30));
+        }
+        let item = NewNotification {
+            account_id: a.id,
+            kind: remind::Kind::Digest.key().to_string(),
+            dedupe_key: key.clone(),
+            title: format!(
+                "Tổng hợp ngày {}: {n} thông báo chưa đọc",
+                chitieu_text::format_date_vi(day)
+            ),
+            body,
+            link: Some("/app/notifications".to_string()),
+        };
+        store.add_notifications(&[item], now)?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Runs passes until the process ends: one at once, then one per interval. A pass that did
+/// something or failed is recorded (`scheduler_run`); errors are logged, never fatal.
+pub async fn run(app: Arc<crate::App>, cfg: SchedulerConfig) {
+    let mailer = match cfg.mail.as_ref().map(Mailer::new).transpose() {
+        Ok(m) => m.map(Arc::new),
+        Err(e) => {
+            tracing::error!("reminders: e-mail disabled: {e}");
+            None
+        }
+    };
+    let mut tick = tokio::time::interval(cfg.interval.max(std::time::Duration::from_millis(100)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = cfg.clock.now();
+        let mailer = mailer.clone();
+        let outcome = app
+            .db
+            .run(move |s| {
+                let r = pass(s, now, mailer.as_deref());
+                let (created, emailed, digests, error) = match &r {
+                    Ok(p) => (
+                        p.created,
+                        p.emailed,
+                        p.digests,
+                        (!p.email_errors.is_empty()).then(|| p.email_errors.join("; ")),
+                    ),
+                    Err(e) => (0, 0, 0, Some(e.to_string())),
+                };
+                if created + emailed + digests > 0 || error.is_some() {
+                    let finished = Utc::now().max(now);
+                    s.record_run(&SchedulerRun {
+                        id: 0,
+                        started_at: chitieu_stamp(now),
+                        finished_at: chitieu_stamp(finished),
+                        created,
+                        emailed,
+                        digests,
+                        error,
+                    })?;
+                }
+                r
+            })
+            .await;
+        match outcome {
+            Ok(r) => {
+                if r.created + r.emailed + r.digests > 0 {
+                    tracing::info!(
+                        "reminders: {} new, {} e-mailed, {} digests",
+                        r.created,
+                        r.emailed,
+                        r.digests
+                    );
+                }
+                for e in r.email_errors {
+                    tracing::warn!("reminders: {e}");
+                }
+            }
+            Err(e) => tracing::error!("reminders: pass failed: {e}"),
+        }
+    }
+}
+
+fn chitieu_stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}

@@ -1,0 +1,661 @@
+//! Key tasks (nhiệm vụ trọng tâm) and the new-rural programme (NTM) pages, and the tasks API.
+//!
+//! - `/app/tasks`: the tasks in the account's scope with counts ("hoàn thành 45/52 nhiệm vụ,
+//!   đúng hạn 40") overall and per field; the office enters new tasks here.
+//! - `/app/tasks/{id}`: one task, its reports and reviews; the lead unit's reporters report
+//!   progress, the office confirms or returns a reported completion.
+//! - `/app/ntm?unit=…&year=…`: a district's communes against the NTM criteria: X/Y xã đạt
+//!   chuẩn, the average criteria met, commune × criterion, the communes short per criterion.
+//! - `/api/v1/tasks` (list, create) and `/api/v1/tasks/{id}/progress`.
+//!
+//! Rules live in `chitieu_core::task` and `chitieu_app::tasks`; handlers check the role, then
+//! the unit against the account's scope.
+
+use crate::auth::{self, Ctx};
+use crate::pages::{ANY, ENTER, Page, REVIEW, unit_choices};
+use crate::{App, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chitieu_app::tasks::{Actor, TaskScope, TaskUseError, TaskView};
+use chitieu_core::admin::UnitId;
+use chitieu_core::figure::Provenance;
+use chitieu_core::ntm::NtmLevel;
+use chitieu_core::task::{
+    Deadline, ExpectedOutput, ProgressReport, Review, Task, TaskCounts, TaskEvent, TaskField,
+    TaskStatus,
+};
+use chitieu_store::accounts::{Account, Role};
+use chitieu_store::{Store, TaskStore};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/app/tasks", get(tasks_page).post(task_create))
+        .route("/app/tasks/{id}", get(task_page))
+        .route("/app/tasks/{id}/progress", post(task_progress))
+        .route("/app/tasks/{id}/review", post(task_review))
+        .route("/app/ntm", get(ntm_page))
+}
+
+pub fn api_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/v1/tasks", get(api_tasks).post(api_task_create))
+        .route("/api/v1/tasks/{id}/progress", post(api_task_progress))
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&crate::scheduler::vietnam())
+        .date_naive()
+}
+
+impl From<TaskUseError> for WebError {
+    fn from(e: TaskUseError) -> WebError {
+        match e {
+            TaskUseError::Store(s) => s.into(),
+            TaskUseError::NotLead { .. } | TaskUseError::NotOffice => {
+                WebError::Forbidden(e.to_string())
+            }
+            TaskUseError::Task(t) => WebError::Refused(t.to_string()),
+        }
+    }
+}
+
+/// Whether the account sees a task: admins and an office without a scope see all; others
+/// see tasks whose lead unit lies in their scope.
+fn sees<S: Store>(s: &S, account: &Account, lead: UnitId, on: NaiveDate) -> bool {
+    match account.role {
+        Role::Admin => true,
+        Role::Office if account.scopes.is_empty() => true,
+        _ => covers(s, account, lead, on),
+    }
+}
+
+fn covers<S: Store>(s: &S, account: &Account, unit: UnitId, on: NaiveDate) -> bool {
+    let mut current = Some(unit);
+    for _ in 0..10 {
+        let Some(u) = current else { return false };
+        if account.scopes.contains(&u) {
+            return true;
+        }
+        current = s
+            .unit_on(u, on)
+            .or_else(|_| s.unit_latest(u))
+            .ok()
+            .and_then(|v| v.parent);
+    }
+    false
+}
+
+/// The actor for the task use cases: the units the account reports for (its scope units and
+/// the units below them that lead a task are checked with `covers`), and whether it is the
+/// office.
+fn actor_for<S: Store>(s: &S, account: &Account, lead: UnitId, on: NaiveDate) -> Actor {
+    let mut units = account.scopes.clone();
+    if account.role == Role::Reporter && covers(s, account, lead, on) && !units.contains(&lead) {
+        units.push(lead);
+    }
+    if account.role == Role::Admin {
+        units.push(lead);
+    }
+    Actor {
+        name: account.actor(),
+        units,
+        office: matches!(account.role, Role::Office | Role::Admin),
+    }
+}
+
+// ----- list -----
+
+struct Row {
+    id: i64,
+    text: String,
+    field: &'static str,
+    lead: String,
+    deadline: String,
+    status_key: &'static str,
+    status: &'static str,
+    awaiting: bool,
+    confirmed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksTpl {
+    p: Page,
+    summary: String,
+    counts: TaskCounts,
+    by_field: Vec<(&'static str, String)>,
+    rows: Vec<Row>,
+    can_create: bool,
+    units: Vec<(i64, String)>,
+    fields: Vec<(&'static str, &'static str)>,
+}
+
+fn visible<S: Store + TaskStore>(
+    s: &S,
+    account: &Account,
+    today: NaiveDate,
+) -> Result<Vec<TaskView>, WebError> {
+    Ok(
+        chitieu_app::tasks::list_tasks(s, &TaskScope::default(), today)?
+            .into_iter()
+            .filter(|t| sees(s, account, t.lead, today))
+            .collect(),
+    )
+}
+
+async fn tasks_page(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let account = ctx.require(ANY)?.clone();
+    app.db
+        .run(move |s| {
+            let today = today();
+            let tasks = visible(s, &account, today)?;
+            let counts = TaskCounts::tally(tasks.iter().map(|t| &t.state));
+            let by_field = TaskField::ALL
+                .iter()
+                .filter_map(|f| {
+                    let c =
+                        TaskCounts::tally(tasks.iter().filter(|t| t.field == *f).map(|t| &t.state));
+                    (c.total > 0).then(|| (f.vi(), c.summary_vi()))
+                })
+                .collect();
+            let rows = tasks
+                .iter()
+                .map(|t| Row {
+                    id: t.id,
+                    text: t.text.clone(),
+                    field: t.field.vi(),
+                    lead: t.lead_name.clone(),
+                    deadline: t.deadline.clone(),
+                    status_key: t.state.status.key(),
+                    status: t.status_vi,
+                    awaiting: t.state.awaiting_confirmation,
+                    confirmed: t.state.confirmed,
+                })
+                .collect();
+            let can_create = REVIEW.contains(&account.role);
+            let units = if can_create {
+                unit_choices(s, &account)?
+            } else {
+                Vec::new()
+            };
+            let p = Page::new(&ctx, ctx.lang.t("tasks"), "tasks");
+            Ok(Html(
+                TasksTpl {
+                    p,
+                    summary: counts.summary_vi(),
+                    counts,
+                    by_field,
+                    rows,
+                    can_create,
+                    units,
+                    fields: TaskField::ALL.iter().map(|f| (f.key(), f.vi())).collect(),
+                }
+                .render()?,
+            ))
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct NewTaskForm {
+    pub text: String,
+    pub field: String,
+    pub lead: i64,
+    /// "30/6/2027" or "quý II/2027".
+    pub deadline: String,
+    #[serde(default)]
+    pub output: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+fn new_task<S: Store>(s: &S, account: &Account, f: &NewTaskForm) -> Result<Task, WebError> {
+    let field = TaskField::parse(&f.field)
+        .ok_or_else(|| WebError::BadRequest(format!("lĩnh vực '{}' không hợp lệ", f.field)))?;
+    let deadline =
+        Deadline::parse(&f.deadline).map_err(|e| WebError::BadRequest(format!("thời hạn: {e}")))?;
+    let lead = UnitId(f.lead);
+    s.unit_latest(lead)?;
+    if !sees(s, account, lead, deadline.date()) {
+        return Err(WebError::Forbidden(
+            "đơn vị này nằm ngoài phạm vi của tài khoản (unit outside your scope)".into(),
+        ));
+    }
+    let output = f.output.trim();
+    Ok(Task {
+        text: f.text.clone(),
+        field,
+        lead,
+        cooperating: vec![],
+        deadline,
+        output: ExpectedOutput::Document {
+            title: if output.is_empty() {
+                "báo cáo kết quả thực hiện".to_string()
+            } else {
+                output.to_string()
+            },
+        },
+        source: f.source.trim().to_string(),
+        period: None,
+        provenance: Provenance::Manual,
+    })
+}
+
+async fn task_create(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<NewTaskForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            let task = new_task(s, &account, &f)?;
+            let id = chitieu_app::tasks::create_task(s, &task, &account.actor())?;
+            Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response())
+        })
+        .await
+}
+
+// ----- one task -----
+
+struct EventRow {
+    what: String,
+    on: String,
+    note: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskTpl {
+    p: Page,
+    t: TaskView,
+    events: Vec<EventRow>,
+    can_report: bool,
+    can_review: bool,
+    today: String,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+async fn task_page(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let account = ctx.require(ANY)?.clone();
+    app.db
+        .run(move |s| {
+            let today = today();
+            let stored = s.task(id)?;
+            if !sees(s, &account, stored.task.lead, today) {
+                return Err(WebError::Forbidden(
+                    "nhiệm vụ của đơn vị ngoài phạm vi tài khoản (task outside your scope)".into(),
+                ));
+            }
+            let t = chitieu_app::tasks::view(s, &stored, today);
+            let events = stored
+                .events
+                .iter()
+                .map(|e| match &e.event {
+                    TaskEvent::Report(r) => EventRow {
+                        what: format!("Báo cáo: {}", r.status.vi()),
+                        on: chitieu_text::format_date_vi(r.reported_on),
+                        note: match r.completed_on {
+                            Some(d) if r.status.is_completed() => format!(
+                                "hoàn thành ngày {}. {}",
+                                chitieu_text::format_date_vi(d),
+                                r.note
+                            ),
+                            _ => r.note.clone(),
+                        },
+                        by: e.by.clone(),
+                    },
+                    TaskEvent::Review(Review::Confirm { on, note }) => EventRow {
+                        what: "Xác nhận hoàn thành".into(),
+                        on: chitieu_text::format_date_vi(*on),
+                        note: note.clone(),
+                        by: e.by.clone(),
+                    },
+                    TaskEvent::Review(Review::Return { on, reason }) => EventRow {
+                        what: "Trả lại".into(),
+                        on: chitieu_text::format_date_vi(*on),
+                        note: reason.clone(),
+                        by: e.by.clone(),
+                    },
+                })
+                .collect();
+            let can_report = !t.state.confirmed
+                && match account.role {
+                    Role::Admin => true,
+                    Role::Reporter => covers(s, &account, t.lead, today),
+                    _ => false,
+                };
+            let can_review = REVIEW.contains(&account.role) && t.state.awaiting_confirmation;
+            let p = Page::new(&ctx, format!("Nhiệm vụ #{id}"), "tasks");
+            Ok(Html(
+                TaskTpl {
+                    p,
+                    t,
+                    events,
+                    can_report,
+                    can_review,
+                    today: today.format("%Y-%m-%d").to_string(),
+                    statuses: [
+                        TaskStatus::NotStarted,
+                        TaskStatus::InProgress,
+                        TaskStatus::Completed,
+                    ]
+                    .iter()
+                    .map(|s| (s.key(), s.vi()))
+                    .collect(),
+                }
+                .render()?,
+            ))
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    /// YYYY-MM-DD; today when empty.
+    #[serde(default)]
+    pub reported_on: String,
+    #[serde(default)]
+    pub completed_on: String,
+}
+
+fn date_field(s: &str, what: &str) -> Result<Option<NaiveDate>, WebError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| chitieu_text::parse_date_vi(s, None))
+        .map(Some)
+        .ok_or_else(|| WebError::BadRequest(format!("{what}: '{s}' không phải ngày hợp lệ")))
+}
+
+fn record_progress<S: Store + TaskStore>(
+    s: &mut S,
+    account: &Account,
+    id: i64,
+    f: &ProgressForm,
+) -> Result<TaskView, WebError> {
+    let status = TaskStatus::parse(&f.status)
+        .ok_or_else(|| WebError::BadRequest(format!("trạng thái '{}' không hợp lệ", f.status)))?;
+    let today = today();
+    let reported_on = date_field(&f.reported_on, "ngày báo cáo")?.unwrap_or(today);
+    if reported_on > today {
+        return Err(WebError::BadRequest(
+            "ngày báo cáo không được sau hôm nay".into(),
+        ));
+    }
+    let completed_on = date_field(&f.completed_on, "ngày hoàn thành")?;
+    let task = s.task(id)?;
+    let actor = actor_for(s, account, task.task.lead, today);
+    let stored = chitieu_app::tasks::report_progress(
+        s,
+        id,
+        &actor,
+        ProgressReport {
+            reported_on,
+            status,
+            completed_on: if status.is_completed() {
+                completed_on
+            } else {
+                None
+            },
+            note: f.note.trim().to_string(),
+        },
+    )?;
+    Ok(chitieu_app::tasks::view(s, &stored, today))
+}
+
+async fn task_progress(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<ProgressForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(ENTER)?.clone();
+    app.db
+        .run(move |s| {
+            record_progress(s, &account, id, &f)?;
+            Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response())
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn task_review(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            let today = today();
+            let task = s.task(id)?;
+            if !sees(s, &account, task.task.lead, today) {
+                return Err(WebError::Forbidden(
+                    "nhiệm vụ của đơn vị ngoài phạm vi tài khoản (task outside your scope)".into(),
+                ));
+            }
+            let note = f.note.trim().to_string();
+            let review = match f.decision.as_str() {
+                "confirm" => Review::Confirm { on: today, note },
+                "return" if !note.is_empty() => Review::Return {
+                    on: today,
+                    reason: note,
+                },
+                "return" => {
+                    return Err(WebError::BadRequest(
+                        "trả lại cần ghi rõ lý do (a reason is required)".into(),
+                    ));
+                }
+                other => {
+                    return Err(WebError::BadRequest(format!(
+                        "quyết định '{other}' không hợp lệ"
+                    )));
+                }
+            };
+            let actor = actor_for(s, &account, task.task.lead, today);
+            chitieu_app::tasks::review_task(s, id, &actor, review)?;
+            Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response())
+        })
+        .await
+}
+
+// ----- NTM -----
+
+#[derive(Deserialize)]
+struct NtmQuery {
+    unit: Option<String>,
+    year: Option<i32>,
+}
+
+struct NtmRow {
+    name: String,
+    met: u32,
+    meets: bool,
+    recorded: bool,
+    cells: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "ntm.html")]
+struct NtmTpl {
+    p: Page,
+    unit: String,
+    year: i32,
+    found: bool,
+    heading: String,
+    summary: String,
+    ratio: String,
+    average: String,
+    set_title: String,
+    criteria: Vec<(u32, String)>,
+    rows: Vec<NtmRow>,
+    shortfall: Vec<(u32, String, String)>,
+}
+
+async fn ntm_page(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Query(q): Query<NtmQuery>,
+) -> Result<Html<String>, WebError> {
+    let account = ctx.require(ANY)?.clone();
+    app.db
+        .run(move |s| {
+            let today = today();
+            let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today));
+            let unit = q.unit.clone().unwrap_or_default();
+            let mut tpl = NtmTpl {
+                p: Page::new(&ctx, ctx.lang.t("ntm"), "ntm"),
+                unit: unit.clone(),
+                year,
+                found: false,
+                heading: String::new(),
+                summary: String::new(),
+                ratio: String::new(),
+                average: String::new(),
+                set_title: String::new(),
+                criteria: vec![],
+                rows: vec![],
+                shortfall: vec![],
+            };
+            if !unit.trim().is_empty() {
+                let d = chitieu_app::ntm::district_summary(
+                    s,
+                    unit.trim(),
+                    year,
+                    None,
+                    None,
+                    NtmLevel::Standard,
+                )
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                auth::require_scope(s, &account, d.district.unit, d.on)?;
+                let criteria: Vec<(u32, String)> = d
+                    .set
+                    .criteria_at(NtmLevel::Standard)
+                    .iter()
+                    .map(|c| (c.number, c.name.clone()))
+                    .collect();
+                tpl.rows = d
+                    .communes
+                    .iter()
+                    .map(|c| {
+                        let name = c.commune.full_name();
+                        NtmRow {
+                            cells: criteria
+                                .iter()
+                                .map(|(n, _)| {
+                                    if !c.recorded {
+                                        "–"
+                                    } else if d
+                                        .shortfall
+                                        .iter()
+                                        .any(|(m, _, v)| m == n && v.contains(&name))
+                                    {
+                                        "✗"
+                                    } else {
+                                        "✓"
+                                    }
+                                })
+                                .collect(),
+                            name,
+                            met: c.met,
+                            meets: c.meets,
+                            recorded: c.recorded,
+                        }
+                    })
+                    .collect();
+                tpl.found = true;
+                tpl.heading = format!("{} — năm {year}", d.district.title());
+                tpl.summary = d.summary.summary_vi();
+                tpl.ratio = d.summary.ratio_vi();
+                tpl.average = d.summary.average_vi();
+                tpl.set_title = d.set.decision.clone();
+                tpl.shortfall = d
+                    .shortfall
+                    .iter()
+                    .map(|(n, name, v)| (*n, name.clone(), v.join(", ")))
+                    .collect();
+                tpl.criteria = criteria;
+            }
+            Ok(Html(tpl.render()?))
+        })
+        .await
+}
+
+// ----- API -----
+
+async fn api_tasks(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+) -> Result<axum::Json<serde_json::Value>, WebError> {
+    let account = ctx.require(ANY)?.clone();
+    app.db
+        .run(move |s| {
+            let today = today();
+            let tasks = visible(s, &account, today)?;
+            let counts = TaskCounts::tally(tasks.iter().map(|t| &t.state));
+            Ok(axum::Json(serde_json::json!({
+                "summary": counts.summary_vi(),
+                "counts": counts,
+                "tasks": tasks,
+            })))
+        })
+        .await
+}
+
+async fn api_task_create(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    axum::Json(f): axum::Json<NewTaskForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            let task = new_task(s, &account, &f)?;
+            let id = chitieu_app::tasks::create_task(s, &task, &account.actor())?;
+            let stored = s.task(id)?;
+            Ok((
+                axum::http::StatusCode::CREATED,
+                axum::Json(chitieu_app::tasks::view(s, &stored, today())),
+            )
+                .into_response())
+        })
+        .await
+}
+
+async fn api_task_progress(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Json(f): axum::Json<ProgressForm>,
+) -> Result<axum::Json<TaskView>, WebError> {
+    let account = ctx.require(ENTER)?.clone();
+    app.db
+        .run(move |s| Ok(axum::Json(record_progress(s, &account, id, &f)?)))
+        .await
+}

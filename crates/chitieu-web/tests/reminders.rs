@@ -1,0 +1,375 @@
+//! The reminder scheduler on a temporary database with a fixed clock: a task due in 7 days
+//! gets exactly one notification however many passes run and however often the server
+//! restarts; the 1-day reminder and the overdue notice follow; a returned data set and an
+//! explanation request notify the unit; the digest comes once a day; and a real server
+//! (`serve_on` with the scheduler on) started twice stores each reminder once.
+
+use chitieu_core::Decimal;
+use chitieu_core::admin::UnitId;
+use chitieu_core::figure::Provenance;
+use chitieu_core::indicator::{Catalog, IndicatorCode};
+use chitieu_core::period::Period;
+use chitieu_core::task::{Deadline, ExpectedOutput, Task, TaskField};
+use chitieu_store::accounts::{NewAccount, Role, Username};
+use chitieu_store::workflow::DraftEntry;
+use chitieu_store::{
+    AccountStore, NoProgress, NotificationStore, SqliteStore, Store, TaskStore, WorkflowStore,
+};
+use chitieu_web::scheduler::{self, FixedClock, SchedulerConfig};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+/// A moment on a local (UTC+7) day and hour.
+fn at(s: &str, hour: u32) -> DateTime<Utc> {
+    day(s)
+        .and_hms_opt(hour, 0, 0)
+        .expect("time")
+        .and_local_timezone(scheduler::vietnam())
+        .single()
+        .expect("offset")
+        .with_timezone(&Utc)
+}
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    bac_son: UnitId,
+    reporter: i64,
+    office: i64,
+    other_reporter: i64,
+}
+
+fn account(s: &mut SqliteStore, name: &str, role: Role, scopes: Vec<UnitId>) -> i64 {
+    s.create_account(
+        &NewAccount {
+            username: Username::new(name).expect("name"),
+            display_name: name.into(),
+            role,
+            scopes,
+            password_hash: "$argon2id$not-checked-here".into(),
+        },
+        "test",
+    )
+    .expect("account")
+    .id
+}
+
+/// A database with Bắc Sơn's reporter, the office, and a reporter elsewhere. Only task and
+/// event reminders are on (no reporting windows), and the digest waits until 18:00.
+fn db() -> Db {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("r.db");
+    let mut s = SqliteStore::open(&path).expect("open");
+    s.init(&Catalog::builtin(), &NoProgress).expect("init");
+    let on = day("2026-11-01");
+    // Two communes of Lạng Sơn as they stand after the 2025 reform.
+    let province = s
+        .resolve_unit("tỉnh Lạng Sơn", on)
+        .expect("province")
+        .unit;
+    let communes = s.children_on(province, on).expect("communes");
+    let (bac_son, huu_lung) = (communes[0].unit, communes[1].unit);
+    let reporter = account(&mut s, "bacson.baocao", Role::Reporter, vec![bac_son]);
+    let office = account(&mut s, "van.phong", Role::Office, vec![]);
+    let other_reporter = account(&mut s, "huulung.baocao", Role::Reporter, vec![huu_lung]);
+    s.set_setting(
+        scheduler::SETTINGS_KEY,
+        r#"{"deadline_days":[7,1],"period_kinds":[],"digest_hour":18}"#,
+        "test",
+    )
+    .expect("settings");
+    Db {
+        _dir: dir,
+        path,
+        bac_son,
+        reporter,
+        office,
+        other_reporter,
+    }
+}
+
+fn add_task(s: &mut SqliteStore, lead: UnitId, text: &str, deadline: &str) -> i64 {
+    s.add_task(
+        &Task {
+            text: text.into(),
+            field: TaskField::Economy,
+            lead,
+            cooperating: vec![],
+            deadline: Deadline::Date {
+                date: day(deadline),
+            },
+            output: ExpectedOutput::Project { name: text.into() },
+            source: "Kết luận Hội nghị Ban Chấp hành lần thứ 15".into(),
+            period: None,
+            provenance: Provenance::Manual,
+        },
+        "test",
+    )
+    .expect("task")
+}
+
+fn keys(s: &SqliteStore, account: i64) -> Vec<String> {
+    let mut k: Vec<String> = s
+        .notifications(account, false, 100)
+        .expect("list")
+        .into_iter()
+        .map(|n| n.dedupe_key)
+        .collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn a_task_due_in_seven_days_is_reminded_once_across_passes_and_restarts() {
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    let id = add_task(
+        &mut s,
+        db.bac_son,
+        "Cứng hóa 12 km đường giao thông nông thôn",
+        "2026-12-02",
+    );
+
+    // 8 days before: nothing yet.
+    let r = scheduler::pass(&mut s, at("2026-11-24", 9), None).expect("pass");
+    assert_eq!(r.created, 0);
+    assert!(keys(&s, db.reporter).is_empty());
+
+    // 7 days before: one reminder, to the lead unit's reporter only.
+    let r = scheduler::pass(&mut s, at("2026-11-25", 9), None).expect("pass");
+    assert_eq!(r.created, 1);
+    let seven = format!("task:{id}:due-in:7d");
+    assert_eq!(keys(&s, db.reporter), vec![seven.clone()]);
+    assert!(keys(&s, db.office).is_empty());
+    assert!(keys(&s, db.other_reporter).is_empty());
+    let n = &s.notifications(db.reporter, false, 1).expect("one")[0];
+    assert_eq!(n.kind, "deadline_soon");
+    assert!(n.title.contains("còn 7 ngày"), "{}", n.title);
+    assert!(n.body.contains("02/12/2026"), "{}", n.body);
+    assert_eq!(n.link.as_deref(), Some(format!("/app/tasks/{id}").as_str()));
+
+    // The same day again, and the next days: still one.
+    for (d, h) in [("2026-11-25", 10), ("2026-11-26", 9), ("2026-11-30", 9)] {
+        let r = scheduler::pass(&mut s, at(d, h), None).expect("pass");
+        assert_eq!(r.created, 0, "{d}");
+    }
+    // Restart: a new store on the same file, as a restarted server opens.
+    drop(s);
+    let mut s = SqliteStore::open(&db.path).expect("reopen");
+    let r = scheduler::pass(&mut s, at("2026-11-26", 9), None).expect("pass");
+    assert_eq!(r.created, 0);
+    assert_eq!(keys(&s, db.reporter), vec![seven.clone()]);
+
+    // 1 day before: the second reminder; after the deadline: overdue, to the office too.
+    scheduler::pass(&mut s, at("2026-12-01", 9), None).expect("pass");
+    let one = format!("task:{id}:due-in:1d");
+    assert_eq!(keys(&s, db.reporter), vec![one.clone(), seven.clone()]);
+    scheduler::pass(&mut s, at("2026-12-03", 9), None).expect("pass");
+    scheduler::pass(&mut s, at("2026-12-04", 9), None).expect("pass");
+    let overdue = format!("task:{id}:overdue");
+    assert_eq!(keys(&s, db.reporter), vec![one, seven, overdue.clone()]);
+    assert_eq!(keys(&s, db.office), vec![overdue]);
+}
+
+#[test]
+fn a_returned_data_set_and_an_explanation_request_notify_the_unit() {
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    let period = Period::half(2026, 1).expect("period");
+    let code = IndicatorCode::new("budget_revenue").expect("code");
+    s.save_draft(
+        db.bac_son,
+        &period,
+        &[DraftEntry {
+            indicator: code.clone(),
+            value: Decimal::new(43_248, 0),
+            comment: None,
+        }],
+        "web:bacson.baocao",
+    )
+    .expect("draft");
+    s.submit(db.bac_son, &period, "web:bacson.baocao")
+        .expect("submit");
+    s.return_for_correction(
+        db.bac_son,
+        &period,
+        "Thiếu số liệu thu ngân sách xã",
+        "web:van.phong",
+    )
+    .expect("return");
+    s.ask_explanation(
+        &code,
+        db.bac_son,
+        &period,
+        "Vì sao thu ngân sách đạt thấp?",
+        "web:van.phong",
+    )
+    .expect("ask");
+    // The events carry today's real date: run the pass on that day.
+    let now = Utc::now();
+    let r = scheduler::pass(&mut s, now, None).expect("pass");
+    assert_eq!(r.created, 2);
+    let list = s.notifications(db.reporter, false, 10).expect("list");
+    let kinds: Vec<&str> = list.iter().map(|n| n.kind.as_str()).collect();
+    assert!(kinds.contains(&"returned"), "{kinds:?}");
+    assert!(kinds.contains(&"explanation_requested"), "{kinds:?}");
+    let returned = list
+        .iter()
+        .find(|n| n.kind == "returned")
+        .expect("returned");
+    assert!(
+        returned
+            .dedupe_key
+            .starts_with(&format!("dataset:{}:2026-H1:returned:", db.bac_son.0))
+    );
+    assert!(
+        returned.body.contains("Thiếu số liệu thu ngân sách xã"),
+        "{}",
+        returned.body
+    );
+    assert!(
+        returned.title.contains("6 tháng đầu năm 2026"),
+        "{}",
+        returned.title
+    );
+    assert!(keys(&s, db.other_reporter).is_empty());
+    assert_eq!(
+        scheduler::pass(&mut s, now, None).expect("again").created,
+        0
+    );
+    // Answered: no new notice; the old one stays.
+    let id = s.explanations().expect("list")[0].id;
+    s.answer_explanation(
+        id,
+        "Do giá đất giảm, thu tiền sử dụng đất thấp.",
+        "web:bacson.baocao",
+    )
+    .expect("answer");
+    assert_eq!(
+        scheduler::pass(&mut s, now, None).expect("after").created,
+        0
+    );
+    assert_eq!(keys(&s, db.reporter).len(), 2);
+}
+
+#[test]
+fn the_digest_comes_once_a_day_after_its_hour() {
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    add_task(
+        &mut s,
+        db.bac_son,
+        "Hoàn thành kế hoạch chuyển đổi số",
+        "2026-12-02",
+    );
+    let r = scheduler::pass(&mut s, at("2026-11-25", 9), None).expect("morning");
+    assert_eq!((r.created, r.digests), (1, 0), "before 18:00 no digest");
+    let r = scheduler::pass(&mut s, at("2026-11-25", 18), None).expect("evening");
+    assert_eq!(r.digests, 1, "only the reporter has something unread");
+    let r = scheduler::pass(&mut s, at("2026-11-25", 21), None).expect("later");
+    assert_eq!(r.digests, 0);
+    drop(s);
+    let mut s = SqliteStore::open(&db.path).expect("restart");
+    assert_eq!(
+        scheduler::pass(&mut s, at("2026-11-25", 22), None)
+            .expect("restart")
+            .digests,
+        0
+    );
+    let digest: Vec<_> = s
+        .notifications(db.reporter, false, 10)
+        .expect("list")
+        .into_iter()
+        .filter(|n| n.kind == "digest")
+        .collect();
+    assert_eq!(digest.len(), 1);
+    assert_eq!(digest[0].dedupe_key, "digest:2026-11-25");
+    assert!(
+        digest[0].title.contains("1 thông báo chưa đọc"),
+        "{}",
+        digest[0].title
+    );
+    assert!(
+        digest[0].body.contains("Hoàn thành kế hoạch chuyển đổi số"),
+        "{}",
+        digest[0].body
+    );
+    // The next day, with everything read, there is nothing to digest.
+    s.mark_read(db.reporter, None, Utc::now()).expect("read");
+    assert_eq!(
+        scheduler::pass(&mut s, at("2026-11-26", 19), None)
+            .expect("next")
+            .digests,
+        0
+    );
+}
+
+/// Starts the real server with the scheduler on a fixed clock, waits until `ready` holds for
+/// the database, and stops it.
+fn serve_until(path: &Path, now: DateTime<Utc>, ready: impl Fn(&SqliteStore) -> bool) {
+    let mut cfg = chitieu_web::Config::new(path.to_path_buf());
+    let mut reminders = SchedulerConfig::new(std::time::Duration::from_millis(200));
+    reminders.clock = Arc::new(FixedClock::new(now));
+    cfg.reminders = Some(reminders);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let app = chitieu_web::App::open(cfg).expect("app");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let server = rt.spawn(chitieu_web::serve_on(listener, app));
+    let check = SqliteStore::open(path).expect("check");
+    // Bounded wait for the scheduler's first passes (not a timing assertion: generous).
+    let mut ok = false;
+    for _ in 0..600 {
+        if ready(&check) {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.abort();
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    assert!(ok, "the scheduler did not make the expected notifications");
+}
+
+#[test]
+fn a_restarted_server_does_not_remind_twice() {
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    let first = add_task(
+        &mut s,
+        db.bac_son,
+        "Xây dựng trường mầm non xã Vũ Sơn",
+        "2026-12-02",
+    );
+    let reporter = db.reporter;
+    serve_until(&db.path, at("2026-11-25", 9), |s| {
+        s.unread_count(reporter).unwrap_or(0) >= 1
+    });
+    assert_eq!(keys(&s, reporter), vec![format!("task:{first}:due-in:7d")]);
+    // A second task while the server is down; after the restart its reminder proves that a
+    // pass ran, and the first task still has its one reminder.
+    let second = add_task(
+        &mut s,
+        db.bac_son,
+        "Sửa chữa nhà văn hóa thôn",
+        "2026-11-27",
+    );
+    serve_until(&db.path, at("2026-11-25", 9), |s| {
+        s.unread_count(reporter).unwrap_or(0) >= 2
+    });
+    let mut want = vec![
+        format!("task:{first}:due-in:7d"),
+        format!("task:{second}:due-in:7d"),
+    ];
+    want.sort();
+    assert_eq!(keys(&s, reporter), want);
+}
