@@ -2,6 +2,7 @@
 //! the reports share. Pure logic stays in `chitieu-core`; this layer fetches what a use case
 //! needs from storage, calls the core, and presents the result in Vietnamese.
 
+pub mod exchange;
 pub mod import;
 pub mod ingest;
 pub mod ntm;

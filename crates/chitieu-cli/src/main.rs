@@ -1,6 +1,7 @@
 //! `chitieu`: the command line of the targets system.
 
 mod cmd_backup;
+mod cmd_dhis2;
 mod cmd_docs;
 mod cmd_extract;
 mod cmd_import;
@@ -110,6 +111,9 @@ enum Command {
     Account(cmd_serve::AccountArgs),
     /// Publish stored figures of a unit and period on the portal (mark them approved).
     Publish(cmd_serve::PublishArgs),
+    /// Exchange figures with DHIS2: data value sets in JSON or CSV, through a mapping table of
+    /// DHIS2 ids (map list|add|remove|import, import FILE, export -o FILE).
+    Dhis2(cmd_dhis2::Dhis2Args),
 }
 
 fn main() -> ExitCode {
@@ -164,6 +168,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => cmd_serve::run(&cli.database, args),
         Command::Account(args) => cmd_serve::run_account(&cli.database, args, &actor),
         Command::Publish(args) => cmd_serve::run_publish(&cli.database, args, &actor),
+        Command::Dhis2(args) => cmd_dhis2::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Migrate(args) => cmd_migrate::run(args),
         Command::Backup(args) => cmd_backup::backup(&cli.database, args),
         Command::Restore(args) => cmd_backup::restore(&cli.database, args),

@@ -12,7 +12,7 @@ use chitieu_core::Decimal;
 use chitieu_core::admin::{Level, UnitKind, UnitVersion};
 use chitieu_core::org::OrgKind;
 use chitieu_core::period::Period;
-use chitieu_store::Store;
+use chitieu_store::{NtmStore, Store, TaskStore};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -110,9 +110,10 @@ fn year_back(p: &Period, years: u32) -> Option<Period> {
     Some(q)
 }
 
-/// Builds the report of a unit for a period from the current data.
+/// Builds the report of a unit for a period from the current data, with the key tasks and
+/// NTM figures when there are any ([`crate::tasks`]; task statuses as of the report's date).
 pub fn build_report(
-    store: &impl Store,
+    store: &(impl Store + TaskStore + NtmStore),
     unit: &UnitVersion,
     period: &Period,
     opts: &BuildOptions,
@@ -132,6 +133,7 @@ pub fn build_report(
     }
     let annex = build_annex(store, unit, period, &rows)?;
     let series = build_series(store, unit, period, &rows, opts.series_years)?;
+    let (tasks, ntm) = crate::tasks::gather(store, unit, period, opts.date)?;
     Ok(Report {
         kind: opts.kind,
         period: *period,
@@ -147,6 +149,8 @@ pub fn build_report(
         annex,
         series,
         texts: opts.texts.clone(),
+        tasks,
+        ntm,
     })
 }
 

@@ -7,6 +7,7 @@
 //! - [`narrative`]: Vietnamese sentences from the figures, and a news article of the meeting;
 //! - [`template`]: header lines, sizes, margins, signer, numbering — loadable from TOML/JSON;
 //! - [`render`]: PDF (Typst, embedded Tinos fonts), DOCX, XLSX and Markdown; [`chart`]: SVG;
+//! - [`tasks`]: the key-task results, the next period's tasks and the NTM figures;
 //! - [`issue`]: issuing (numbering, freezing) and comparing an issued report with the data.
 //!
 //! Rendering is deterministic: the same report gives the same bytes.
@@ -19,6 +20,7 @@ pub mod model;
 pub mod narrative;
 pub mod render;
 pub mod table;
+pub mod tasks;
 pub mod template;
 
 pub use build::{BuildOptions, build_report, default_template};

@@ -316,6 +316,13 @@ pub struct Report {
     pub annex: Option<Annex>,
     pub series: Vec<Series>,
     pub texts: TextBlocks,
+    /// Key tasks due in the period and in the next one; absent when there are none (and in
+    /// reports issued before tasks were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<crate::tasks::TaskSection>,
+    /// The NTM figures of the communes below; absent when none has a record for the year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ntm: Option<crate::tasks::NtmSection>,
 }
 
 impl Report {

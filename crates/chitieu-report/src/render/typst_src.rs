@@ -45,13 +45,25 @@ pub const PLACEHOLDER: &str = "[Nội dung do cơ quan soạn thảo bổ sung.]
 pub fn body(report: &Report) -> Vec<(u8, String)> {
     let mut out: Vec<(u8, String)> = Vec::new();
     let texts = &report.texts;
+    let unit_word = &report.unit.kind_word;
     for p in paragraphs(&texts.opening) {
         out.push((0, p));
     }
-    out.push((1, "I. KẾT QUẢ ĐẠT ĐƯỢC".into()));
+    // Part numbers: the task part appears only with tasks, so the parts after it shift.
+    let mut part = 0usize;
+    let mut heading = |title: &str| {
+        part += 1;
+        format!("{}. {title}", chitieu_core::org::roman(part as u32))
+    };
+    out.push((1, heading("KẾT QUẢ ĐẠT ĐƯỢC")));
     for (i, field) in Field::ALL.iter().enumerate() {
         out.push((2, format!("{}. {}", i + 1, field.heading_vi())));
-        let sentences = narrative::field_sentences(report, *field);
+        let mut sentences = narrative::field_sentences(report, *field);
+        if *field == Field::KinhTe
+            && let Some(n) = &report.ntm
+        {
+            sentences.extend(crate::tasks::ntm_paragraphs(n, unit_word));
+        }
         let human = texts
             .fields
             .get(field)
@@ -67,23 +79,44 @@ pub fn body(report: &Report) -> Vec<(u8, String)> {
             out.push((0, p));
         }
     }
-    out.push((1, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU".into()));
+    out.push((1, heading("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU")));
     out.push((0, narrative::summary_sentence(report)));
     out.push((9, String::new())); // the table goes here
-    out.push((1, "III. HẠN CHẾ VÀ NGUYÊN NHÂN".into()));
+    let task_results = report
+        .tasks
+        .as_ref()
+        .map(|t| crate::tasks::result_paragraphs(t, &report.period, unit_word))
+        .unwrap_or_default();
+    if !task_results.is_empty() {
+        out.push((1, heading("KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM")));
+        for p in task_results {
+            out.push((0, p));
+        }
+    }
+    out.push((1, heading("HẠN CHẾ VÀ NGUYÊN NHÂN")));
     out.push((2, "1. Hạn chế".into()));
     push_block(&mut out, &texts.han_che);
     out.push((2, "2. Nguyên nhân".into()));
     push_block(&mut out, &texts.nguyen_nhan);
     out.push((
         1,
-        format!(
-            "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ {}",
+        heading(&format!(
+            "PHƯƠNG HƯỚNG, NHIỆM VỤ {}",
             next_period_label(&report.period).to_uppercase()
-        ),
+        )),
     ));
-    push_block(&mut out, &texts.phuong_huong);
-    out.push((1, "V. KIẾN NGHỊ, ĐỀ XUẤT".into()));
+    let next_tasks = report
+        .tasks
+        .as_ref()
+        .map(crate::tasks::next_paragraphs)
+        .unwrap_or_default();
+    if next_tasks.is_empty() || !paragraphs(&texts.phuong_huong).is_empty() {
+        push_block(&mut out, &texts.phuong_huong);
+    }
+    for p in next_tasks {
+        out.push((0, p));
+    }
+    out.push((1, heading("KIẾN NGHỊ, ĐỀ XUẤT")));
     push_block(&mut out, &texts.kien_nghi);
     out
 }

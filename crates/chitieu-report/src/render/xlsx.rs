@@ -195,5 +195,133 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
             r += 1;
         }
     }
+    // Sheet 4: key tasks, of the period and of the next one.
+    if let Some(ts) = &report.tasks {
+        let ws = wb.add_worksheet();
+        ws.set_name("Nhiệm vụ").map_err(err)?;
+        let widths = [5.0, 60.0, 22.0, 24.0, 22.0, 20.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).map_err(err)?;
+        }
+        let heads = [
+            "STT",
+            "Nhiệm vụ",
+            "Lĩnh vực",
+            "Đơn vị chủ trì",
+            "Thời hạn",
+            "Tình trạng",
+        ];
+        let mut r = 0u32;
+        let block = |ws: &mut rust_xlsxwriter::Worksheet,
+                     r: &mut u32,
+                     caption: String,
+                     lines: &[crate::tasks::TaskLine],
+                     with_status: bool|
+         -> Result<()> {
+            ws.write_string_with_format(*r, 0, caption, &title)
+                .map_err(err)?;
+            *r += 1;
+            let n = if with_status { 6 } else { 5 };
+            for (c, h) in heads.iter().take(n).enumerate() {
+                ws.write_string_with_format(*r, c as u16, *h, &head)
+                    .map_err(err)?;
+            }
+            *r += 1;
+            for (i, t) in lines.iter().enumerate() {
+                ws.write_number_with_format(*r, 0, (i + 1) as f64, &text)
+                    .map_err(err)?;
+                ws.write_string_with_format(*r, 1, narrative::capitalize(&t.text), &text)
+                    .map_err(err)?;
+                ws.write_string_with_format(*r, 2, t.field.vi(), &text)
+                    .map_err(err)?;
+                ws.write_string_with_format(*r, 3, &t.lead, &text)
+                    .map_err(err)?;
+                ws.write_string_with_format(*r, 4, &t.deadline, &text)
+                    .map_err(err)?;
+                if with_status {
+                    ws.write_string_with_format(*r, 5, t.status.vi(), &text)
+                        .map_err(err)?;
+                }
+                *r += 1;
+            }
+            *r += 1;
+            Ok(())
+        };
+        if !ts.tasks.is_empty() {
+            block(
+                ws,
+                &mut r,
+                format!(
+                    "Kết quả thực hiện nhiệm vụ trọng tâm {}: {}",
+                    chitieu_core::period_vi::format_period_vi(&report.period),
+                    crate::tasks::counts_phrase(&ts.counts)
+                ),
+                &ts.tasks,
+                true,
+            )?;
+        }
+        if !ts.next.is_empty() {
+            block(
+                ws,
+                &mut r,
+                format!("Nhiệm vụ trọng tâm {}", ts.next_label),
+                &ts.next,
+                false,
+            )?;
+        }
+    }
+
+    // Sheet 5: NTM figures, numbers as numbers.
+    if let Some(n) = &report.ntm {
+        let ws = wb.add_worksheet();
+        ws.set_name("Nông thôn mới").map_err(err)?;
+        ws.set_column_width(0, 50.0).map_err(err)?;
+        ws.set_column_width(1, 14.0).map_err(err)?;
+        ws.write_string_with_format(
+            0,
+            0,
+            format!("Xây dựng nông thôn mới năm {}", n.year),
+            &title,
+        )
+        .map_err(err)?;
+        let rows: [(&str, f64); 3] = [
+            ("Số xã", f64::from(n.communes)),
+            ("Số xã đạt chuẩn nông thôn mới", f64::from(n.meeting)),
+            (
+                "Bình quân số tiêu chí đạt mỗi xã",
+                num(n.average.round_dp(1)),
+            ),
+        ];
+        for (i, (label, v)) in rows.iter().enumerate() {
+            let r = 1 + i as u32;
+            ws.write_string_with_format(r, 0, *label, &text)
+                .map_err(err)?;
+            ws.write_number_with_format(r, 1, *v, &number)
+                .map_err(err)?;
+        }
+        if !n.shortfall.is_empty() {
+            ws.write_string_with_format(5, 0, "Tiêu chí", &head)
+                .map_err(err)?;
+            ws.write_string_with_format(5, 1, "Số xã chưa đạt", &head)
+                .map_err(err)?;
+            ws.write_string_with_format(5, 2, "Các xã chưa đạt", &head)
+                .map_err(err)?;
+            ws.set_column_width(2, 60.0).map_err(err)?;
+            for (i, sf) in n.shortfall.iter().enumerate() {
+                let r = 6 + i as u32;
+                let label = if sf.name.is_empty() {
+                    format!("Tiêu chí số {}", sf.number)
+                } else {
+                    format!("Tiêu chí số {}: {}", sf.number, sf.name)
+                };
+                ws.write_string_with_format(r, 0, label, &text)
+                    .map_err(err)?;
+                ws.write_number_with_format(r, 1, sf.communes.len() as f64, &number)
+                    .map_err(err)?;
+                ws.write_string_with_format(r, 2, sf.communes.join(", "), &text)
+                    .map_err(err)?;
+            }
+        }
+    }
     wb.save_to_buffer().map_err(err)
 }

@@ -177,6 +177,8 @@ pub fn report_with(rows: Vec<ReportRow>, period: &str) -> Report {
         annex: None,
         series: vec![],
         texts: TextBlocks::default(),
+        tasks: None,
+        ntm: None,
     }
 }
 
