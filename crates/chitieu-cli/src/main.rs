@@ -6,8 +6,10 @@ mod cmd_docs;
 mod cmd_extract;
 mod cmd_import;
 mod cmd_migrate;
+mod cmd_ntm;
 mod cmd_report;
 mod cmd_serve;
+mod cmd_tasks;
 mod demo;
 mod progress;
 mod status;
@@ -114,6 +116,12 @@ enum Command {
     /// Exchange figures with DHIS2: data value sets in JSON or CSV, through a mapping table of
     /// DHIS2 ids (map list|add|remove|import, import FILE, export -o FILE).
     Dhis2(cmd_dhis2::Dhis2Args),
+    /// Key tasks (nhiệm vụ trọng tâm): add, list, report progress as the lead unit, confirm or
+    /// return as the office, count ("hoàn thành 45/52 nhiệm vụ, đúng hạn 40").
+    Tasks(cmd_tasks::TasksArgs),
+    /// The new-rural programme (nông thôn mới): criteria sets, communes' criterion states,
+    /// import, a district's summary for a year, a commune's history across the 2025 reform.
+    Ntm(cmd_ntm::NtmArgs),
 }
 
 fn main() -> ExitCode {
@@ -169,6 +177,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Account(args) => cmd_serve::run_account(&cli.database, args, &actor),
         Command::Publish(args) => cmd_serve::run_publish(&cli.database, args, &actor),
         Command::Dhis2(args) => cmd_dhis2::run(&mut open_any(&cli.database)?, args, &actor),
+        Command::Tasks(args) => cmd_tasks::run(&mut open_any(&cli.database)?, args, &actor),
+        Command::Ntm(args) => cmd_ntm::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Migrate(args) => cmd_migrate::run(args),
         Command::Backup(args) => cmd_backup::backup(&cli.database, args),
         Command::Restore(args) => cmd_backup::restore(&cli.database, args),

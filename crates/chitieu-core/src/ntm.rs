@@ -201,8 +201,8 @@ struct Builtin {
 const BUILTIN: &[Builtin] = &[
     Builtin {
         id: "318-2021",
-        decision: "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ",
-        title: "Bộ tiêu chí quốc gia về xã nông thôn mới và xã nông thôn mới nâng cao giai đoạn 2021 - 2025",
+        decision: "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ (xã kiểu mẫu: Quyết định số 319/QĐ-TTg cùng ngày)",
+        title: "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 và điều kiện xã nông thôn mới kiểu mẫu",
         from_year: 2021,
         to_year: 2025,
         area_kind: AreaKind::Region,

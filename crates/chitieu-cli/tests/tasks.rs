@@ -1,0 +1,260 @@
+//! `chitieu tasks` and `chitieu ntm` on the real binary and a temporary database.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        env.ok(&["init"]);
+        env
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("test.db")
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_chitieu"))
+            .arg("--database")
+            .arg(self.db())
+            .args(args)
+            .env("CHITIEU_USER", "tester")
+            .output()
+            .expect("run chitieu")
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "chitieu {args:?} failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "chitieu {args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    }
+}
+
+const THU_NGAN_SACH: &str =
+    "tập trung chỉ đạo, điều hành các giải pháp đẩy mạnh công tác thu ngân sách";
+
+#[test]
+fn a_task_is_reported_by_its_lead_confirmed_returned_and_counted() {
+    let env = Env::new();
+    let out = env.ok(&[
+        "tasks",
+        "add",
+        "--text",
+        THU_NGAN_SACH,
+        "--field",
+        "kinh tế",
+        "--lead",
+        "huyện Hữu Lũng",
+        "--deadline",
+        "quý II/2023",
+        "--output-target",
+        "thu_ngan_sach>=35",
+    ]);
+    assert!(out.contains("Đã thêm nhiệm vụ 1"), "{out}");
+    env.ok(&[
+        "tasks",
+        "add",
+        "--text",
+        "thực hiện tốt công tác giáo dục chính trị tư tưởng trong đội ngũ cán bộ, đảng viên",
+        "--field",
+        "xây dựng Đảng",
+        "--lead",
+        "huyện Hữu Lũng",
+        "--deadline",
+        "30/06/2023",
+        "--output-document",
+        "báo cáo kết quả",
+    ]);
+    // Another unit may not report on Hữu Lũng's task; nothing is stored.
+    let err = env.fails(&[
+        "tasks",
+        "report",
+        "1",
+        "--as-unit",
+        "huyện Bắc Sơn",
+        "--status",
+        "đang thực hiện",
+        "--on",
+        "2023-05-02",
+    ]);
+    assert!(err.contains("only that unit reports"), "{err}");
+    // Confirming before a completion is refused.
+    let err = env.fails(&["tasks", "confirm", "1", "--on", "2023-05-03"]);
+    assert!(err.contains("no reported completion"), "{err}");
+    env.ok(&[
+        "tasks",
+        "report",
+        "1",
+        "--as-unit",
+        "huyện Hữu Lũng",
+        "--status",
+        "hoàn thành",
+        "--on",
+        "2023-06-28",
+    ]);
+    env.ok(&["tasks", "confirm", "1", "--on", "2023-07-01"]);
+    env.ok(&[
+        "tasks",
+        "report",
+        "2",
+        "--as-unit",
+        "huyện Hữu Lũng",
+        "--status",
+        "hoàn thành",
+        "--on",
+        "2023-06-29",
+    ]);
+    let out = env.ok(&[
+        "tasks",
+        "return",
+        "2",
+        "--reason",
+        "chưa có báo cáo",
+        "--on",
+        "2023-07-02",
+    ]);
+    assert!(out.contains("quá hạn"), "{out}");
+    let list = env.ok(&["tasks", "list", "--today", "2023-07-05"]);
+    assert!(list.contains("hoàn thành (đã xác nhận)"), "{list}");
+    assert!(list.contains("quá hạn (bị trả lại)"), "{list}");
+    let counts = env.ok(&[
+        "tasks",
+        "counts",
+        "--period",
+        "2023-Q2",
+        "--today",
+        "2023-07-05",
+    ]);
+    assert!(
+        counts.contains("hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn"),
+        "{counts}"
+    );
+    assert!(
+        counts.contains("xây dựng Đảng và hệ thống chính trị"),
+        "{counts}"
+    );
+    let json = env.ok(&[
+        "tasks",
+        "list",
+        "--json",
+        "--today",
+        "2023-06-30",
+        "--field",
+        "kinh tế",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v.as_array().map(|a| a.len()), Some(1));
+    assert_eq!(v[0]["state"]["status"], "completed");
+    let audit = env.ok(&["audit", "--limit", "3"]);
+    assert!(audit.contains("task.return"), "{audit}");
+}
+
+#[test]
+fn bad_task_input_names_the_problem() {
+    let env = Env::new();
+    let base = [
+        "tasks",
+        "add",
+        "--text",
+        "x",
+        "--lead",
+        "huyện Hữu Lũng",
+        "--output-project",
+        "đường",
+    ];
+    let mut a = base.to_vec();
+    a.extend(["--field", "thể thao", "--deadline", "2023-06-30"]);
+    assert!(env.fails(&a).contains("unknown field 'thể thao'"));
+    let mut a = base.to_vec();
+    a.extend(["--field", "kinh tế", "--deadline", "sớm nhất"]);
+    assert!(env.fails(&a).contains("cannot read deadline 'sớm nhất'"));
+    let err = env.fails(&[
+        "tasks",
+        "report",
+        "7",
+        "--as-unit",
+        "huyện Hữu Lũng",
+        "--status",
+        "xong",
+    ]);
+    assert!(err.contains("unknown status 'xong'"), "{err}");
+}
+
+#[test]
+fn ntm_import_summary_and_history() {
+    let env = Env::new();
+    let sets = env.ok(&["ntm", "sets"]);
+    assert!(sets.contains("19 tiêu chí"), "{sets}");
+    assert!(sets.contains("10 tiêu chí, 47 chỉ tiêu"), "{sets}");
+    // Vũ Sơn meets all 19 criteria; Vũ Lăng 18 (short of 11).
+    let mut csv = String::from("commune,year,set,level,criterion,met,evidence\n");
+    for n in 1..=19 {
+        csv.push_str(&format!("\"xã Vũ Sơn, huyện Bắc Sơn\",2022,,,{n},đạt,\n"));
+        let met = if n == 11 { "chưa đạt" } else { "đạt" };
+        csv.push_str(&format!(
+            "\"xã Vũ Lăng, huyện Bắc Sơn\",2022,,,{n},{met},\n"
+        ));
+    }
+    let file = env.dir.path().join("ntm.csv");
+    let mut bad = csv.clone();
+    bad.push_str("\"xã Vũ Lăng, huyện Bắc Sơn\",2022,,,3,có lẽ,\n");
+    std::fs::write(&file, &bad).expect("write");
+    let err = env.fails(&["ntm", "import", file.to_str().expect("path")]);
+    assert!(err.contains("row 40, column 'met'"), "{err}");
+    std::fs::write(&file, &csv).expect("write");
+    let out = env.ok(&["ntm", "import", file.to_str().expect("path")]);
+    assert!(out.contains("38 trạng thái tiêu chí của 2 xã"), "{out}");
+    let sum = env.ok(&[
+        "ntm",
+        "summary",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--year",
+        "2022",
+    ]);
+    // 17 communes; 2 recorded (19 + 18 = 37 criteria): 37/17 = 2,18 → "2,2".
+    assert!(
+        sum.contains("1/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 2,2 tiêu chí"),
+        "{sum}"
+    );
+    assert!(sum.contains("11. Nghèo đa chiều"), "{sum}");
+    env.ok(&[
+        "ntm",
+        "set-state",
+        "--commune",
+        "xã Vũ Lễ",
+        "--year",
+        "2026",
+        "--criterion",
+        "6",
+        "--met",
+        "đạt",
+        "--evidence",
+        "tỷ lệ nghèo đa chiều dưới ngưỡng",
+    ]);
+    let h = env.ok(&[
+        "ntm",
+        "history",
+        "--commune",
+        "xã Vũ Lễ",
+        "--on",
+        "2026-06-30",
+    ]);
+    assert!(h.contains("51-2025"), "{h}");
+    assert!(h.contains("Trước sắp xếp: Xã Vũ Sơn"), "{h}");
+    assert!(h.contains("318-2021"), "{h}");
+}
