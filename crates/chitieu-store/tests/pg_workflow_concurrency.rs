@@ -125,8 +125,10 @@ fn writer<S: Store + WorkflowStore>(
             })
             .collect();
         match s.save_draft(unit, &period, &entries, &actor) {
-            Ok(ds) => {
-                assert!(ds.state.editable(), "saved into a {:?} data set", ds.state);
+            // (The returned state is not checked: SQLite reads it after the commit, when
+            // another thread may already have moved the data set on. The replay below checks
+            // every transition instead.)
+            Ok(_) => {
                 o.done.push(Done::Save(
                     actor.clone(),
                     unit.0,
@@ -141,8 +143,7 @@ fn writer<S: Store + WorkflowStore>(
         // Most rounds submit what is in the draft (someone else's values, maybe).
         if rng.next(4) != 0 {
             match s.submit(unit, &period, &actor) {
-                Ok(ds) => {
-                    assert_eq!(ds.state, DataSetState::Submitted);
+                Ok(_) => {
                     o.done.push(Done::Step(actor.clone(), unit.0, "submit"));
                 }
                 Err(e) => loser(e, &mut o, &actor),
@@ -181,12 +182,7 @@ fn approver<S: Store + WorkflowStore>(
             _ => s.reopen(unit, &period, "mở lại để điều chỉnh", &actor),
         };
         match r {
-            Ok(ds) => {
-                let expected = match action {
-                    WorkflowAction::Approve => DataSetState::Approved,
-                    _ => DataSetState::Returned,
-                };
-                assert_eq!(ds.state, expected);
+            Ok(_) => {
                 o.done.push(Done::Step(actor.clone(), unit.0, action.key()));
             }
             Err(e) => loser(e, &mut o, &actor),
