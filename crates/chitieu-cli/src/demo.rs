@@ -19,6 +19,8 @@ use clap::Args;
 use std::path::Path;
 use std::str::FromStr;
 
+mod tasks;
+
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Replace the database file if it already exists.
@@ -756,6 +758,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     let mut store = crate::open_any(database)?;
     store.init(&Catalog::builtin(), &crate::progress::Bar::new())?;
     build(&mut store, "demo")?;
+    tasks::build(&mut store, "demo")?;
     let reports = crate::cmd_report::demo(&mut store, path)?;
     let accounts = chitieu_web::demo::seed(&mut store).context("creating the demo accounts")?;
     let c = store.counts()?;
@@ -783,6 +786,9 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     println!(
         "  chitieu{db} history --indicator budget_revenue --unit \"huyện Bắc Sơn\" --period 2020"
     );
+    println!("  chitieu{db} tasks list --today 2023-07-15");
+    println!("  chitieu{db} tasks counts --period 2023-Q2 --today 2023-07-15");
+    println!("  chitieu{db} ntm summary --unit \"huyện Bắc Sơn\" --year 2022");
     println!("  chitieu{db} audit --limit 10");
     println!();
     println!("Tài khoản mẫu (demo accounts, one per role):");

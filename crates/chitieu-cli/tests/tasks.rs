@@ -258,3 +258,60 @@ fn ntm_import_summary_and_history() {
     assert!(h.contains("Trước sắp xếp: Xã Vũ Sơn"), "{h}");
     assert!(h.contains("318-2021"), "{h}");
 }
+
+#[test]
+fn the_demo_holds_the_seed_articles_tasks_and_bac_sons_ntm_picture() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = Env { dir };
+    env.ok(&["demo", "--no-serve"]);
+    let list = env.ok(&["tasks", "list", "--today", "2023-07-15", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&list).expect("json");
+    let tasks = v.as_array().expect("array");
+    let texts: Vec<&str> = tasks.iter().filter_map(|t| t["text"].as_str()).collect();
+    for t in [
+        THU_NGAN_SACH,
+        "đẩy nhanh tiến độ các công trình đầu tư công",
+        "Triển khai phương án phòng chống lụt bão năm 2020",
+    ] {
+        assert!(texts.contains(&t), "{t} missing from {texts:?}");
+    }
+    assert!(
+        tasks.iter().any(|t| t["state"]["status"] == "overdue"),
+        "{list}"
+    );
+    let counts = env.ok(&[
+        "tasks",
+        "counts",
+        "--period",
+        "2023-Q2",
+        "--today",
+        "2023-07-15",
+    ]);
+    assert!(
+        counts.contains("hoàn thành 3/5 nhiệm vụ, đúng hạn 2; 2 nhiệm vụ quá hạn"),
+        "{counts}"
+    );
+    let sum = env.ok(&[
+        "ntm",
+        "summary",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--year",
+        "2022",
+    ]);
+    assert!(
+        sum.contains("8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí"),
+        "{sum}"
+    );
+    let json = env.ok(&[
+        "ntm",
+        "summary",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--year",
+        "2022",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["summary"]["criteria_met"], 243);
+}
