@@ -23,7 +23,8 @@ const PASSWORD = "chitieu-demo-2025";
 execFileSync(bin, ["--database", db, "demo", "--no-serve"], { stdio: "ignore" });
 
 // Start the server on a free port and read the address it prints.
-const server = spawn(bin, ["--database", db, "serve", "--listen", "127.0.0.1:0"], {
+// Reminders every 2 s, so a task entered during the test is reminded while it runs.
+const server = spawn(bin, ["--database", db, "serve", "--listen", "127.0.0.1:0", "--reminder-interval", "2s"], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 const base = await new Promise((resolve, reject) => {
@@ -217,6 +218,81 @@ try {
     await shot(admin, "16-audit-en");
     await admin.goto(`${base}/app/accounts`);
     await shot(admin, "17-accounts-en");
+  });
+
+  // ----- key tasks: the office enters one, the lead unit reports, the office confirms -----
+  const counts = async (page) => {
+    await page.goto(`${base}/app/tasks`);
+    const m = (await page.textContent("#task-summary")).match(/hoàn thành (\d+)\/(\d+) nhiệm vụ, đúng hạn (\d+)/);
+    assert.ok(m, "the summary line");
+    return m.slice(1).map(Number);
+  };
+  let taskId;
+  const taskText = "Hoàn thành cứng hóa đường giao thông thôn Vĩnh Yên (thử nghiệm)";
+  let before;
+  await step("the office enters a key task", async () => {
+    before = await counts(office);
+    // Five days from today in Vietnam (UTC+7), where the scheduler counts days.
+    const due = new Date(Date.now() + 7 * 3600000 + 5 * 86400000);
+    const deadline = `${due.getUTCDate()}/${due.getUTCMonth() + 1}/${due.getUTCFullYear()}`;
+    await office.fill("#new-task textarea[name=text]", taskText);
+    await office.selectOption("#new-task select[name=field]", "economy");
+    await office.selectOption("#new-task select[name=lead]", unit);
+    await office.fill("#new-task input[name=deadline]", deadline);
+    await office.fill("#new-task input[name=output]", "công trình hoàn thành, đưa vào sử dụng");
+    await Promise.all([office.waitForURL(/\/app\/tasks\/\d+$/), office.click("#new-task button[type=submit]")]);
+    taskId = office.url().match(/\/app\/tasks\/(\d+)$/)[1];
+    assert.match(await office.textContent("#task-status"), /chưa triển khai/);
+    const after = await counts(office);
+    assert.deepEqual(after, [before[0], before[1] + 1, before[2]]);
+    await shot(office, "18-tasks-list");
+  });
+
+  await step("the lead unit is reminded of the deadline (bell and list)", async () => {
+    let found = false;
+    for (let i = 0; i < 40 && !found; i++) {
+      await reporter.goto(`${base}/app/notifications`);
+      found = (await reporter.locator(`li.notification:has-text("${taskText}")`).count()) > 0;
+      if (!found) await reporter.waitForTimeout(500);
+    }
+    assert.ok(found, "a reminder for the new task");
+    assert.match(await reporter.textContent(`li.notification:has-text("${taskText}")`), /Sắp đến hạn \(còn 5 ngày\)/);
+    await reporter.goto(`${base}/app/tasks`);
+    await reporter.waitForSelector("#unread-count");
+    assert.ok(Number(await reporter.textContent("#unread-count")) >= 1);
+    await shot(reporter, "19-notifications-bell");
+  });
+
+  await step("the lead unit reports progress: in progress, then completed", async () => {
+    await reporter.goto(`${base}/app/tasks/${taskId}`);
+    await reporter.selectOption("#progress select[name=status]", "in_progress");
+    await reporter.fill("#progress textarea[name=note]", "Đã thi công được 60% khối lượng.");
+    await Promise.all([reporter.waitForLoadState(), reporter.click("#progress button[type=submit]")]);
+    assert.match(await reporter.textContent("#task-status"), /đang thực hiện/);
+    await reporter.selectOption("#progress select[name=status]", "completed");
+    await reporter.fill("#progress textarea[name=note]", "Đã hoàn thành, nghiệm thu đưa vào sử dụng.");
+    await Promise.all([reporter.waitForLoadState(), reporter.click("#progress button[type=submit]")]);
+    assert.match(await reporter.textContent("#task-status"), /hoàn thành \(chờ xác nhận\)/);
+    assert.equal(await reporter.locator("#review").count(), 0, "a reporter cannot confirm");
+    await shot(reporter, "20-task-reported");
+  });
+
+  await step("the office confirms completion and the counts follow", async () => {
+    await office.goto(`${base}/app/tasks/${taskId}`);
+    await Promise.all([office.waitForLoadState(), office.click("#review button[value=confirm]")]);
+    assert.match(await office.textContent("#task-status"), /hoàn thành \(đã xác nhận\)/);
+    assert.equal(await office.locator("#progress").count(), 0);
+    await shot(office, "21-task-confirmed");
+    const after = await counts(office);
+    assert.deepEqual(after, [before[0] + 1, before[1] + 1, before[2] + 1]);
+    assert.match(await office.textContent(`tr.task-row:has-text("${taskText}") td.status`), /hoàn thành \(đã xác nhận\)/);
+  });
+
+  await step("the NTM page summarises a district", async () => {
+    await office.goto(`${base}/app/ntm?unit=${encodeURIComponent("huyện Bắc Sơn, tỉnh Lạng Sơn")}&year=2024`);
+    assert.match(await office.textContent("#ntm-summary"), /\d+\/\d+ xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt [\d,]+ tiêu chí/);
+    assert.ok(await office.locator("table.ntm tbody tr").count() >= 1);
+    await shot(office, "22-ntm");
   });
 } finally {
   await browser.close();

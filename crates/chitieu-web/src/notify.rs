@@ -94,7 +94,7 @@ async fn count(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<String>, We
             Ok(Html(if n == 0 {
                 String::new()
             } else {
-                format!("<span class=\"badge\" id=\"unread-count\">{n}</span>")
+                format!(" (<strong class=\"badge\" id=\"unread-count\">{n}</strong>)")
             }))
         })
         .await
