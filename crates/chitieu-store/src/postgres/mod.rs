@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_dhis2.sql"),
     include_str!("migrations/0006_tasks.sql"),
     include_str!("migrations/0007_notifications.sql"),
+    include_str!("migrations/0008_bench_indexes.sql"),
 ];
 
 /// The schema version this build writes.

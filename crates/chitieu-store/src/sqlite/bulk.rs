@@ -6,7 +6,7 @@
 //! [`crate::Store::apply`] writes, and read back with a parser that handles that text without
 //! going through a float (falling back to the general decimal parser for anything else).
 
-use super::rows::{comparator_parts, parse_decimal, row_to_target};
+use super::rows::{comparator_parts, parse_decimal, parse_period};
 use super::{SqliteStore, audit, now};
 use crate::{Progress, Result, Store, StoreError};
 use chitieu_core::Decimal;
@@ -14,10 +14,10 @@ use chitieu_core::admin::{UnitId, UnitVersion};
 use chitieu_core::figure::{FigureState, Provenance};
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
-use chitieu_core::target::Target;
+use chitieu_core::target::{Comparator, Target};
 use rusqlite::params;
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One new figure for [`SqliteStore::bulk_insert_figures`].
 #[derive(Debug, Clone, Copy)]
@@ -308,10 +308,12 @@ impl SqliteStore {
              WHERE unit_id = ?1 AND period = ?2 ORDER BY id",
         )?;
         let period_text = period.to_string();
+        let mut decoder = Decoder::default();
         let mut n = 0u64;
         for u in units {
-            for r in stmt.query_map(params![u.0, period_text], row_to_target)? {
-                each(r??);
+            let mut rows = stmt.query(params![u.0, period_text])?;
+            while let Some(row) = rows.next()? {
+                each(decoder.target(row, 0, *period)?);
                 n += 1;
             }
         }
@@ -340,6 +342,8 @@ impl SqliteStore {
         let year = year_text.as_deref().unwrap_or(&period_text);
         let n_units = children.len() + 1;
 
+        let mut decoder = Decoder::default();
+
         // (position of the unit, figure)
         let mut figures: Vec<(i64, DashboardFigure)> = Vec::with_capacity(n_units * 64);
         let mut fig = self.conn.prepare_cached(
@@ -354,18 +358,13 @@ impl SqliteStore {
                     .as_str()
                     .map_err(|e| StoreError::corrupt(what, e))
             };
-            let value = text(4, "figure value")?;
             figures.push((
                 row.get(0)?,
                 DashboardFigure {
                     id: row.get(1)?,
-                    indicator: IndicatorCode::new(text(2, "figure indicator")?)
-                        .map_err(|e| StoreError::corrupt("figure indicator", e))?,
+                    indicator: decoder.code(text(2, "figure indicator")?, "figure indicator")?,
                     unit: UnitId(row.get(3)?),
-                    value: match parse_canonical_decimal(value) {
-                        Some(v) => v,
-                        None => parse_decimal(value, "figure value")?,
-                    },
+                    value: decimal(text(4, "figure value")?, "figure value")?,
                     state: text(5, "figure state")?
                         .parse()
                         .map_err(|e: String| StoreError::corrupt("figure state", e))?,
@@ -376,28 +375,35 @@ impl SqliteStore {
             (pa, a.indicator.as_str()).cmp(&(pb, b.indicator.as_str()))
         });
 
-        // (position of the unit, period text, target)
-        let mut targets: Vec<(i64, String, Target)> = Vec::with_capacity(n_units * 64);
+        // (position of the unit, 0 for the year's targets and 1 for the period's own, target):
+        // the year's text is a prefix of the period's, so this is the order of the text.
+        let mut targets: Vec<(i64, u8, Target)> = Vec::with_capacity(n_units * 64);
         let mut tgt = self.conn.prepare_cached(
-            "SELECT t.indicator, t.unit_id, t.period, t.source_key, t.op, t.value, t.max_value, u.key
+            "SELECT u.key, t.indicator, t.unit_id, t.period, t.source_key, t.op, t.value, t.max_value
              FROM json_each(?1) AS u CROSS JOIN target AS t
              WHERE t.unit_id = u.value AND t.period IN (?2, ?3)",
         )?;
+        let own = parse_period(&period_text)?;
+        let of_year = parse_period(year)?;
         let mut rows = tgt.query(params![ids, period_text, year])?;
         while let Some(row) = rows.next()? {
-            let t = row_to_target(row)??;
-            let text = row
-                .get_ref(2)?
-                .as_str()
-                .map_err(|e| StoreError::corrupt("target period", e))?
-                .to_string();
-            targets.push((row.get(7)?, text, t));
+            let text = |i: usize, what: &str| -> Result<&str> {
+                row.get_ref(i)?
+                    .as_str()
+                    .map_err(|e| StoreError::corrupt(what, e))
+            };
+            let (rank, period) = if text(3, "target period")? == year {
+                (0, of_year)
+            } else {
+                (1, own)
+            };
+            targets.push((row.get(0)?, rank, decoder.target(row, 1, period)?));
         }
-        targets.sort_unstable_by(|(pa, ta, a), (pb, tb, b)| {
-            (pa, a.indicator.as_str(), ta, &a.source).cmp(&(
+        targets.sort_unstable_by(|(pa, ra, a), (pb, rb, b)| {
+            (pa, a.indicator.as_str(), ra, &a.source).cmp(&(
                 pb,
                 b.indicator.as_str(),
-                tb,
+                rb,
                 &b.source,
             ))
         });
@@ -442,6 +448,60 @@ impl SqliteStore {
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = {value}"))?;
         Ok(old)
+    }
+}
+
+/// Decodes figure and target columns without a String per column: indicator codes repeat,
+/// so each distinct one is checked once and cloned after; decimals take the fast parser.
+#[derive(Default)]
+struct Decoder {
+    codes: HashMap<String, IndicatorCode>,
+}
+
+impl Decoder {
+    fn code(&mut self, text: &str, what: &str) -> Result<IndicatorCode> {
+        if let Some(c) = self.codes.get(text) {
+            return Ok(c.clone());
+        }
+        let c = IndicatorCode::new(text).map_err(|e| StoreError::corrupt(what, e))?;
+        self.codes.insert(text.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// A target from the columns indicator, unit_id, period, source_key, op, value, max_value
+    /// starting at `first`; `period` is the period those rows were selected for (the text
+    /// column is not parsed again).
+    fn target(&mut self, row: &rusqlite::Row<'_>, first: usize, period: Period) -> Result<Target> {
+        let text = |i: usize, what: &str| -> Result<&str> {
+            row.get_ref(first + i)?
+                .as_str()
+                .map_err(|e| StoreError::corrupt(what, e))
+        };
+        let value = decimal(text(5, "target value")?, "target value")?;
+        let max = match row.get_ref(first + 6)? {
+            rusqlite::types::ValueRef::Null => None,
+            v => Some(decimal(
+                v.as_str()
+                    .map_err(|e| StoreError::corrupt("target max", e))?,
+                "target max",
+            )?),
+        };
+        Ok(Target {
+            indicator: self.code(text(0, "target indicator")?, "target indicator")?,
+            unit: UnitId(row.get(first + 1)?),
+            period,
+            source: text(3, "target source")?.to_string(),
+            comparator: Comparator::from_parts(text(4, "target op")?, value, max)
+                .map_err(|e| StoreError::corrupt("target comparator", e))?,
+        })
+    }
+}
+
+/// A stored decimal: the fast parser for the canonical text, the general one otherwise.
+fn decimal(text: &str, what: &str) -> Result<Decimal> {
+    match parse_canonical_decimal(text) {
+        Some(v) => Ok(v),
+        None => parse_decimal(text, what),
     }
 }
 
