@@ -9,4 +9,5 @@ pub mod ntm;
 pub mod present;
 pub mod series;
 pub mod status;
+pub mod task_ingest;
 pub mod tasks;

@@ -5,11 +5,13 @@ use anyhow::{Context, Result, bail};
 use chitieu_app::ingest::{Edits, check, decide, ingest, sentence_of};
 use chitieu_app::present::amount_vi;
 use chitieu_app::status::{parse_period, resolve_for_period};
+use chitieu_app::task_ingest::{TaskEdits, context_of, propose_tasks, review_task};
 use chitieu_core::figure::FigureState;
 use chitieu_core::indicator::IndicatorCode;
+use chitieu_core::task::{Deadline, TaskField};
 use chitieu_extract::{ExtractOptions, Extractor};
-use chitieu_store::Store;
 use chitieu_store::documents::{Decision, DocumentStore, ProposalState};
+use chitieu_store::{Store, TaskStore};
 use clap::Args;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -25,7 +27,7 @@ pub struct IngestArgs {
 }
 
 pub fn run_ingest(
-    store: &mut (impl Store + DocumentStore),
+    store: &mut (impl Store + DocumentStore + TaskStore),
     args: &IngestArgs,
     actor: &str,
 ) -> Result<()> {
@@ -57,6 +59,14 @@ pub fn run_ingest(
                 done.added.proposals,
                 done.added.id
             );
+            let tasks = propose_tasks(store, done.added.id, &done.extraction, actor)
+                .with_context(|| format!("{}: task proposals", file.display()))?;
+            if tasks > 0 {
+                println!(
+                    "  {tasks} nhiệm vụ đề xuất chờ duyệt (chitieu review --tasks --document {}).",
+                    done.added.id
+                );
+            }
         } else {
             println!(
                 "{}: đã có (văn bản #{}), không nạp lại.",
@@ -129,13 +139,37 @@ pub struct ReviewArgs {
     /// List every proposal, not only the pending ones.
     #[arg(long)]
     all: bool,
+    /// Review the key tasks proposed from documents instead of figures.
+    #[arg(long)]
+    tasks: bool,
+    /// With --tasks and one --accept: the lead unit ("huyện Hữu Lũng"); default: the unit the
+    /// text names or the document is about.
+    #[arg(long, requires = "tasks")]
+    lead: Option<String>,
+    /// With --tasks and one --accept: the deadline (30/6/2023, quý II/2023); default: the end
+    /// of the period the text names.
+    #[arg(long, requires = "tasks")]
+    deadline: Option<String>,
+    /// With --tasks and one --accept: the field (kinh tế, văn hóa - xã hội, quốc phòng - an
+    /// ninh, xây dựng Đảng); default: the guessed one.
+    #[arg(long, requires = "tasks")]
+    field: Option<String>,
+    /// With --tasks and one --accept: the task's wording, corrected.
+    #[arg(long, requires = "tasks")]
+    text: Option<String>,
+    /// With --tasks and one --accept: the resolution or conclusion that set the task.
+    #[arg(long, requires = "tasks")]
+    source: Option<String>,
 }
 
 pub fn run_review(
-    store: &mut (impl Store + DocumentStore),
+    store: &mut (impl Store + DocumentStore + TaskStore),
     args: &ReviewArgs,
     actor: &str,
 ) -> Result<()> {
+    if args.tasks {
+        return review_tasks(store, args, actor);
+    }
     let catalog = store.catalog()?;
     let editing = args.value.is_some()
         || args.period.is_some()
@@ -373,6 +407,138 @@ pub fn run_series(store: &(impl Store + DocumentStore), args: &SeriesArgs) -> Re
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// `chitieu review --tasks`: list, accept or reject the key tasks proposed from documents.
+fn review_tasks(
+    store: &mut (impl Store + DocumentStore + TaskStore),
+    args: &ReviewArgs,
+    actor: &str,
+) -> Result<()> {
+    let editing = args.lead.is_some()
+        || args.deadline.is_some()
+        || args.field.is_some()
+        || args.text.is_some()
+        || args.source.is_some()
+        || args.period.is_some();
+    if editing && args.accept.len() != 1 {
+        bail!(
+            "--lead, --deadline, --field, --text, --source and --period complete one task: use them with exactly one --accept ID"
+        );
+    }
+    let mut ids: Vec<(i64, bool)> = args.accept.iter().map(|i| (*i, true)).collect();
+    ids.extend(args.reject.iter().map(|i| (*i, false)));
+    if args.accept_all {
+        for p in store.task_proposals(args.document, Some(ProposalState::Proposed))? {
+            ids.push((p.id, true));
+        }
+    }
+    if ids.is_empty() {
+        return list_tasks(store, args);
+    }
+    let mut edits = TaskEdits {
+        text: args.text.clone(),
+        source: args.source.clone(),
+        ..TaskEdits::default()
+    };
+    if let Some(f) = &args.field {
+        edits.field = Some(TaskField::from_str(f)?);
+    }
+    if let Some(d) = &args.deadline {
+        edits.deadline = Some(Deadline::parse(d)?);
+    }
+    if let Some(pd) = &args.period {
+        edits.period = Some(parse_period(pd)?);
+    }
+    if let Some(u) = &args.lead {
+        let on = match (edits.deadline, edits.period, args.accept.first()) {
+            (Some(d), _, _) => d.date(),
+            (None, Some(p), _) => p.end_date(),
+            (None, None, Some(id)) => {
+                let p = store.task_proposal(*id)?;
+                p.proposed
+                    .deadline
+                    .map(|d| d.date())
+                    .or(store.document(p.document)?.document_date)
+                    .unwrap_or_else(|| chrono::Local::now().date_naive())
+            }
+            (None, None, None) => chrono::Local::now().date_naive(),
+        };
+        edits.lead = Some(store.resolve_unit(u, on)?.unit);
+    }
+    let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
+    for (id, accept) in ids {
+        let chosen = args.accept.contains(&id) || args.reject.contains(&id);
+        let result = review_task(
+            store,
+            id,
+            accept.then_some(&edits),
+            args.note.as_deref(),
+            actor,
+        );
+        match result {
+            Ok(p) if accept => {
+                accepted += 1;
+                if let Some(t) = p.task {
+                    println!("  #{id} → nhiệm vụ #{t}");
+                }
+            }
+            Ok(_) => rejected += 1,
+            Err(e) if args.accept_all && !chosen => {
+                println!("  bỏ qua #{id}: {e}");
+                skipped += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    println!(
+        "Nhiệm vụ: đã nhận {accepted}, đã loại {rejected}, bỏ qua {skipped} (chưa đủ thông tin)."
+    );
+    Ok(())
+}
+
+fn list_tasks(store: &(impl Store + DocumentStore + TaskStore), args: &ReviewArgs) -> Result<()> {
+    let state = if args.all {
+        None
+    } else {
+        Some(ProposalState::Proposed)
+    };
+    let props = store.task_proposals(args.document, state)?;
+    if props.is_empty() {
+        println!("Không có nhiệm vụ nào chờ duyệt.");
+        return Ok(());
+    }
+    let mut current_doc = None;
+    let mut original = String::new();
+    for p in props {
+        if current_doc != Some(p.document) {
+            let d = store.document(p.document)?;
+            println!("Văn bản #{} «{}»", d.id, d.name);
+            original = chitieu_text::nfc(&d.original);
+            current_doc = Some(p.document);
+        }
+        let t = &p.proposed;
+        println!(
+            "  [{}] #{:<5} ký tự {}–{}  lĩnh vực: {}  kỳ: {}  thời hạn: {}{}",
+            p.state.vi(),
+            p.id,
+            t.span.0,
+            t.span.1,
+            t.field.map(|f| f.vi()).unwrap_or("? (--field)"),
+            t.period
+                .map(|x| chitieu_core::period_vi::format_period_vi(&x))
+                .unwrap_or_else(|| "?".into()),
+            t.deadline
+                .map(|d| d.vi())
+                .unwrap_or_else(|| "? (--deadline)".into()),
+            t.lead_name
+                .as_deref()
+                .map(|l| format!("  chủ trì: {l}"))
+                .unwrap_or_default()
+        );
+        println!("         {}", context_of(&original, t.span));
     }
     Ok(())
 }
