@@ -202,3 +202,65 @@ fn written_csv_has_dhis2_header_and_written_json_has_dhis2_fields() {
     assert!(first["value"].is_string());
     assert!(first["followup"].is_boolean());
 }
+
+fn id() -> impl proptest::strategy::Strategy<Value = String> {
+    "[A-Za-z][A-Za-z0-9]{10}"
+}
+
+fn text() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+    proptest::option::of(
+        "[a-zA-Z0-9ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ ,;\"'\n.-]{0,15}[a-zđơư0-9]",
+    )
+}
+
+fn data_value() -> impl proptest::strategy::Strategy<Value = chitieu_dhis2::DataValue> {
+    use proptest::prelude::*;
+    (
+        (id(), "20[0-9]{2}(S[12]|Q[1-4]|0[1-9]|1[0-2])?", id()),
+        (proptest::option::of(id()), proptest::option::of(id())),
+        (any::<i64>(), 0u32..8),
+        (text(), text(), text(), text()),
+        (any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |((de, pe, ou), (coc, aoc), (m, scale), (by, created, updated, comment), (f, d))| {
+                chitieu_dhis2::DataValue {
+                    data_element: de,
+                    period: pe,
+                    org_unit: ou,
+                    category_option_combo: coc,
+                    attribute_option_combo: aoc,
+                    value: Some(value::write(&rust_decimal::Decimal::new(m, scale))),
+                    stored_by: by,
+                    created: created
+                        .map(|c| c.trim().to_string())
+                        .filter(|c| !c.is_empty()),
+                    last_updated: updated
+                        .map(|u| u.trim().to_string())
+                        .filter(|u| !u.is_empty()),
+                    comment,
+                    followup: f,
+                    deleted: d,
+                }
+            },
+        )
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_set_written_then_read_gives_the_same_values(values in proptest::collection::vec(data_value(), 0..8)) {
+        let set = DataValueSet { data_set: Some("LsKtXh2024a".into()), complete_date: None, data_values: values };
+        for format in [Format::Json, Format::Csv] {
+            let back = read(format, &write(format, &set)).expect("read");
+            proptest::prop_assert!(back.errors.is_empty(), "{:?}", back.errors);
+            let mut want = set.data_values.clone();
+            if format == Format::Csv {
+                for v in &mut want {
+                    v.created = None;
+                }
+            }
+            let got: Vec<_> = back.records.into_iter().map(|r| r.value).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+}
