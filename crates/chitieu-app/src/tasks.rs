@@ -202,7 +202,7 @@ pub fn count_tasks(
     for (u, c) in by_unit {
         units.push((store.unit_latest(u)?, c));
     }
-    units.sort_by(|a, b| a.0.full_name().cmp(&b.0.full_name()));
+    units.sort_by_key(|a| a.0.full_name());
     Ok(TaskCountsView {
         summary_vi: total.summary_vi(),
         total,
@@ -388,14 +388,16 @@ mod tests {
         assert_eq!(c.by_unit[0].1.done(), 2);
         assert_eq!(
             c.by_field[0],
-            (TaskField::Economy, {
-                let mut t = TaskCounts::default();
-                t.total = 2;
-                t.completed = 1;
-                t.completed_late = 1;
-                t.confirmed = 1;
-                t
-            })
+            (
+                TaskField::Economy,
+                TaskCounts {
+                    total: 2,
+                    completed: 1,
+                    completed_late: 1,
+                    confirmed: 1,
+                    ..TaskCounts::default()
+                }
+            )
         );
         // Out of the period: nothing.
         let c = count_tasks(

@@ -104,14 +104,12 @@ fn insert_task(conn: &Connection, task: &Task, actor: &str) -> Result<i64> {
 
 fn load_proposal(conn: &Connection, id: i64) -> Result<TaskProposal> {
     let sql = format!("SELECT {TASK_PROPOSAL_COLS} FROM task_proposal WHERE id = ?1");
-    let row = conn
-        .query_row(&sql, [id], proposal_row)
+    conn.query_row(&sql, [id], proposal_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
             what: "task proposal",
             key: id.to_string(),
-        })?;
-    row
+        })?
 }
 
 fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<TaskProposal>> {
