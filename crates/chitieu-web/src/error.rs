@@ -33,6 +33,11 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
             StoreError::Refused(m) => WebError::Refused(m),
+            // Two people changed the same data at once and this request lost: nothing was
+            // saved, and the message says to reload and retry (409, not a server error).
+            e @ StoreError::Conflict(_) => WebError::Refused(format!(
+                "có người khác vừa thay đổi cùng số liệu này; chưa có gì được lưu, hãy tải lại trang và thử lại ({e})"
+            )),
             StoreError::NotFound { what, key } => WebError::NotFound(format!("{what} {key}")),
             StoreError::NoSuchUnit(u) => WebError::NotFound(format!("đơn vị {u}")),
             StoreError::NoSuchDocument(d) => WebError::NotFound(format!("văn bản {d}")),

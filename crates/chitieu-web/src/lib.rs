@@ -88,6 +88,9 @@ pub struct App {
 }
 
 impl App {
+    /// Opens the database handles. Call it outside async code (before the runtime, or in
+    /// `spawn_blocking`): PostgreSQL's client blocks on a runtime of its own, which tokio
+    /// refuses to start inside another.
     pub fn open(cfg: Config) -> Result<Arc<App>, WebError> {
         let db = db::Pool::open(&cfg.database, cfg.connections.max(1))?;
         Ok(Arc::new(App {
@@ -153,7 +156,10 @@ async fn shutdown_signal() {
 
 /// Opens the database and serves on `listen`.
 pub async fn serve(cfg: Config, listen: SocketAddr) -> Result<(), WebError> {
-    let app = App::open(cfg)?;
+    // Off the async threads: PostgreSQL's client blocks (see `App::open`).
+    let app = tokio::task::spawn_blocking(move || App::open(cfg))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Io(format!("cannot listen on {listen}: {e}")))?;
@@ -171,8 +177,8 @@ pub fn serve_blocking(
         .enable_all()
         .build()
         .map_err(|e| WebError::Io(e.to_string()))?;
+    let app = App::open(cfg)?;
     rt.block_on(async move {
-        let app = App::open(cfg)?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| WebError::Io(format!("cannot listen on {listen}: {e}")))?;
