@@ -833,6 +833,42 @@ const OPERATIONS: &[Operation] = &[
         true,
         None,
     ),
+    (
+        "get",
+        "/api/v1/tasks",
+        "Key tasks in the account's scope with their status today, and the counts (hoàn thành X/Y nhiệm vụ, đúng hạn Z)",
+        "tasks",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/tasks",
+        "Enter a key task (office); the deadline as a date (30/6/2027) or a period (quý II/2027)",
+        "tasks",
+        true,
+        Some(
+            r#"{"text": "...", "field": "economy", "lead": 123, "deadline": "30/6/2027", "output": "...", "source": "..."}"#,
+        ),
+    ),
+    (
+        "post",
+        "/api/v1/tasks/{id}/progress",
+        "Report a task's progress (the lead unit): not_started, in_progress or completed",
+        "tasks",
+        true,
+        Some(
+            r#"{"status": "in_progress", "note": "...", "reported_on": "2026-11-25", "completed_on": ""}"#,
+        ),
+    ),
+    (
+        "get",
+        "/api/v1/notifications",
+        "The account's notifications (reminders, digests), newest first, and the unread count",
+        "notifications",
+        true,
+        None,
+    ),
 ];
 
 /// The OpenAPI 3.1 document, built from the table above.

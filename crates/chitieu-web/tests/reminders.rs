@@ -312,7 +312,7 @@ fn the_digest_comes_once_a_day_after_its_hour() {
 /// Starts the real server with the scheduler on a fixed clock, waits until `ready` holds for
 /// the database, and stops it.
 fn serve_until(path: &Path, now: DateTime<Utc>, ready: impl Fn(&SqliteStore) -> bool) {
-    let mut cfg = chitieu_web::Config::new(path.to_path_buf());
+    let mut cfg = chitieu_web::Config::new(path);
     let mut reminders = SchedulerConfig::new(std::time::Duration::from_millis(200));
     reminders.clock = Arc::new(FixedClock::new(now));
     cfg.reminders = Some(reminders);
