@@ -1264,7 +1264,10 @@ fn entry(open: &Open, scope: &Scope, args: &Args) -> Result<(u64, Duration, usiz
                             },
                             &format!("chitieu-bench-{t}"),
                         )?;
-                        entered += report.figures_added + report.figures_corrected;
+                        // Unchanged figures were checked and skipped, still work done.
+                        entered += report.figures_added
+                            + report.figures_corrected
+                            + report.figures_unchanged;
                     }
                     Ok(entered)
                 })

@@ -68,6 +68,9 @@ impl SqliteStore {
         conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
         )?;
+        // A 16 MiB page cache (the default is 2 MiB): a province's dashboard touches a few MiB
+        // of index pages, which then stay in memory between requests (chitieu-bench).
+        conn.execute_batch("PRAGMA cache_size = -16384;")?;
         let mut store = SqliteStore { conn };
         store.migrate()?;
         Ok(store)
