@@ -423,3 +423,49 @@ fn a_new_commune_reads_its_predecessors_records<S: Store + NtmStore>(mut store: 
     assert_eq!(own.len(), 1);
     assert_eq!(own[0].year, 2025);
 }
+
+/// Tasks, their events and NTM states copy to PostgreSQL and back row for row (the tables are
+/// in `transfer`'s list), and read back the same through the interfaces.
+#[test]
+fn tasks_and_ntm_states_survive_a_copy_between_backends() {
+    use chitieu_store::AnyStore;
+    use chitieu_store::transfer::{checksums, copy};
+    let Some((_schema, pg)) = backend::postgres("tasks_transfer", false) else {
+        return;
+    };
+    let (_d, mut src) = backend::sqlite(true);
+    let lead = unit(&src, "huyện Hữu Lũng", "2023-04-07");
+    let id = src
+        .add_task(
+            &task(lead, "thu ngân sách", TaskField::Economy, "2023-06-30"),
+            "vp",
+        )
+        .unwrap();
+    src.add_task_event(
+        id,
+        &report("2023-06-20", TaskStatus::Completed),
+        Some(lead),
+        "tc",
+    )
+    .unwrap();
+    let vu_son = unit(&src, "xã Vũ Sơn, huyện Bắc Sơn", "2022-06-15");
+    src.set_ntm_states(&[record(vu_son, 2022, &[(1, true), (2, false)])], "ntm")
+        .unwrap();
+    let src = AnyStore::Sqlite(src);
+    let mut pg = AnyStore::Postgres(Box::new(pg));
+    let report = copy(&src, &mut pg, &mut |_, _| {}).expect("copy");
+    assert_eq!(report.tables, checksums(&src).expect("sums"));
+    for (table, rows) in [("task", 1), ("task_event", 1), ("ntm_state", 2)] {
+        let t = report
+            .tables
+            .iter()
+            .find(|t| t.table == table)
+            .unwrap_or_else(|| panic!("{table} is not copied"));
+        assert_eq!(t.rows, rows, "{table}");
+    }
+    assert_eq!(pg.task(id).unwrap(), src.task(id).unwrap());
+    assert_eq!(
+        pg.ntm_records(&[vu_son], None, None, None).unwrap(),
+        src.ntm_records(&[vu_son], None, None, None).unwrap()
+    );
+}
