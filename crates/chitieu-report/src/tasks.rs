@@ -392,11 +392,12 @@ pub fn next_paragraphs(s: &TaskSection) -> Vec<String> {
     out
 }
 
-/// "đến năm 2022, toàn huyện có 8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3
-/// tiêu chí", as a sentence, then the criteria most communes miss (at most five).
+/// "Kết quả rà soát tiêu chí nông thôn mới năm 2022: toàn huyện có 8/17 xã đạt chuẩn nông thôn
+/// mới; bình quân mỗi xã đạt 14,3 tiêu chí." (from the communes' criterion states, beside any
+/// reported NTM figures), then the criteria most communes miss (at most five).
 pub fn ntm_paragraphs(n: &NtmSection, unit_word: &str) -> Vec<String> {
     let mut out = vec![format!(
-        "Chương trình xây dựng nông thôn mới: năm {}, toàn {unit_word} có {}/{} xã {}; bình quân mỗi xã đạt {} tiêu chí.",
+        "Kết quả rà soát tiêu chí nông thôn mới năm {}: toàn {unit_word} có {}/{} xã {}; bình quân mỗi xã đạt {} tiêu chí.",
         n.year,
         n.meeting,
         n.communes,
@@ -585,7 +586,7 @@ mod tests {
         let ps = ntm_paragraphs(&n, "huyện");
         assert_eq!(
             ps[0],
-            "Chương trình xây dựng nông thôn mới: năm 2022, toàn huyện có 8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí."
+            "Kết quả rà soát tiêu chí nông thôn mới năm 2022: toàn huyện có 8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí."
         );
         assert_eq!(
             ps[1],

@@ -232,14 +232,14 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
                     .map_err(err)?;
                 ws.write_string_with_format(*r, 1, narrative::capitalize(&t.text), &text)
                     .map_err(err)?;
-                ws.write_string_with_format(*r, 2, t.field.vi(), &text)
+                ws.write_string_with_format(*r, 2, narrative::capitalize(t.field.vi()), &text)
                     .map_err(err)?;
                 ws.write_string_with_format(*r, 3, &t.lead, &text)
                     .map_err(err)?;
                 ws.write_string_with_format(*r, 4, &t.deadline, &text)
                     .map_err(err)?;
                 if with_status {
-                    ws.write_string_with_format(*r, 5, t.status.vi(), &text)
+                    ws.write_string_with_format(*r, 5, narrative::capitalize(t.status.vi()), &text)
                         .map_err(err)?;
                 }
                 *r += 1;
