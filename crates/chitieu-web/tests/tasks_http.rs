@@ -1,0 +1,484 @@
+//! The key-task pages and API over HTTP against the real server on a temporary database:
+//! who may enter a task, report its progress, confirm it; the anti-forgery token; the counts;
+//! notifications belong to their account.
+
+use chitieu_core::indicator::Catalog;
+use chitieu_store::accounts::{NewAccount, Role, Username};
+use chitieu_store::notifications::NewNotification;
+use chitieu_store::{AccountStore, NoProgress, NotificationStore, SqliteStore, Store};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+
+const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+struct Fixture {
+    addr: SocketAddr,
+    /// Two communes of Lạng Sơn after the 2025 reform.
+    commune_a: i64,
+    /// The database, for checks.
+    path: std::path::PathBuf,
+    accounts: HashMap<&'static str, i64>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("dir").keep();
+        let path = dir.join("tasks.db");
+        let mut s = SqliteStore::open(&path).expect("open");
+        s.init(&Catalog::builtin(), &NoProgress).expect("init");
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day");
+        let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
+        let communes = s.children_on(province, on).expect("communes");
+        let (a, b) = (communes[0].unit, communes[1].unit);
+        let hash = chitieu_web::auth::hash_password(PASSWORD).expect("hash");
+        let mut accounts = HashMap::new();
+        for (name, role, scopes) in [
+            ("vanphong", Role::Office, vec![province]),
+            ("xa.a", Role::Reporter, vec![a]),
+            ("xa.b", Role::Reporter, vec![b]),
+            ("nguoi.xem", Role::Viewer, vec![a]),
+        ] {
+            let id = s
+                .create_account(
+                    &NewAccount {
+                        username: Username::new(name).expect("name"),
+                        display_name: name.to_string(),
+                        role,
+                        scopes,
+                        password_hash: hash.clone(),
+                    },
+                    "test",
+                )
+                .expect("account")
+                .id;
+            accounts.insert(name, id);
+        }
+        drop(s);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let mut cfg = chitieu_web::Config::new(&path);
+        cfg.secure_cookies = false;
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let app = chitieu_web::App::open(cfg).expect("app");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                chitieu_web::serve_on(listener, app).await.expect("serve");
+            });
+        });
+        Fixture {
+            addr,
+            commune_a: a.0,
+            path,
+            accounts,
+        }
+    })
+}
+
+struct Resp {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+struct Client {
+    cookies: HashMap<String, String>,
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(pos) = body.windows(2).position(|w| w == b"\r\n") {
+        let Ok(size) =
+            usize::from_str_radix(std::str::from_utf8(&body[..pos]).unwrap_or("0").trim(), 16)
+        else {
+            break;
+        };
+        if size == 0 || body.len() < pos + 2 + size {
+            break;
+        }
+        out.extend_from_slice(&body[pos + 2..pos + 2 + size]);
+        body = &body[(pos + 4 + size).min(body.len())..];
+    }
+    out
+}
+
+impl Client {
+    fn request(&mut self, method: &str, path: &str, ctype: Option<&str>, body: &str) -> Resp {
+        let addr = fixture().addr;
+        let mut s = TcpStream::connect(addr).expect("connect");
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
+        }
+        if let Some(ct) = ctype {
+            req.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        s.write_all(req.as_bytes()).expect("write");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("read");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("head");
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        let mut lines = head.split("\r\n");
+        let status: u16 = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|c| c.parse().ok())
+            .expect("status");
+        let mut location = None;
+        let mut chunked = false;
+        for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            match k.as_str() {
+                "location" => location = Some(v.to_string()),
+                "transfer-encoding" => chunked = v.contains("chunked"),
+                "set-cookie" => {
+                    if let Some((n, val)) = v.split(';').next().and_then(|f| f.split_once('=')) {
+                        self.cookies.insert(n.to_string(), val.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut body = raw[split + 4..].to_vec();
+        if chunked {
+            body = dechunk(&body);
+        }
+        Resp {
+            status,
+            location,
+            body: String::from_utf8_lossy(&body).to_string(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Resp {
+        self.request("GET", path, None, "")
+    }
+
+    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(
+            "POST",
+            path,
+            Some("application/x-www-form-urlencoded"),
+            &body,
+        )
+    }
+
+    fn csrf(&mut self, path: &str) -> String {
+        let page = self.get(path);
+        let key = "name=\"_csrf\" value=\"";
+        let i = page
+            .body
+            .find(key)
+            .unwrap_or_else(|| panic!("no token on {path} ({})", page.status))
+            + key.len();
+        page.body[i..i + 64].to_string()
+    }
+
+    fn login(user: &str) -> Client {
+        let mut c = Client {
+            cookies: HashMap::new(),
+        };
+        let token = c.csrf("/login");
+        let r = c.post(
+            "/login",
+            &[
+                ("_csrf", &token),
+                ("username", user),
+                ("password", PASSWORD),
+            ],
+        );
+        assert_eq!(r.status, 303, "log-in of {user}: {}", r.body);
+        c
+    }
+}
+
+fn new_task(c: &mut Client, text: &str) -> Resp {
+    let token = c.csrf("/app/tasks");
+    let lead = fixture().commune_a.to_string();
+    c.post(
+        "/app/tasks",
+        &[
+            ("_csrf", &token),
+            ("text", text),
+            ("field", "economy"),
+            ("lead", &lead),
+            ("deadline", "31/12/2099"),
+            ("output", "công trình hoàn thành"),
+            ("source", "Kết luận Hội nghị Ban Chấp hành lần thứ 9"),
+        ],
+    )
+}
+
+fn task_id(r: &Resp) -> String {
+    r.location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/app/tasks/"))
+        .unwrap_or_else(|| panic!("no task location: {} {}", r.status, r.body))
+        .to_string()
+}
+
+#[test]
+fn a_task_goes_from_entry_to_confirmed_completion_with_the_checks_on_the_server() {
+    let mut office = Client::login("vanphong");
+    let mut a = Client::login("xa.a");
+    let mut b = Client::login("xa.b");
+    let mut viewer = Client::login("nguoi.xem");
+
+    // Only the office enters tasks, and only with the anti-forgery token.
+    let token = a.csrf("/app/tasks");
+    assert_eq!(
+        a.post(
+            "/app/tasks",
+            &[
+                ("_csrf", &token),
+                ("text", "x"),
+                ("field", "economy"),
+                ("lead", "1"),
+                ("deadline", "31/12/2099")
+            ]
+        )
+        .status,
+        403
+    );
+    let r = office.post(
+        "/app/tasks",
+        &[
+            ("text", "Thiếu mã chống giả mạo"),
+            ("field", "economy"),
+            ("lead", "1"),
+            ("deadline", "31/12/2099"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    let r = new_task(
+        &mut office,
+        "Xây dựng 3 phòng học trường mầm non <trung tâm>",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = task_id(&r);
+    let page = office.get(&format!("/app/tasks/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Xây dựng 3 phòng học trường mầm non")
+            && !page.body.contains("<trung tâm>"),
+        "the text is shown escaped"
+    );
+    assert!(page.body.contains("chưa triển khai"));
+
+    // Another commune's reporter neither sees nor reports it; a viewer cannot report.
+    assert_eq!(b.get(&format!("/app/tasks/{id}")).status, 403);
+    let token = b.csrf("/app/tasks");
+    let r = b.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[("_csrf", &token), ("status", "in_progress")],
+    );
+    assert_eq!(r.status, 403);
+    let token = viewer.csrf("/app/tasks");
+    let r = viewer.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[("_csrf", &token), ("status", "in_progress")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(!b.get("/app/tasks").body.contains("Xây dựng 3 phòng học"));
+
+    // The lead unit reports: in progress, then completed; a future report date is refused.
+    let token = a.csrf(&format!("/app/tasks/{id}"));
+    let r = a.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[
+            ("_csrf", &token),
+            ("status", "in_progress"),
+            ("reported_on", "2099-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = a.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[
+            ("_csrf", &token),
+            ("status", "in_progress"),
+            ("note", "Đã khởi công"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        a.get(&format!("/app/tasks/{id}"))
+            .body
+            .contains("đang thực hiện")
+    );
+    // A review before a reported completion is refused.
+    let token = office.csrf(&format!("/app/tasks/{id}"));
+    let r = office.post(
+        &format!("/app/tasks/{id}/review"),
+        &[("_csrf", &token), ("decision", "confirm")],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let token = a.csrf(&format!("/app/tasks/{id}"));
+    let r = a.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[
+            ("_csrf", &token),
+            ("status", "completed"),
+            ("note", "Đã bàn giao"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        a.get(&format!("/app/tasks/{id}"))
+            .body
+            .contains("chờ xác nhận")
+    );
+
+    // A reporter cannot confirm; the office must give a reason to return; then confirms.
+    let token = a.csrf(&format!("/app/tasks/{id}"));
+    let r = a.post(
+        &format!("/app/tasks/{id}/review"),
+        &[("_csrf", &token), ("decision", "confirm")],
+    );
+    assert_eq!(r.status, 403);
+    let token = office.csrf(&format!("/app/tasks/{id}"));
+    let r = office.post(
+        &format!("/app/tasks/{id}/review"),
+        &[("_csrf", &token), ("decision", "return"), ("note", " ")],
+    );
+    assert_eq!(r.status, 400);
+    let r = office.post(
+        &format!("/app/tasks/{id}/review"),
+        &[("_csrf", &token), ("decision", "confirm")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = office.get(&format!("/app/tasks/{id}"));
+    assert!(
+        page.body.contains("hoàn thành (đã xác nhận)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("id=\"progress\""),
+        "nothing follows a confirmation"
+    );
+
+    // The list counts it; the API says the same.
+    let list = office.get("/app/tasks");
+    assert!(
+        list.body.contains("hoàn thành 1/1 nhiệm vụ, đúng hạn 1"),
+        "{}",
+        list.body
+    );
+    let api = office.get("/api/v1/tasks");
+    assert_eq!(api.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+    assert_eq!(v["summary"], "hoàn thành 1/1 nhiệm vụ, đúng hạn 1");
+    assert_eq!(v["tasks"][0]["state"]["confirmed"], true);
+    let v: serde_json::Value = serde_json::from_str(&b.get("/api/v1/tasks").body).expect("json");
+    assert_eq!(v["tasks"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn notifications_belong_to_their_account() {
+    let f = fixture();
+    let (a_id, b_id) = (f.accounts["xa.a"], f.accounts["xa.b"]);
+    let mut s = SqliteStore::open(&f.path).expect("open");
+    let made = s
+        .add_notifications(
+            &[
+                NewNotification {
+                    account_id: a_id,
+                    kind: "returned".into(),
+                    dedupe_key: "test:a:1".into(),
+                    title: "Số liệu bị trả lại <xã A>".into(),
+                    body: "Thiếu số liệu.".into(),
+                    link: Some("/app/entry".into()),
+                },
+                NewNotification {
+                    account_id: b_id,
+                    kind: "returned".into(),
+                    dedupe_key: "test:b:1".into(),
+                    title: "Thông báo của xã B".into(),
+                    body: "Riêng xã B.".into(),
+                    link: None,
+                },
+            ],
+            chrono::Utc::now(),
+        )
+        .expect("add");
+    let a_note = made.iter().find(|n| n.account_id == a_id).expect("a").id;
+    let mut a = Client::login("xa.a");
+    let mut b = Client::login("xa.b");
+    let page = a.get("/app/notifications");
+    assert!(page.body.contains("Số liệu bị trả lại") && !page.body.contains("<xã A>"));
+    assert!(!page.body.contains("Thông báo của xã B"));
+    assert!(
+        a.get("/app/notifications/count")
+            .body
+            .contains("id=\"unread-count\">1<")
+    );
+    // b cannot mark a's notification read.
+    let token = b.csrf("/app/notifications");
+    let id = a_note.to_string();
+    assert_eq!(
+        b.post("/app/notifications/read", &[("_csrf", &token), ("id", &id)])
+            .status,
+        303
+    );
+    assert_eq!(s.unread_count(a_id).expect("count"), 1);
+    let token = a.csrf("/app/notifications");
+    assert_eq!(
+        a.post("/app/notifications/read", &[("_csrf", &token), ("id", &id)])
+            .status,
+        303
+    );
+    assert_eq!(s.unread_count(a_id).expect("count"), 0);
+    assert_eq!(a.get("/app/notifications/count").body, "");
+    // The address for e-mail: checked, stored, removable.
+    let r = a.post(
+        "/app/notifications/email",
+        &[("_csrf", &token), ("email", "sai địa chỉ")],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = a.post(
+        "/app/notifications/email",
+        &[("_csrf", &token), ("email", "xa.a@langson.gov.vn")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        s.email(a_id).expect("email").as_deref(),
+        Some("xa.a@langson.gov.vn")
+    );
+    let r = a.post(
+        "/app/notifications/email",
+        &[("_csrf", &token), ("email", "")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(s.email(a_id).expect("email"), None);
+}
