@@ -9,7 +9,7 @@ use chitieu_core::ntm::{
     CommuneCriteria, CriteriaSet, CriterionState, Evidence, NtmError, NtmLevel, NtmSummary,
     builtin_set,
 };
-use chitieu_store::{NtmStore, Store, StoreError};
+use chitieu_store::{DocumentStore, NtmStore, Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -111,11 +111,11 @@ pub struct NtmImport {
 }
 
 /// Imports states from CSV text with the columns `commune,year,set,level,criterion,met,evidence`
-/// (set, level and evidence may be empty: the set then follows the year, the level is đạt
-/// chuẩn). Communes are resolved on 30 June of the row's year (or on `on` when given). Every
+/// and optionally `document` and `figure` (ids the evidence rests on). Set, level and evidence
+/// may be empty: the set then follows the year, the level is đạt chuẩn. Communes are resolved on 30 June of the row's year (or on `on` when given). Every
 /// row is checked before anything is stored.
 pub fn import_states(
-    store: &mut (impl Store + NtmStore),
+    store: &mut (impl Store + NtmStore + DocumentStore),
     file: &str,
     text: &str,
     on: Option<NaiveDate>,
@@ -140,6 +140,8 @@ pub fn import_states(
         "criterion",
         "met",
         "evidence",
+        "document",
+        "figure",
     ];
     let idx: Vec<Option<usize>> = want
         .iter()
@@ -233,13 +235,26 @@ pub fn import_states(
                 ),
             ));
         }
+        let id = |i: usize| -> Result<Option<i64>> {
+            match get(i) {
+                "" => Ok(None),
+                t => t
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| err(i, format!("'{t}' is not an id"))),
+            }
+        };
+        let document = id(7)?;
+        if let Some(doc) = document {
+            store.document(doc).map_err(|e| err(7, e.to_string()))?;
+        }
         entry.states.push(CriterionState {
             criterion,
             met,
             evidence: Evidence {
                 text: chitieu_text::nfc(get(6)),
-                document: None,
-                figure: None,
+                document,
+                figure: id(8)?,
             },
         });
         rows += 1;
@@ -451,6 +466,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("not a commune"), "{err}");
+        // Evidence pointing at a document that is not stored is refused, naming the cell.
+        let err = import_states(
+            &mut s,
+            "doc.csv",
+            "commune,year,criterion,met,document\n\"xã Vũ Sơn, huyện Bắc Sơn\",2022,1,đạt,99\n",
+            None,
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("doc.csv, row 2, column 'document'"),
+            "{err}"
+        );
     }
 
     #[test]
