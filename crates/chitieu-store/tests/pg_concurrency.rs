@@ -3,8 +3,8 @@
 //! strictly sequential, exactly one is current, and the audit log tells every change with the
 //! value it really replaced. Each writer has its own connection (its own `PgStore`).
 //!
-//! The approvers' half (approval locking figures while writers correct them) waits for the
-//! workflow store on PostgreSQL; see the README's PostgreSQL section.
+//! The approvers' half (approval locking figures while writers correct them) is
+//! `pg_workflow_concurrency.rs`.
 
 mod backend;
 
