@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The DuckDB side of chitieu-bench: the same yearly roll-up as chitieu's, as one SQL query.
 
-chitieu-bench exports its database as CSV into a folder (figures.csv, units.csv,
-indicators.csv), writes this script beside it and runs it. The script loads the CSV files into
-an in-memory DuckDB database (timed apart, as `load_s`), then runs the roll-up query `--runs`
-times and prints one JSON object on standard output:
+chitieu-bench exports the current figures of the year it rolls up (figures.csv), the units
+(units.csv) and the indicators (indicators.csv) from its SQLite database as CSV into a folder,
+writes this script beside it and runs it. The script loads the CSV files into an in-memory
+DuckDB database (timed apart, as `load_s`: the "cold" side, compared with chitieu loading its
+in-memory snapshot of the same year from SQLite), then runs the roll-up query `--runs` times on
+the data already in memory (`query_s`: the "warm" side, compared with chitieu's roll-up from its
+snapshot) and prints one JSON object on standard output:
 
     {"duckdb": "<version>", "load_s": 1.2, "query_s": [0.31, 0.29, 0.30], "rows": 2100,
      "national_sums": {"budget_revenue": "123456.789", ...}}
