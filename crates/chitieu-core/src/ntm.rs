@@ -663,4 +663,39 @@ mod tests {
         assert_eq!(s.shortfall[&8], vec![UnitId(2), UnitId(3)]);
         assert_eq!(s.shortfall[&1], vec![UnitId(3)]);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn reading_never_panics(s in "\\PC{0,200}") {
+                let _ = parse_criteria_csv("p.csv", &s);
+                let _ = NtmLevel::parse(&s);
+                let _ = builtin_set(&s);
+            }
+
+            /// X never exceeds Y, the average never exceeds the number of criteria, and each
+            /// commune is short of a criterion exactly when it does not meet it.
+            #[test]
+            fn summary_is_consistent(counts in proptest::collection::vec(0u32..=19, 0..20)) {
+                let set = builtin_set("318-2021").unwrap();
+                let records: Vec<_> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &n)| record(&set, i as i64, n))
+                    .collect();
+                let communes: Vec<UnitId> = (0..counts.len() as i64).map(UnitId).collect();
+                let s = NtmSummary::derive(&set, NtmLevel::Standard, 2022, &communes, &records);
+                prop_assert!(s.meeting.len() <= s.communes.len());
+                prop_assert!(s.average <= Decimal::from(19));
+                prop_assert_eq!(s.criteria_met, counts.iter().sum::<u32>());
+                prop_assert_eq!(s.meeting.len(), counts.iter().filter(|&&n| n == 19).count());
+                for (n, short) in &s.shortfall {
+                    prop_assert_eq!(short.len(), counts.iter().filter(|&&c| c < *n).count());
+                }
+            }
+        }
+    }
 }

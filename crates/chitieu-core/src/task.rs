@@ -826,4 +826,54 @@ mod tests {
             Some(TaskStatus::InProgress)
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_status() -> impl Strategy<Value = TaskStatus> {
+            (0usize..5).prop_map(|i| TaskStatus::ALL[i])
+        }
+
+        proptest! {
+            #[test]
+            fn parsing_never_panics(s in "\\PC{0,40}") {
+                let _ = Deadline::parse(&s);
+                let _ = TaskField::parse(&s);
+                let _ = TaskStatus::parse(&s);
+            }
+
+            /// Whatever the reports say, a task is never "hoàn thành" on time after a
+            /// completion dated past its deadline, and never "quá hạn" on or before it.
+            #[test]
+            fn status_respects_the_deadline(
+                due in 0i64..60,
+                reports in proptest::collection::vec((0i64..120, any_status()), 0..6),
+                today in 0i64..150,
+            ) {
+                let base = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+                let day = |n: i64| base + chrono::Duration::days(n);
+                let deadline = Deadline::Date { date: day(due) };
+                let mut rs = reports.clone();
+                rs.sort_by_key(|r| r.0);
+                let events: Vec<TaskEvent> = rs
+                    .iter()
+                    .map(|(d, st)| TaskEvent::Report(ProgressReport {
+                        reported_on: day(*d),
+                        status: *st,
+                        completed_on: None,
+                        note: String::new(),
+                    }))
+                    .collect();
+                let s = derive_state(&deadline, &events, day(today));
+                if let Some(done) = s.completed_on {
+                    prop_assert_eq!(s.status == TaskStatus::Completed, done <= day(due));
+                    prop_assert!(done <= day(today));
+                }
+                if today <= due {
+                    prop_assert!(s.status != TaskStatus::Overdue || rs.iter().any(|r| r.1 == TaskStatus::Overdue && r.0 <= today));
+                }
+            }
+        }
+    }
 }
