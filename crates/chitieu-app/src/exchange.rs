@@ -727,7 +727,7 @@ pub fn import_mappings<S: Store + ExchangeStore>(
     let mut errors = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| file_error(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = chitieu_dhis2::csv_format::line_of(text, record.position());
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim();
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;

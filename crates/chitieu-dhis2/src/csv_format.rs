@@ -57,6 +57,18 @@ fn column_of(name: &str) -> Option<usize> {
     HEADER.iter().position(|h| *h == key)
 }
 
+/// The 1-based line a record starts on, counted from its byte offset: the csv crate's own line
+/// count is off with Windows line ends, and its offset may point at the line end before the
+/// record, which is skipped here.
+pub fn line_of(text: &str, position: Option<&csv::Position>) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
 /// Reads a CSV data value set. Rows are located by their line in the file (the header is
 /// line 1).
 pub fn read(text: &str) -> Result<Parsed, FormatError> {
@@ -71,7 +83,7 @@ pub fn read(text: &str) -> Result<Parsed, FormatError> {
     let mut first = true;
     for result in reader.records() {
         let record = result.map_err(|e| FormatError::Csv(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(text, record.position());
         let at = Location::Row(line);
         if first {
             first = false;
@@ -232,6 +244,23 @@ mod tests {
                 "row 3, dataElement '': missing".to_string(),
                 "row 4, followup 'maybe': should be true or false".to_string(),
             ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_windows_line_ends_are_read() {
+        let text = "\u{feff}dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\r\n\
+                    DE1,2024Q1,OU1,,,5\r\n\r\nDE2,2024Q2,OU1,,,6\r\n";
+        let p = read(text).expect("read");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let got: Vec<(Location, &str)> = p
+            .records
+            .iter()
+            .map(|r| (r.at, r.value.data_element.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(Location::Row(2), "DE1"), (Location::Row(4), "DE2")]
         );
     }
 
