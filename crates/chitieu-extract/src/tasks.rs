@@ -435,6 +435,17 @@ const INTRO_NEGATIVE: &[&str] = &[
     "đạt được",
 ];
 
+/// Words in an introducer that make its list something other than tasks even when it names
+/// tasks: "Một số nhiệm vụ còn chậm tiến độ như: …".
+const STRONG_NEGATIVE: &[&str] = &[
+    "chậm tiến độ",
+    "còn chậm",
+    "chưa hoàn thành",
+    "chưa đạt",
+    "chưa thực hiện",
+    "đã hoàn thành",
+];
+
 /// Words that name a speaker before a directive verb.
 const SPEAKERS: &[&str] = &[
     "đồng chí",
@@ -588,7 +599,9 @@ fn marker_at(toks: &[Token], i: usize) -> usize {
         Kind::Num
             if t.k().len() <= 2
                 && t.k().bytes().all(|b| b.is_ascii_digit())
-                && next(1).is_some_and(|p| p.is_punct(".") || p.is_punct(")"))
+                && next(1).is_some_and(|p| {
+                    p.is_punct(".") || p.is_punct(")") || (p.is_dash() && !p.space_before)
+                })
                 && next(2).is_some_and(|w| w.kind == Kind::Word) =>
         {
             2
@@ -736,6 +749,21 @@ impl Finder<'_, '_> {
                     continue;
                 }
                 active = None;
+            }
+            // "… các nhiệm vụ trọng tâm như sau." ending the line: the items are the lines below.
+            if e == line.end
+                && body_end > s
+                && toks[body_end - 1].is_word("sau")
+                && contains_any(toks, s, body_end, &["nhiệm vụ", "giải pháp"])
+                && !contains_any(toks, s, body_end, STRONG_NEGATIVE)
+                && !self.past_intro(s, body_end)
+            {
+                let ctx = ListCtx {
+                    trigger: Trigger::TaskNoun,
+                    period: self.period_in(s, body_end),
+                    lead_unit: self.lead_unit_in(s, body_end),
+                };
+                return self.bullet_lines(lines, li + 1, &ctx);
             }
             match self.trigger(s, body_end) {
                 Some((items_at, ctx)) => {
@@ -907,7 +935,8 @@ impl Finder<'_, '_> {
             }
             let task_noun = contains_any(toks, a, c, &["nhiệm vụ", "giải pháp", "phương hướng"]);
             let cue = task_noun || contains_any(toks, a, c, INTRO_CUES);
-            let negative = contains_any(toks, a, c, INTRO_NEGATIVE) && !task_noun;
+            let negative = (contains_any(toks, a, c, INTRO_NEGATIVE) && !task_noun)
+                || contains_any(toks, a, c, STRONG_NEGATIVE);
             let past = self.past_intro(a, c);
             if !cue || negative || past {
                 // Only the first colon of a sentence introduces.
