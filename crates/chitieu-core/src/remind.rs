@@ -37,18 +37,24 @@ pub enum Kind {
     PeriodOpen,
     /// Entry for a reporting period closes soon.
     PeriodClosing,
+    /// The lead unit reported a task done: the office is to confirm it.
+    TaskCompletionReported,
+    /// The office returned a reported completion to the lead unit.
+    TaskReturned,
     /// The daily digest.
     Digest,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
         Kind::DeadlineSoon,
         Kind::Overdue,
         Kind::Returned,
         Kind::ExplanationRequested,
         Kind::PeriodOpen,
         Kind::PeriodClosing,
+        Kind::TaskCompletionReported,
+        Kind::TaskReturned,
         Kind::Digest,
     ];
 
@@ -60,6 +66,8 @@ impl Kind {
             Kind::ExplanationRequested => "explanation_requested",
             Kind::PeriodOpen => "period_open",
             Kind::PeriodClosing => "period_closing",
+            Kind::TaskCompletionReported => "task_completion_reported",
+            Kind::TaskReturned => "task_returned",
             Kind::Digest => "digest",
         }
     }
@@ -73,6 +81,8 @@ impl Kind {
             Kind::ExplanationRequested => "yêu cầu giải trình",
             Kind::PeriodOpen => "mở kỳ báo cáo",
             Kind::PeriodClosing => "sắp hết hạn báo cáo",
+            Kind::TaskCompletionReported => "chờ xác nhận hoàn thành",
+            Kind::TaskReturned => "nhiệm vụ bị trả lại",
             Kind::Digest => "tổng hợp hằng ngày",
         }
     }
@@ -207,12 +217,28 @@ pub struct ExplanationAsked {
     pub answered: bool,
 }
 
+/// A step in a task's review: a reported completion still awaiting the office, or the
+/// office's return of one (the latest of each, as the caller finds them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskReview {
+    pub task_id: i64,
+    /// The stored event's id.
+    pub event_id: i64,
+    pub title: String,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub on: NaiveDate,
+    /// `None`: completion reported; `Some(reason)`: returned.
+    pub returned: Option<String>,
+}
+
 /// What the reminders are computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
     pub tasks: Vec<TaskDeadline>,
     pub returned: Vec<Returned>,
     pub explanations: Vec<ExplanationAsked>,
+    pub task_reviews: Vec<TaskReview>,
 }
 
 /// A notification that should exist.
@@ -385,6 +411,39 @@ pub fn due(today: NaiveDate, settings: &Settings, inputs: &Inputs) -> Vec<Due> {
             ),
             link: "/app/explanations".to_string(),
             audience: vec![Audience::Unit(e.unit)],
+        });
+    }
+    for r in &inputs.task_reviews {
+        if r.on < oldest || r.on > today {
+            continue;
+        }
+        let link = format!("/app/tasks/{}", r.task_id);
+        out.push(match &r.returned {
+            None => Due {
+                kind: Kind::TaskCompletionReported,
+                key: format!("task:{}:reported-done:{}", r.task_id, r.event_id),
+                title: format!("Chờ xác nhận hoàn thành: {}", r.title),
+                body: format!(
+                    "{} báo cáo đã hoàn thành nhiệm vụ «{}» ngày {}; đề nghị xác nhận hoặc trả lại.",
+                    r.unit_name,
+                    r.title,
+                    date_vi(r.on)
+                ),
+                link,
+                audience: vec![Audience::Office(Some(r.unit))],
+            },
+            Some(reason) => Due {
+                kind: Kind::TaskReturned,
+                key: format!("task:{}:returned:{}", r.task_id, r.event_id),
+                title: format!("Nhiệm vụ bị trả lại: {}", r.title),
+                body: format!(
+                    "Văn phòng trả lại kết quả nhiệm vụ «{}» ngày {}. Lý do: {reason}",
+                    r.title,
+                    date_vi(r.on)
+                ),
+                link,
+                audience: vec![Audience::Unit(r.unit)],
+            },
         });
     }
     for w in open_windows(today, settings) {
@@ -643,6 +702,56 @@ mod tests {
                 want.to_vec(),
                 "{today}"
             );
+        }
+    }
+
+    #[test]
+    fn task_reviews_notify_the_office_then_the_lead_unit() {
+        let review = |returned: Option<&str>| TaskReview {
+            task_id: 5,
+            event_id: 17,
+            title: "Kế hoạch chuyển đổi số".into(),
+            unit: UnitId(3),
+            unit_name: "xã Vũ Sơn".into(),
+            on: d("2026-11-20"),
+            returned: returned.map(str::to_string),
+        };
+        let s = no_periods();
+        let n = due(
+            d("2026-11-21"),
+            &s,
+            &Inputs {
+                task_reviews: vec![review(None)],
+                ..Inputs::default()
+            },
+        );
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].key, "task:5:reported-done:17");
+        assert_eq!(n[0].audience, vec![Audience::Office(Some(UnitId(3)))]);
+        let n = due(
+            d("2026-11-21"),
+            &s,
+            &Inputs {
+                task_reviews: vec![review(Some("Chưa có văn bản ban hành"))],
+                ..Inputs::default()
+            },
+        );
+        assert_eq!(n[0].key, "task:5:returned:17");
+        assert_eq!(n[0].kind, Kind::TaskReturned);
+        assert_eq!(n[0].audience, vec![Audience::Unit(UnitId(3))]);
+        assert!(
+            n[0].body.ends_with("Lý do: Chưa có văn bản ban hành"),
+            "{}",
+            n[0].body
+        );
+        // Older than the lookback: nothing.
+        let old = Inputs {
+            task_reviews: vec![review(None)],
+            ..Inputs::default()
+        };
+        assert!(due(d("2026-12-05"), &s, &old).is_empty());
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.key()), Some(k));
         }
     }
 

@@ -14,6 +14,7 @@ use crate::WebError;
 use crate::mail::{MailConfig, Mailer};
 use chitieu_core::admin::UnitId;
 use chitieu_core::remind::{self, Audience, Due, Inputs, Settings};
+use chitieu_core::task::{Review, TaskEvent};
 use chitieu_store::accounts::{Account, Role};
 use chitieu_store::notifications::{NewNotification, SchedulerRun};
 use chitieu_store::workflow::{DataSetState, WorkflowAction};
@@ -134,17 +135,44 @@ where
     S: Store + WorkflowStore + TaskStore,
 {
     let mut inputs = Inputs::default();
+    let oldest = today - Duration::days(i64::from(settings.lookback_days));
     for t in store.tasks(&chitieu_store::tasks::TaskFilter::default())? {
         let state = t.state(today);
+        let title = short(&t.task.text, 90);
         inputs.tasks.push(remind::TaskDeadline {
             id: t.id,
-            title: short(&t.task.text, 90),
+            title: title.clone(),
             unit: t.task.lead,
             deadline: t.task.deadline.date(),
             finished: state.status.is_completed(),
         });
+        // The review step the task waits on or just had: its last event, when that is a
+        // reported completion the office has not decided on, or the office's return.
+        let review = match t.events.last().map(|e| (e.id, &e.event)) {
+            Some((id, TaskEvent::Report(r)))
+                if r.status.is_completed() && state.awaiting_confirmation =>
+            {
+                Some((id, r.reported_on, None))
+            }
+            Some((id, TaskEvent::Review(Review::Return { on, reason }))) => {
+                Some((id, *on, Some(reason.clone())))
+            }
+            _ => None,
+        };
+        if let Some((event_id, on, returned)) = review
+            && on >= oldest
+        {
+            inputs.task_reviews.push(remind::TaskReview {
+                task_id: t.id,
+                event_id,
+                title,
+                unit: t.task.lead,
+                unit_name: unit_name(store, t.task.lead),
+                on,
+                returned,
+            });
+        }
     }
-    let oldest = today - Duration::days(i64::from(settings.lookback_days));
     for ds in store.data_sets(Some(DataSetState::Returned))? {
         let events = store.data_set_events(ds.unit, &ds.period)?;
         let Some(e) = events

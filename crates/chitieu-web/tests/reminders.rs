@@ -68,10 +68,7 @@ fn db() -> Db {
     s.init(&Catalog::builtin(), &NoProgress).expect("init");
     let on = day("2026-11-01");
     // Two communes of Lạng Sơn as they stand after the 2025 reform.
-    let province = s
-        .resolve_unit("tỉnh Lạng Sơn", on)
-        .expect("province")
-        .unit;
+    let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
     let communes = s.children_on(province, on).expect("communes");
     let (bac_son, huu_lung) = (communes[0].unit, communes[1].unit);
     let reporter = account(&mut s, "bacson.baocao", Role::Reporter, vec![bac_son]);
@@ -213,8 +210,8 @@ fn a_returned_data_set_and_an_explanation_request_notify_the_unit() {
     // The events carry today's real date: run the pass on that day.
     let now = Utc::now();
     let r = scheduler::pass(&mut s, now, None).expect("pass");
-    assert_eq!(r.created, 2);
     let list = s.notifications(db.reporter, false, 10).expect("list");
+    assert_eq!(r.created, 2, "{list:#?}");
     let kinds: Vec<&str> = list.iter().map(|n| n.kind.as_str()).collect();
     assert!(kinds.contains(&"returned"), "{kinds:?}");
     assert!(kinds.contains(&"explanation_requested"), "{kinds:?}");
@@ -372,4 +369,63 @@ fn a_restarted_server_does_not_remind_twice() {
     ];
     want.sort();
     assert_eq!(keys(&s, reporter), want);
+}
+
+#[test]
+fn a_reported_completion_notifies_the_office_and_a_return_the_lead_unit() {
+    use chitieu_core::task::{ProgressReport, Review, TaskEvent, TaskStatus};
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    let id = add_task(
+        &mut s,
+        db.bac_son,
+        "Ban hành kế hoạch chuyển đổi số",
+        "2027-06-30",
+    );
+    s.add_task_event(
+        id,
+        &TaskEvent::Report(ProgressReport {
+            reported_on: day("2026-11-20"),
+            status: TaskStatus::Completed,
+            completed_on: None,
+            note: "Đã ban hành".into(),
+        }),
+        Some(db.bac_son),
+        "web:bacson.baocao",
+    )
+    .expect("report");
+    scheduler::pass(&mut s, at("2026-11-21", 9), None).expect("pass");
+    let office = s.notifications(db.office, false, 10).expect("office");
+    assert_eq!(office.len(), 1);
+    assert_eq!(office[0].kind, "task_completion_reported");
+    assert!(
+        office[0]
+            .dedupe_key
+            .starts_with(&format!("task:{id}:reported-done:"))
+    );
+    assert!(keys(&s, db.reporter).is_empty());
+    s.add_task_event(
+        id,
+        &TaskEvent::Review(Review::Return {
+            on: day("2026-11-22"),
+            reason: "Chưa có văn bản kèm theo".into(),
+        }),
+        None,
+        "web:van.phong",
+    )
+    .expect("return");
+    scheduler::pass(&mut s, at("2026-11-22", 9), None).expect("pass");
+    scheduler::pass(&mut s, at("2026-11-23", 9), None).expect("again");
+    let lead = s.notifications(db.reporter, false, 10).expect("lead");
+    assert_eq!(lead.len(), 1, "{lead:?}");
+    assert_eq!(lead[0].kind, "task_returned");
+    assert!(
+        lead[0].body.contains("Chưa có văn bản kèm theo"),
+        "{}",
+        lead[0].body
+    );
+    assert_eq!(
+        s.notifications(db.office, false, 10).expect("office").len(),
+        1
+    );
 }
