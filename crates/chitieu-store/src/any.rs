@@ -80,13 +80,37 @@ impl AnyStore {
     /// transaction, so this changes with every write, whichever process made it: the web
     /// caches what it built from the database under it.
     pub fn newest_audit_id(&self) -> Result<i64> {
-        const SQL: &str = "SELECT coalesce(max(id), 0) FROM audit_log";
         match self {
-            AnyStore::Sqlite(s) => Ok(s.connection().query_row(SQL, [], |r| r.get(0))?),
-            AnyStore::Postgres(s) => match s.select(SQL, &[])?.first() {
-                Some(r) => Ok(r.try_get::<_, i64>(0)?),
-                None => Ok(0),
-            },
+            AnyStore::Sqlite(s) => s.newest_audit_id(),
+            AnyStore::Postgres(s) => s.newest_audit_id(),
+        }
+    }
+
+    /// A stamp that changes whenever a write commits, by this process or another one: for
+    /// caches of what was read. On SQLite, writers commit one at a time in the order of their
+    /// audit ids, so the newest id is enough. On PostgreSQL, concurrent transactions take ids
+    /// first and commit later, in any order: a reader may see id 11 committed while id 10's
+    /// transaction is still open, and the newest id would not move when 10 commits. The stamp
+    /// therefore also counts the entries among the last 1024 ids, which changes when such a
+    /// late transaction commits.
+    pub fn change_stamp(&self) -> Result<i64> {
+        match self {
+            AnyStore::Sqlite(s) => s.newest_audit_id(),
+            AnyStore::Postgres(s) => {
+                let rows = s.select(
+                    "SELECT coalesce(max(id), 0)::bigint, count(*)::bigint FROM audit_log
+                     WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log) - 1024",
+                    &[],
+                )?;
+                match rows.first() {
+                    Some(r) => {
+                        let newest: i64 = r.try_get(0)?;
+                        let recent: i64 = r.try_get(1)?;
+                        Ok(newest.wrapping_mul(2048).wrapping_add(recent))
+                    }
+                    None => Ok(0),
+                }
+            }
         }
     }
 

@@ -486,3 +486,42 @@ fn eight_writers_and_eight_approvers_on_sqlite() {
         SqliteStore::open(&path).expect("open")
     });
 }
+
+/// The web's caches are keyed by `AnyStore::change_stamp`. On PostgreSQL a transaction may take
+/// its audit id before another one that commits first; the stamp must still move when the
+/// late one commits, though the newest audit id does not.
+#[test]
+fn the_change_stamp_moves_when_a_late_transaction_commits() {
+    let Some((schema, store)) = backend::postgres("change_stamp", true) else {
+        return;
+    };
+    let open = || PgStore::open_in_schema(&schema.url, Some(&schema.name)).expect("open");
+    let reader = chitieu_store::AnyStore::Postgres(Box::new(store));
+    let mut writer = open();
+    let mut late = open();
+    late.with_client(|c| {
+        let mut tx = c.transaction()?;
+        tx.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail)
+             VALUES ('2026-01-01T00:00:00Z', 'test', 'test.late', 'test', '', '{}')",
+            &[],
+        )?;
+        // Another connection writes and commits after the late one took its id.
+        writer.set_setting("test.key", "1", "test")?;
+        let newest = reader.newest_audit_id()?;
+        let stamp = reader.change_stamp()?;
+        tx.commit()?;
+        assert_eq!(
+            reader.newest_audit_id()?,
+            newest,
+            "the late entry has the smaller id"
+        );
+        assert_ne!(
+            reader.change_stamp()?,
+            stamp,
+            "the stamp moves when the late transaction commits"
+        );
+        Ok(())
+    })
+    .expect("late transaction");
+}

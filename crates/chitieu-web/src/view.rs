@@ -237,10 +237,11 @@ pub fn dashboard(
     })
 }
 
-/// The newest audit entry's id: it changes with every write, by this process or another one
-/// on the same database.
+/// A stamp of the database's state (from the audit log): it changes with every write that
+/// commits, by this process or another one on the same database (see
+/// `AnyStore::change_stamp`).
 pub fn generation(store: &AnyStore) -> Result<i64, WebError> {
-    Ok(store.newest_audit_id()?)
+    Ok(store.change_stamp()?)
 }
 
 type CacheKey = (i64, String, bool);
