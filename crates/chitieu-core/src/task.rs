@@ -361,6 +361,13 @@ pub enum TaskError {
     AlreadyConfirmed(NaiveDate),
     #[error("the task was confirmed complete on {0}: a further progress report is not accepted")]
     Closed(NaiveDate),
+    #[error(
+        "the review's date {review} is before the completion it reviews was reported ({reported})"
+    )]
+    ReviewBeforeReport {
+        review: NaiveDate,
+        reported: NaiveDate,
+    },
     #[error("the completion date {completed} is after the report's date {reported}")]
     CompletedAfterReport {
         completed: NaiveDate,
@@ -500,6 +507,14 @@ pub fn check_event(
             }
             if state.completed_on.is_none() {
                 return Err(TaskError::NothingToReview(what));
+            }
+            if let Some(reported) = state.last_report
+                && review.on() < reported
+            {
+                return Err(TaskError::ReviewBeforeReport {
+                    review: review.on(),
+                    reported,
+                });
             }
             Ok(())
         }
@@ -741,6 +756,10 @@ mod tests {
         let done = vec![report("2023-06-20", TaskStatus::Completed, None)];
         assert!(check_event(&dl, &done, &confirm("2023-06-21")).is_ok());
         assert!(check_event(&dl, &done, &ret("2023-06-21")).is_ok());
+        assert!(matches!(
+            check_event(&dl, &done, &confirm("2023-06-19")),
+            Err(TaskError::ReviewBeforeReport { .. })
+        ));
         let closed = vec![done[0].clone(), confirm("2023-06-21")];
         assert!(matches!(
             check_event(
