@@ -469,3 +469,66 @@ fn tasks_and_ntm_states_survive_a_copy_between_backends() {
         src.ntm_records(&[vu_son], None, None, None).unwrap()
     );
 }
+
+/// Several offices reviewing the same reported completion at once on PostgreSQL, each on its
+/// own connection: the task's row lock orders them, exactly one decision is stored, and the
+/// others are refused with the reason (or told to retry), never both a confirmation and a
+/// return.
+#[test]
+fn concurrent_reviews_of_one_task_store_exactly_one_on_postgres() {
+    use chitieu_store::PgStore;
+    let Some((schema, mut store)) = backend::postgres("tasks_concurrent", true) else {
+        return;
+    };
+    let lead = unit(&store, "huyện Hữu Lũng", "2023-04-07");
+    let id = store
+        .add_task(
+            &task(lead, "thu ngân sách", TaskField::Economy, "2023-06-30"),
+            "vp",
+        )
+        .unwrap();
+    store
+        .add_task_event(
+            id,
+            &report("2023-06-20", TaskStatus::Completed),
+            Some(lead),
+            "tc",
+        )
+        .unwrap();
+    const REVIEWERS: usize = 8;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(REVIEWERS));
+    let handles: Vec<_> = (0..REVIEWERS)
+        .map(|i| {
+            let (url, name) = (schema.url.clone(), schema.name.clone());
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let mut s = PgStore::open_in_schema(&url, Some(&name)).expect("open");
+                let review = if i % 2 == 0 {
+                    Review::Confirm {
+                        on: date("2023-06-25"),
+                        note: format!("office {i}"),
+                    }
+                } else {
+                    Review::Return {
+                        on: date("2023-06-25"),
+                        reason: format!("office {i}"),
+                    }
+                };
+                barrier.wait();
+                s.add_task_event(id, &TaskEvent::Review(review), None, &format!("office-{i}"))
+                    .map(|_| ())
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for h in handles {
+        match h.join().expect("reviewer thread") {
+            Ok(()) => ok += 1,
+            Err(StoreError::Refused(_)) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(ok, 1, "exactly one review is stored");
+    let t = store.task(id).unwrap();
+    assert_eq!(t.events.len(), 2);
+}
