@@ -69,6 +69,31 @@ pub fn propose_tasks(
     Ok(n)
 }
 
+/// [`crate::ingest::ingest`] followed by [`propose_tasks`] for a newly stored document: the
+/// one call the command line (and any other front end) uses to ingest. Returns what ingesting
+/// did and how many tasks were proposed.
+pub fn ingest_with_tasks(
+    store: &mut (impl Store + DocumentStore + TaskStore),
+    extractor: &chitieu_extract::Extractor,
+    name: &str,
+    text: &str,
+    default_unit: Option<&str>,
+    actor: &str,
+) -> std::result::Result<(crate::ingest::Ingested, usize), crate::ingest::IngestError> {
+    let done = crate::ingest::ingest(store, extractor, name, text, default_unit, actor)?;
+    let tasks = if done.added.new {
+        propose_tasks(store, done.added.id, &done.extraction, actor).map_err(|e| match e {
+            TaskIngestError::Store(s) => crate::ingest::IngestError::Store(s),
+            TaskIngestError::Incomplete { id, reason } => {
+                crate::ingest::IngestError::Incomplete { id, reason }
+            }
+        })?
+    } else {
+        0
+    };
+    Ok((done, tasks))
+}
+
 /// What a reviewer gives or corrects when accepting a task proposal.
 #[derive(Debug, Clone, Default)]
 pub struct TaskEdits {

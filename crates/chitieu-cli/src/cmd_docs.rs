@@ -2,10 +2,10 @@
 //! figures traced back to their sentences.
 
 use anyhow::{Context, Result, bail};
-use chitieu_app::ingest::{Edits, check, decide, ingest, sentence_of};
+use chitieu_app::ingest::{Edits, check, decide, sentence_of};
 use chitieu_app::present::amount_vi;
 use chitieu_app::status::{parse_period, resolve_for_period};
-use chitieu_app::task_ingest::{TaskEdits, context_of, propose_tasks, review_task};
+use chitieu_app::task_ingest::{TaskEdits, context_of, ingest_with_tasks, review_task};
 use chitieu_core::figure::FigureState;
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::task::{Deadline, TaskField};
@@ -49,8 +49,9 @@ pub fn run_ingest(
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| file.display().to_string());
-        let done = ingest(store, &extractor, &name, &text, args.unit.as_deref(), actor)
-            .with_context(|| format!("{}: nothing was stored", file.display()))?;
+        let (done, tasks) =
+            ingest_with_tasks(store, &extractor, &name, &text, args.unit.as_deref(), actor)
+                .with_context(|| format!("{}: nothing was stored", file.display()))?;
         if done.added.new {
             println!(
                 "{}: văn bản #{} — {} số liệu đề xuất chờ duyệt (chitieu review --document {}).",
@@ -59,8 +60,6 @@ pub fn run_ingest(
                 done.added.proposals,
                 done.added.id
             );
-            let tasks = propose_tasks(store, done.added.id, &done.extraction, actor)
-                .with_context(|| format!("{}: task proposals", file.display()))?;
             if tasks > 0 {
                 println!(
                     "  {tasks} nhiệm vụ đề xuất chờ duyệt (chitieu review --tasks --document {}).",
