@@ -7,6 +7,7 @@ mod cmd_extract;
 mod cmd_import;
 mod cmd_migrate;
 mod cmd_ntm;
+mod cmd_reminders;
 mod cmd_report;
 mod cmd_serve;
 mod cmd_tasks;
@@ -122,6 +123,8 @@ enum Command {
     /// The new-rural programme (nông thôn mới): criteria sets, communes' criterion states,
     /// import, a district's summary for a year, a commune's history across the 2025 reform.
     Ntm(cmd_ntm::NtmArgs),
+    /// Reminders: show or set their settings (--set JSON), run one pass now (--run).
+    Reminders(cmd_reminders::RemindersArgs),
 }
 
 fn main() -> ExitCode {
@@ -179,6 +182,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dhis2(args) => cmd_dhis2::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Tasks(args) => cmd_tasks::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Ntm(args) => cmd_ntm::run(&mut open_any(&cli.database)?, args, &actor),
+        Command::Reminders(args) => cmd_reminders::run(&mut open_any(&cli.database)?, args, &actor),
         Command::Migrate(args) => cmd_migrate::run(args),
         Command::Backup(args) => cmd_backup::backup(&cli.database, args),
         Command::Restore(args) => cmd_backup::restore(&cli.database, args),
