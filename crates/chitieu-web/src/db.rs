@@ -10,8 +10,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub struct Pool {
+    location: Location,
     conns: Vec<Arc<Mutex<AnyStore>>>,
     next: AtomicUsize,
+}
+
+fn open_one(location: &Location) -> Result<AnyStore, WebError> {
+    Ok(match location {
+        Location::Sqlite(path) => AnyStore::Sqlite(SqliteStore::open(path)?),
+        Location::Postgres(url) => AnyStore::Postgres(Box::new(PgStore::open(url)?)),
+    })
 }
 
 impl Pool {
@@ -19,13 +27,10 @@ impl Pool {
     pub fn open(location: &Location, n: usize) -> Result<Pool, WebError> {
         let mut conns = Vec::with_capacity(n);
         for _ in 0..n {
-            let store = match location {
-                Location::Sqlite(path) => AnyStore::Sqlite(SqliteStore::open(path)?),
-                Location::Postgres(url) => AnyStore::Postgres(Box::new(PgStore::open(url)?)),
-            };
-            conns.push(Arc::new(Mutex::new(store)));
+            conns.push(Arc::new(Mutex::new(open_one(location)?)));
         }
         Ok(Pool {
+            location: location.clone(),
             conns,
             next: AtomicUsize::new(0),
         })
@@ -52,10 +57,21 @@ impl Pool {
         F: FnOnce(&mut AnyStore) -> Result<T, WebError> + Send + 'static,
     {
         let conn = self.pick();
+        let location = self.location.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = conn
                 .lock()
                 .map_err(|_| WebError::Internal("a database handle was poisoned".into()))?;
+            // A PostgreSQL connection the server closed (a restart, a network cut) is opened
+            // again before it is used: an empty query (one round trip) finds it closed, so
+            // no request fails for it and the process recovers without a restart.
+            if let AnyStore::Postgres(pg) = &mut *guard
+                && pg
+                    .with_client(|c| Ok(c.is_closed() || c.simple_query("").is_err()))
+                    .unwrap_or(true)
+            {
+                *guard = open_one(&location)?;
+            }
             f(&mut guard)
         })
         .await

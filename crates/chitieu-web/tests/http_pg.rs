@@ -340,7 +340,8 @@ fn two_servers_share_one_postgresql_database() {
         bac_son.0
     };
     // Both servers open the schema through the URL, as `chitieu serve --database URL` would.
-    let database = format!("{url}?options=-c%20search_path%3D{name}");
+    let app_name = format!("chitieu_http_pg_{}", std::process::id());
+    let database = format!("{url}?application_name={app_name}&options=-c%20search_path%3D{name}");
     let a = start_server(&database);
     let b = start_server(&database);
 
@@ -425,8 +426,23 @@ fn two_servers_share_one_postgresql_database() {
             "{period}: the loser is told why: {loser}"
         );
     }
-    // The audit log (read on either server's database) has each approval once.
+    // The database closes the servers' connections (a restart, a network cut): each handle
+    // finds its connection closed before using it and opens a new one; no request fails.
     let s = PgStore::open_in_schema(&url, Some(&name)).unwrap();
+    let closed = s
+        .select(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1) t",
+            &[&app_name],
+        )
+        .unwrap()[0]
+        .get::<_, i64>(0);
+    assert!(closed >= 2, "{closed} connections closed");
+    for server in [a, b] {
+        let mut c = office_b.via(server);
+        let statuses: Vec<u16> = (0..8).map(|_| c.get("/app").status).collect();
+        assert!(statuses.iter().all(|s| *s == 200), "{server}: {statuses:?}");
+    }
+    // The audit log (read on either server's database) has each approval once.
     let approvals = s
         .audit_log(1000)
         .unwrap()
