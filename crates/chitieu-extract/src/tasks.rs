@@ -412,7 +412,6 @@ const INTRO_CUES: &[&str] = &[
     "chỉ đạo",
     "cần",
     "phải",
-    "tập trung",
     "thời gian tới",
     "sắp tới",
     "việc cần làm",
@@ -896,8 +895,10 @@ impl Finder<'_, '_> {
         }) else {
             return false;
         };
+        // A named office ("Công an huyện", "Phòng Tài chính - Kế hoạch") may hold any words.
+        let named = toks[a].upper || any_phrase_at(toks, a, UNIT_HEADS).is_some();
         (a..v).all(|k| {
-            (toks[k].kind == Kind::Word && subject_word(&toks[k]))
+            (toks[k].kind == Kind::Word && (named || subject_word(&toks[k])))
                 || toks[k].is_punct(",")
                 || toks[k].is_dash()
         })
@@ -934,7 +935,10 @@ impl Finder<'_, '_> {
                 continue;
             }
             let task_noun = contains_any(toks, a, c, &["nhiệm vụ", "giải pháp", "phương hướng"]);
-            let cue = task_noun || contains_any(toks, a, c, INTRO_CUES);
+            // "tập trung:" introduces only right before the colon ("tập trung thảo luận,
+            // làm rõ: …" does not).
+            let focus = c >= a + 2 && toks[c - 2].is_word("tập") && toks[c - 1].is_word("trung");
+            let cue = task_noun || focus || contains_any(toks, a, c, INTRO_CUES);
             let negative = (contains_any(toks, a, c, INTRO_NEGATIVE) && !task_noun)
                 || contains_any(toks, a, c, STRONG_NEGATIVE);
             let past = self.past_intro(a, c);
@@ -1250,8 +1254,25 @@ impl Finder<'_, '_> {
         if words < 3 || self.reports_result(a, b) {
             return false;
         }
-        let strong = matches!(ctx.trigger, Trigger::TaskNoun | Trigger::Colon);
-        if !opens_with_verb && !strong {
+        // An item that opens with no action verb is taken only from a list the introducer
+        // calls tasks or solutions, and not when it names results, shortcomings or causes.
+        if !opens_with_verb
+            && (ctx.trigger != Trigger::TaskNoun
+                || words < 4
+                || any_phrase_at(
+                    toks,
+                    a,
+                    &[
+                        "những",
+                        "kết quả",
+                        "tình hình",
+                        "nguyên nhân",
+                        "tồn tại",
+                        "hạn chế",
+                    ],
+                )
+                .is_some())
+        {
             return false;
         }
         let mut confidence = ctx.trigger.base_confidence();
