@@ -127,6 +127,19 @@ enum Command {
     Reminders(cmd_reminders::RemindersArgs),
 }
 
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`chitieu units … | head`) would panic
+/// with "Broken pipe". A command-line tool should instead end quietly, as `cat` or `grep` do.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread starts; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -136,6 +149,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // A server must survive a client that hangs up, so it keeps Rust's ignored SIGPIPE.
+    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        restore_sigpipe();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
