@@ -55,6 +55,7 @@ fn chitieu(database: &str, dir: &std::path::Path, args: &[&str]) -> std::process
         .args(args)
         .current_dir(dir)
         .env("CHITIEU_USER", "tester")
+        .env("CHITIEU_PASSWORD", "mat-khau-thu-nghiem-pg")
         .output()
         .expect("run chitieu")
 }
@@ -128,6 +129,41 @@ fn demo_report_and_two_servers_on_postgresql() {
     let list_out = String::from_utf8_lossy(&list.stdout);
     assert!(list.status.success(), "{list_out}");
     assert!(list_out.contains("12-BC/HU"), "{list_out}");
+
+    // Accounts and publication work there too.
+    for args in [
+        &[
+            "account",
+            "--username",
+            "pg.office",
+            "--role",
+            "office",
+            "--scope",
+            "tỉnh Lạng Sơn",
+        ][..],
+        &["publish", "--unit", "huyện Hữu Lũng", "--period", "2023-Q1"][..],
+    ] {
+        let out = chitieu(&database, dir.path(), args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+    use chitieu_store::{AccountStore, Store};
+    assert!(s.account_by_username("pg.office").expect("read").is_some());
+    let actions: Vec<String> = s
+        .audit_log(20)
+        .expect("audit")
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor, e.action))
+        .collect();
+    assert!(
+        actions.contains(&"cli:tester data_set.mark_approved".to_string())
+            && actions.contains(&"cli:tester account.create".to_string()),
+        "{actions:?}"
+    );
 
     // Two servers on the one database, as behind nginx.
     let mut addrs = Vec::new();
