@@ -156,10 +156,17 @@ impl CriteriaSet {
         self.from_year <= year && year <= self.to_year
     }
 
-    /// The index of an area by name, folded ("trung du mien nui phia bac").
+    /// The index of an area by name, ignoring case and spacing ("trung du miền núi phía bắc"),
+    /// or, when no name matches with its diacritics, without them ("trung du mien nui phia bac").
     pub fn area_index(&self, name: &str) -> Option<usize> {
         let f = chitieu_text::fold(name);
-        self.areas.iter().position(|a| chitieu_text::fold(a) == f)
+        if let Some(i) = self.areas.iter().position(|a| chitieu_text::fold(a) == f) {
+            return Some(i);
+        }
+        let k = chitieu_text::search_key(name);
+        self.areas
+            .iter()
+            .position(|a| chitieu_text::search_key(a) == k)
     }
 }
 
@@ -555,7 +562,10 @@ mod tests {
         assert_eq!(s318.area_kind, AreaKind::Region);
         assert_eq!(s318.areas.len(), 7);
         assert!(s318.area_index("Trung du miền núi phía Bắc").is_some());
-        assert_eq!(s318.levels(), vec![NtmLevel::Standard, NtmLevel::Model]);
+        assert_eq!(
+            s318.levels(),
+            vec![NtmLevel::Standard, NtmLevel::Advanced, NtmLevel::Model]
+        );
         let s51 = builtin_set("51-2025").unwrap();
         assert_eq!(s51.criteria_at(NtmLevel::Standard).len(), 10);
         assert_eq!(s51.indicator_count(NtmLevel::Standard), 47);
@@ -572,6 +582,151 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Phụ lục II of Quyết định 318/QĐ-TTg: 19 criteria of the nâng cao level, numbered 1 to 19,
+    /// where criteria 5, 6 and 14–18 differ from the đạt chuẩn level.
+    #[test]
+    fn advanced_level_of_318_has_nineteen_criteria() {
+        let s = builtin_set("318-2021").unwrap();
+        let adv = s.criteria_at(NtmLevel::Advanced);
+        assert_eq!(adv.len(), 19);
+        let numbers: Vec<u32> = adv.iter().map(|c| c.number).collect();
+        assert_eq!(numbers, (1..=19).collect::<Vec<_>>());
+        assert!(adv.iter().all(|c| !c.indicators.is_empty()));
+        let cases = [
+            (NtmLevel::Standard, 5, "Trường học"),
+            (NtmLevel::Advanced, 5, "Giáo dục"),
+            (NtmLevel::Advanced, 6, "Văn hóa"),
+            (NtmLevel::Standard, 10, "Thu nhập"),
+            (NtmLevel::Advanced, 10, "Thu nhập"),
+            (NtmLevel::Advanced, 11, "Nghèo đa chiều"),
+            (NtmLevel::Advanced, 14, "Y tế"),
+            (NtmLevel::Advanced, 15, "Hành chính công"),
+            (NtmLevel::Advanced, 16, "Tiếp cận pháp luật"),
+            (NtmLevel::Advanced, 18, "Chất lượng môi trường sống"),
+            (NtmLevel::Standard, 19, "Quốc phòng và An ninh"),
+            (NtmLevel::Advanced, 19, "Quốc phòng và An ninh"),
+        ];
+        for (level, number, name) in cases {
+            let c = s.criterion(level, number).unwrap();
+            assert_eq!(c.name, name, "{level:?} {number}");
+        }
+        // A district summary at the nâng cao level counts against its own 19 criteria.
+        let rec = CommuneCriteria {
+            commune: UnitId(1),
+            year: 2024,
+            set: s.id.clone(),
+            level: NtmLevel::Advanced,
+            states: (1..=18)
+                .map(|n| CriterionState {
+                    criterion: n,
+                    met: true,
+                    evidence: Evidence::default(),
+                })
+                .collect(),
+        };
+        let sum = NtmSummary::derive(&s, NtmLevel::Advanced, 2024, &[UnitId(1)], &[rec]);
+        assert_eq!(sum.ratio_vi(), "0/1");
+        assert_eq!(sum.shortfall.len(), 19);
+        assert_eq!(sum.shortfall[&19], vec![UnitId(1)]);
+        assert_eq!(
+            sum.summary_vi(),
+            "0/1 xã đạt chuẩn nông thôn mới nâng cao; bình quân mỗi xã đạt 18,0 tiêu chí"
+        );
+    }
+
+    /// Thresholds read per region: the area columns come in the decision's order, and the
+    /// income and multidimensional-poverty thresholds of the đạt chuẩn level are one bound per
+    /// region in the form officials write ("≥ 39", "≤ 6%"). The values themselves are as
+    /// transcribed (see NOTICE: not yet checked against Phụ lục I).
+    #[test]
+    fn region_thresholds_of_318_are_read_per_region() {
+        let s = builtin_set("318-2021").unwrap();
+        assert_eq!(
+            s.areas,
+            [
+                "Trung du miền núi phía Bắc",
+                "Đồng bằng sông Hồng",
+                "Bắc Trung Bộ",
+                "Duyên hải Nam Trung Bộ",
+                "Tây Nguyên",
+                "Đông Nam Bộ",
+                "Đồng bằng sông Cửu Long",
+            ]
+        );
+        let bound = |text: &str, op: &str, unit: &str| -> Option<Decimal> {
+            let rest = text.strip_prefix(op)?.trim();
+            rest.strip_suffix(unit)?
+                .trim()
+                .replace(',', ".")
+                .parse()
+                .ok()
+        };
+        let income = &s.criterion(NtmLevel::Standard, 10).unwrap().indicators[0];
+        let poverty = &s.criterion(NtmLevel::Standard, 11).unwrap().indicators[0];
+        let incomes: Vec<Decimal> = income
+            .thresholds
+            .iter()
+            .map(|t| bound(t, "≥", "").unwrap_or_else(|| panic!("income '{t}'")))
+            .collect();
+        let poverty_rates: Vec<Decimal> = poverty
+            .thresholds
+            .iter()
+            .map(|t| bound(t, "≤", "%").unwrap_or_else(|| panic!("poverty '{t}'")))
+            .collect();
+        assert_eq!(incomes.len(), 7);
+        assert_eq!(poverty_rates.len(), 7);
+        // One column per region, reachable by name (folded) as the CLI's --area does.
+        let dbsh = s.area_index("dong bang song hong").unwrap();
+        let tdmn = s.area_index("Trung du miền núi phía Bắc").unwrap();
+        // The richer delta asks more income and less poverty than the northern mountains.
+        assert!(incomes[dbsh] > incomes[tdmn]);
+        assert!(poverty_rates[dbsh] < poverty_rates[tdmn]);
+        // Plausibility against a verified fact: the 2016 - 2020 set (Quyết định 1980/QĐ-TTg)
+        // asked, for 2020, at least 36, 50, 36, 41, 41, 59 and 50 triệu đồng/người in these
+        // regions; the 2022 thresholds of the new phase must not be lower in any region.
+        let income_2020 = [36, 50, 36, 41, 41, 59, 50].map(Decimal::from);
+        for (k, (new, old)) in incomes.iter().zip(income_2020).enumerate() {
+            assert!(*new >= old, "{}: {new} < {old}", s.areas[k]);
+        }
+        // The nâng cao level has a threshold in every region for every indicator.
+        for c in s.criteria_at(NtmLevel::Advanced) {
+            for i in &c.indicators {
+                assert_eq!(i.thresholds.len(), 7, "{}", i.code);
+                assert!(i.thresholds.iter().all(|t| !t.is_empty()), "{}", i.code);
+            }
+        }
+    }
+
+    /// Quyết định 51/2025/QĐ-TTg, Phụ lục I: the 10 criteria as published (checked against the
+    /// reports named in NOTICE), 47 indicators, three commune groups.
+    #[test]
+    fn criteria_of_51_2025_are_the_published_ten() {
+        let s = builtin_set("51-2025").unwrap();
+        let names: Vec<&str> = s
+            .criteria_at(NtmLevel::Standard)
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Quy hoạch",
+                "Hạ tầng kinh tế - xã hội",
+                "Phát triển kinh tế nông thôn",
+                "Đào tạo nguồn nhân lực nông thôn",
+                "Văn hóa, giáo dục, y tế",
+                "Giảm nghèo và an sinh xã hội",
+                "Khoa học công nghệ và chuyển đổi số",
+                "Môi trường và cảnh quan nông thôn",
+                "Xây dựng hệ thống chính trị và hành chính công",
+                "Tiếp cận pháp luật và an ninh, quốc phòng",
+            ]
+        );
+        assert_eq!(s.areas, ["Xã nhóm 1", "Xã nhóm 2", "Xã nhóm 3"]);
+        assert_eq!(s.indicator_count(NtmLevel::Standard), 47);
+        assert!(s.criteria_at(NtmLevel::Advanced).is_empty());
     }
 
     #[test]
