@@ -58,6 +58,8 @@ pub struct ProposedTask {
 /// Folded word sequences, built once from the lexicons below.
 struct Lexicons {
     verbs: Vec<Vec<String>>,
+    /// Indexes into `verbs` by first word, longest phrase first.
+    verbs_by_first: std::collections::HashMap<String, Vec<usize>>,
     fields: Vec<(Vec<String>, TaskField)>,
 }
 
@@ -83,7 +85,18 @@ fn lexicons() -> &'static Lexicons {
             fields.extend(list.iter().map(|p| (words(p), field)));
         }
         fields.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
-        Lexicons { verbs, fields }
+        let mut verbs_by_first: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (k, v) in verbs.iter().enumerate() {
+            if let Some(first) = v.first() {
+                verbs_by_first.entry(first.clone()).or_default().push(k);
+            }
+        }
+        Lexicons {
+            verbs,
+            verbs_by_first,
+            fields,
+        }
     })
 }
 
@@ -510,13 +523,27 @@ fn phrase_at(toks: &[Token], i: usize, phrase: &[String]) -> bool {
 }
 
 fn any_phrase_at(toks: &[Token], i: usize, list: &[&str]) -> Option<usize> {
+    let first = match toks.get(i) {
+        Some(t) if t.kind == Kind::Word => t.k(),
+        _ => return None,
+    };
     list.iter().find_map(|p| {
-        let ws: Vec<&str> = p.split_whitespace().collect();
-        let ok = ws.iter().enumerate().all(|(k, w)| {
-            toks.get(i + k)
-                .is_some_and(|t| t.kind == Kind::Word && t.key == *w)
-        });
-        ok.then_some(ws.len())
+        // Most phrases differ in their first word: reject them without splitting.
+        let rest = p.strip_prefix(first)?;
+        if !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let mut n = 0;
+        for (k, w) in p.split_whitespace().enumerate() {
+            if !toks
+                .get(i + k)
+                .is_some_and(|t| t.kind == Kind::Word && t.key == w)
+            {
+                return None;
+            }
+            n += 1;
+        }
+        Some(n)
     })
 }
 
@@ -531,9 +558,11 @@ fn verb_at(toks: &[Token], i: usize) -> Option<usize> {
     if t.kind != Kind::Word {
         return None;
     }
-    lexicons()
-        .verbs
+    let lex = lexicons();
+    let candidates = lex.verbs_by_first.get(t.k())?;
+    candidates
         .iter()
+        .map(|&k| &lex.verbs[k])
         .find(|v| phrase_at(toks, i, v))
         .map(|v| v.len())
 }
@@ -1060,11 +1089,8 @@ impl Finder<'_, '_> {
             a,
             first_comma,
             &["thời gian tới", "sắp tới", "tới đây"],
-        ) || self.ctx.periods.iter().any(|m| {
-            m.start >= a
-                && m.end <= first_comma
-                && !matches!(m.role, Role::Comparison | Role::Label)
-                && self.ctx.is_future(&m.period)
+        ) || self.periods_within(a, first_comma).iter().any(|m| {
+            !matches!(m.role, Role::Comparison | Role::Label) && self.ctx.is_future(&m.period)
         });
         if !coming {
             return None;
@@ -1122,19 +1148,27 @@ impl Finder<'_, '_> {
             ],
         );
         let coming = self
-            .ctx
-            .periods
+            .periods_within(a, c)
             .iter()
-            .any(|m| m.start >= a && m.end <= c && self.ctx.is_future(&m.period));
+            .any(|m| self.ctx.is_future(&m.period));
         !(decided || coming)
+    }
+
+    /// The period mentions lying within tokens `[a, b)`. The mentions are in text order, so
+    /// this is a binary search: a long document stays linear.
+    fn periods_within(&self, a: usize, b: usize) -> &[crate::context::PeriodMention] {
+        let ps = &self.ctx.periods;
+        let lo = ps.partition_point(|m| m.start < a);
+        let hi = ps.partition_point(|m| m.start < b);
+        let within = &ps[lo..hi.max(lo)];
+        let keep = within.iter().take_while(|m| m.end <= b).count();
+        &within[..keep]
     }
 
     /// The period named in `[a, b)`, other than a comparison or a label.
     fn period_in(&self, a: usize, b: usize) -> Option<Period> {
-        self.ctx
-            .periods
+        self.periods_within(a, b)
             .iter()
-            .filter(|m| m.start >= a && m.end <= b)
             .filter(|m| !matches!(m.role, Role::Comparison | Role::Label))
             .map(|m| m.period)
             .next_back()
