@@ -261,3 +261,27 @@ pub trait WorkflowStore {
     /// Every explanation request, newest first.
     fn explanations(&self) -> Result<Vec<Explanation>>;
 }
+
+/// A unit named in a workflow refusal, from the stored "kind-key name" ("thi_tran Bắc Sơn")
+/// to how people write it ("thị trấn Bắc Sơn").
+pub(crate) fn pending_unit_vi(stored: &str) -> String {
+    match stored.split_once(' ') {
+        Some((key, name)) => match chitieu_core::admin::UnitKind::from_key(key) {
+            Some(kind) => format!("{} {name}", kind.vi()),
+            None => stored.to_string(),
+        },
+        None => stored.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pending_unit_vi;
+
+    #[test]
+    fn refusals_name_units_with_their_vietnamese_kind() {
+        assert_eq!(pending_unit_vi("xa Bắc Quỳnh"), "xã Bắc Quỳnh");
+        assert_eq!(pending_unit_vi("thi_tran Bắc Sơn"), "thị trấn Bắc Sơn");
+        assert_eq!(pending_unit_vi("unknown Tên"), "unknown Tên");
+    }
+}

@@ -338,7 +338,7 @@ impl WorkflowStore for PgStore {
                     "chưa thể duyệt: số liệu của đơn vị cấp dưới chưa được duyệt ({})",
                     pending
                         .iter()
-                        .map(|k| k.replace('_', " "))
+                        .map(|k| crate::workflow::pending_unit_vi(k))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )));

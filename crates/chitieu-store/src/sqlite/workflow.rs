@@ -273,8 +273,10 @@ impl WorkflowStore for SqliteStore {
             &format!("{}/{}", unit.0, period),
             json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
         )?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn submit(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
@@ -307,8 +309,10 @@ impl WorkflowStore for SqliteStore {
             },
             actor,
         )?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn approve(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
@@ -330,14 +334,16 @@ impl WorkflowStore for SqliteStore {
                 "chưa thể duyệt: số liệu của đơn vị cấp dưới chưa được duyệt ({})",
                 pending
                     .iter()
-                    .map(|k| k.replace('_', " "))
+                    .map(|k| crate::workflow::pending_unit_vi(k))
                     .collect::<Vec<_>>()
                     .join(", ")
             )));
         }
         transition(&tx, unit, period, WorkflowAction::Approve, None, actor)?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn return_for_correction(
@@ -361,8 +367,10 @@ impl WorkflowStore for SqliteStore {
             Some(comment.trim()),
             actor,
         )?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn reopen(
@@ -398,8 +406,10 @@ impl WorkflowStore for SqliteStore {
             (!comment.is_empty()).then_some(comment),
             actor,
         )?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn mark_approved(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
@@ -423,8 +433,10 @@ impl WorkflowStore for SqliteStore {
             &format!("{}/{}", unit.0, period),
             json!({}),
         )?;
+        // Read inside the transaction: after commit another handle may already have moved it.
+        let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
-        existing_data_set(&self.conn, unit, period)
+        Ok(set)
     }
 
     fn ask_explanation(
