@@ -818,15 +818,20 @@ impl Finder<'_, '_> {
     /// with an action verb, is one task; the first other line ends the list.
     fn bullet_lines(&mut self, lines: &[Line], mut li: usize, ctx: &ListCtx) -> usize {
         let toks = self.toks;
-        let mut found = 0;
         while li < lines.len() {
             let line = lines[li];
             let m = marker_at(toks, line.start);
-            let start = line.start + m;
-            let opens_with_verb = verb_at(toks, self.skip_subject(start, line.end)).is_some();
+            let after_subject = self.skip_subject(line.start + m, line.end);
+            let opens_with_verb = verb_at(toks, after_subject).is_some();
             if m == 0 && !opens_with_verb {
                 break;
             }
+            // "- Huyện cần tập trung …" reads as "tập trung …", as in a list on one line.
+            let start = if opens_with_verb {
+                after_subject
+            } else {
+                line.start + m
+            };
             if self.reports_result(start, line.end) {
                 break;
             }
@@ -834,12 +839,9 @@ impl Finder<'_, '_> {
             while end > start && matches!(toks[end - 1].k(), "." | ";" | "," | "..." | ":") {
                 end -= 1;
             }
-            if self.push_item(start, end, ctx, m > 0 || opens_with_verb) {
-                found += 1;
-            }
+            self.push_item(start, end, ctx, true);
             li += 1;
         }
-        let _ = found;
         li
     }
 
