@@ -94,7 +94,7 @@ impl Kind {
 
 /// Who should receive a notification; resolved to accounts outside the core.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "to", content = "unit")]
+#[serde(rename_all = "snake_case", tag = "to", content = "of")]
 pub enum Audience {
     /// The accounts that act for the unit: reporters whose scope covers it.
     Unit(UnitId),
@@ -103,6 +103,8 @@ pub enum Audience {
     Office(Option<UnitId>),
     /// Every reporter.
     Reporters,
+    /// The reporters of units that have not yet submitted their figures for the period.
+    PendingReporters(Period),
 }
 
 /// The reminder settings (stored as the `reminders` setting, JSON).
@@ -472,7 +474,7 @@ pub fn due(today: NaiveDate, settings: &Settings, inputs: &Inputs) -> Vec<Due> {
                     days_vi(left)
                 ),
                 link: format!("/app/entry?period={compact}"),
-                audience: vec![Audience::Reporters],
+                audience: vec![Audience::PendingReporters(w.period)],
             });
         }
     }
@@ -753,6 +755,23 @@ mod tests {
         for k in Kind::ALL {
             assert_eq!(Kind::parse(k.key()), Some(k));
         }
+    }
+
+    #[test]
+    fn closing_reminders_go_to_units_still_to_submit() {
+        let n = due(d("2026-07-08"), &Settings::default(), &Inputs::default());
+        let h1 = Period::half(2026, 1).unwrap();
+        let audience = |key: &str| {
+            n.iter()
+                .find(|x| x.key == key)
+                .map(|x| x.audience.clone())
+                .unwrap()
+        };
+        assert_eq!(audience("period:2026-H1:open"), vec![Audience::Reporters]);
+        assert_eq!(
+            audience("period:2026-H1:closing:3d"),
+            vec![Audience::PendingReporters(h1)]
+        );
     }
 
     #[test]

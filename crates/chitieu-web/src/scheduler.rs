@@ -244,8 +244,23 @@ fn covers<S: Store>(store: &S, account: &Account, unit: UnitId, on: NaiveDate) -
     false
 }
 
+/// Whether a reporter still has figures to submit for `period`: one of its scope units has no
+/// data set for it, or one still being entered (draft, or returned).
+fn pending<S: WorkflowStore>(
+    store: &S,
+    account: &Account,
+    period: &chitieu_core::period::Period,
+) -> bool {
+    account.scopes.iter().any(|u| {
+        !matches!(
+            store.data_set(*u, period).ok().flatten().map(|d| d.state),
+            Some(DataSetState::Submitted | DataSetState::Approved)
+        )
+    })
+}
+
 /// The accounts an audience names.
-fn recipients<S: Store>(
+fn recipients<S: Store + WorkflowStore>(
     store: &S,
     accounts: &[Account],
     audience: &[Audience],
@@ -261,6 +276,7 @@ fn recipients<S: Store>(
                     || (a.role == Role::Office && (a.scopes.is_empty() || covers(store, a, *u, on)))
             }
             Audience::Reporters => a.role == Role::Reporter,
+            Audience::PendingReporters(p) => a.role == Role::Reporter && pending(store, a, p),
         });
         if wanted {
             out.insert(a.id);

@@ -429,3 +429,54 @@ fn a_reported_completion_notifies_the_office_and_a_return_the_lead_unit() {
         1
     );
 }
+
+#[test]
+fn a_closing_period_reminds_only_the_units_that_have_not_submitted() {
+    let db = db();
+    let mut s = SqliteStore::open(&db.path).expect("open");
+    s.set_setting(
+        scheduler::SETTINGS_KEY,
+        r#"{"period_kinds":["half"],"closing_days":[3],"digest_hour":23}"#,
+        "test",
+    )
+    .expect("settings");
+    let period = Period::half(2026, 1).expect("period");
+    s.save_draft(
+        db.bac_son,
+        &period,
+        &[DraftEntry {
+            indicator: IndicatorCode::new("budget_revenue").expect("code"),
+            value: Decimal::new(25, 0),
+            comment: None,
+        }],
+        "web:bacson.baocao",
+    )
+    .expect("draft");
+    s.submit(db.bac_son, &period, "web:bacson.baocao")
+        .expect("submit");
+    // Entry for 2026-H1 closes on 10/07/2026; three days before, only the unit that has not
+    // submitted is reminded; both were told when it opened.
+    scheduler::pass(&mut s, at("2026-07-08", 9), None).expect("pass");
+    assert_eq!(
+        keys(&s, db.reporter),
+        vec!["period:2026-H1:open".to_string()]
+    );
+    assert_eq!(
+        keys(&s, db.other_reporter),
+        vec![
+            "period:2026-H1:closing:3d".to_string(),
+            "period:2026-H1:open".to_string()
+        ]
+    );
+    assert!(keys(&s, db.office).is_empty());
+    let n = s.notifications(db.other_reporter, false, 10).expect("list");
+    let closing = n
+        .iter()
+        .find(|n| n.kind == "period_closing")
+        .expect("closing");
+    assert_eq!(
+        closing.title,
+        "Kỳ báo cáo 6 tháng đầu năm 2026 sắp hết hạn (còn 2 ngày)"
+    );
+    assert!(closing.body.contains("10/07/2026"), "{}", closing.body);
+}
