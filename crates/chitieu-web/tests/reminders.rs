@@ -480,3 +480,102 @@ fn a_closing_period_reminds_only_the_units_that_have_not_submitted() {
     );
     assert!(closing.body.contains("10/07/2026"), "{}", closing.body);
 }
+
+/// Two `chitieu serve` processes on one PostgreSQL database run their passes at the same
+/// moment: each reminder is stored once. Skipped when no server answers at
+/// CHITIEU_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test), failing instead
+/// with CHITIEU_REQUIRE_POSTGRES=1.
+#[test]
+fn two_servers_on_postgresql_remind_once() {
+    use chitieu_store::PgStore;
+    let url = std::env::var("CHITIEU_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    if let Err(e) = PgStore::check_server(&url) {
+        assert!(
+            std::env::var("CHITIEU_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+            "CHITIEU_REQUIRE_POSTGRES=1 but no PostgreSQL server answers at {url}: {e}"
+        );
+        eprintln!("skipped two_servers_on_postgresql_remind_once: no server at {url} ({e})");
+        return;
+    }
+    let schema = format!("t_remind_two_{}", std::process::id());
+    struct DropSchema(String, String);
+    impl Drop for DropSchema {
+        fn drop(&mut self) {
+            let _ = PgStore::drop_schema(&self.0, &self.1);
+        }
+    }
+    let _guard = DropSchema(url.clone(), schema.clone());
+    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+    s.init(&Catalog::builtin(), &NoProgress).expect("init");
+    let on = day("2026-11-01");
+    let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
+    let commune = s.children_on(province, on).expect("communes")[0].unit;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(
+            s.create_account(
+                &NewAccount {
+                    username: Username::new(&format!("xa.{i}")).expect("name"),
+                    display_name: format!("xã {i}"),
+                    role: Role::Reporter,
+                    scopes: vec![commune],
+                    password_hash: "$argon2id$not-checked-here".into(),
+                },
+                "test",
+            )
+            .expect("account")
+            .id,
+        );
+    }
+    for k in 0..5 {
+        s.add_task(
+            &Task {
+                text: format!("Nhiệm vụ số {k}"),
+                field: TaskField::Economy,
+                lead: commune,
+                cooperating: vec![],
+                deadline: Deadline::Date {
+                    date: day("2026-12-02"),
+                },
+                output: ExpectedOutput::Project {
+                    name: "công trình".into(),
+                },
+                source: String::new(),
+                period: None,
+                provenance: Provenance::Manual,
+            },
+            "test",
+        )
+        .expect("task");
+    }
+    s.set_setting(scheduler::SETTINGS_KEY, r#"{"period_kinds":[]}"#, "test")
+        .expect("settings");
+    let now = at("2026-11-25", 9);
+    let servers: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, schema) = (url.clone(), schema.clone());
+            std::thread::spawn(move || {
+                let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+                let mut created = 0;
+                for _ in 0..3 {
+                    created += scheduler::pass(&mut s, now, None).expect("pass").created;
+                }
+                created
+            })
+        })
+        .collect();
+    let created: u32 = servers.into_iter().map(|h| h.join().expect("server")).sum();
+    assert_eq!(
+        created, 15,
+        "5 reminders for each of 3 accounts, made once in all"
+    );
+    // Past 07:00 the digest comes too: once per account, whichever server made it.
+    for a in ids {
+        let n = s.notifications(a, false, 20).expect("list");
+        assert_eq!(n.len(), 6, "{n:#?}");
+        assert_eq!(n.iter().filter(|n| n.kind == "digest").count(), 1);
+    }
+}
