@@ -654,7 +654,11 @@ impl crate::TaskStore for AnyStore {
     ) -> Result<crate::tasks::StoredTask> {
         both!(self, s => s.add_task_event(id, event, unit, actor))
     }
-    fn propose_task(&mut self, proposal: &crate::tasks::NewTaskProposal, actor: &str) -> Result<i64> {
+    fn propose_task(
+        &mut self,
+        proposal: &crate::tasks::NewTaskProposal,
+        actor: &str,
+    ) -> Result<i64> {
         both!(self, s => s.propose_task(proposal, actor))
     }
     fn task_proposals(

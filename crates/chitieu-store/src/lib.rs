@@ -9,8 +9,8 @@
 pub mod accounts;
 mod any;
 pub mod documents;
-pub mod exchange;
 mod error;
+pub mod exchange;
 mod model;
 pub mod notifications;
 pub mod portal;
