@@ -1126,7 +1126,24 @@ impl Finder<'_, '_> {
     fn past_intro(&self, a: usize, c: usize) -> bool {
         let toks = self.toks;
         let has_da = (a..c).any(|k| toks[k].is_word("đã"));
-        if !has_da {
+        // "Trong 6 tháng đầu năm, huyện tập trung chỉ đạo: …" reviews the period under way.
+        let reviewed_period = self
+            .periods_within(a, c)
+            .iter()
+            .any(|m| m.role == Role::Actual && !self.ctx.is_future(&m.period))
+            || contains_any(
+                toks,
+                a,
+                c,
+                &[
+                    "đầu năm",
+                    "thời gian qua",
+                    "vừa qua",
+                    "năm qua",
+                    "tháng qua",
+                ],
+            );
+        if !has_da && !reviewed_period {
             return false;
         }
         let decided = contains_any(
