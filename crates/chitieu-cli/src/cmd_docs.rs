@@ -422,9 +422,12 @@ fn review_tasks(
         || args.text.is_some()
         || args.source.is_some()
         || args.period.is_some();
-    if editing && args.accept.len() != 1 {
+    // One --accept takes every edit; --accept-all takes those that fit many tasks (the same
+    // lead unit, deadline, field, period or source), never one wording.
+    let for_all = args.accept_all && args.accept.is_empty() && args.text.is_none();
+    if editing && args.accept.len() != 1 && !for_all {
         bail!(
-            "--lead, --deadline, --field, --text, --source and --period complete one task: use them with exactly one --accept ID"
+            "--lead, --deadline, --field, --text, --source and --period complete one task: use them with exactly one --accept ID (or, all but --text, with --accept-all)"
         );
     }
     let mut ids: Vec<(i64, bool)> = args.accept.iter().map(|i| (*i, true)).collect();
@@ -451,25 +454,25 @@ fn review_tasks(
     if let Some(pd) = &args.period {
         edits.period = Some(parse_period(pd)?);
     }
-    if let Some(u) = &args.lead {
-        let on = match (edits.deadline, edits.period, args.accept.first()) {
-            (Some(d), _, _) => d.date(),
-            (None, Some(p), _) => p.end_date(),
-            (None, None, Some(id)) => {
-                let p = store.task_proposal(*id)?;
-                p.proposed
-                    .deadline
-                    .map(|d| d.date())
-                    .or(store.document(p.document)?.document_date)
-                    .unwrap_or_else(|| chrono::Local::now().date_naive())
-            }
-            (None, None, None) => chrono::Local::now().date_naive(),
-        };
-        edits.lead = Some(store.resolve_unit(u, on)?.unit);
-    }
     let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
     for (id, accept) in ids {
         let chosen = args.accept.contains(&id) || args.reject.contains(&id);
+        let mut edits = edits.clone();
+        if let (Some(u), true) = (&args.lead, accept) {
+            // The lead unit as it stood on the task's deadline (or the document's date).
+            let p = store.task_proposal(id)?;
+            let on = match edits.deadline.or(p.proposed.deadline) {
+                Some(d) => d.date(),
+                None => match edits.period.or(p.proposed.period) {
+                    Some(pd) => pd.end_date(),
+                    None => store
+                        .document(p.document)?
+                        .document_date
+                        .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                },
+            };
+            edits.lead = Some(store.resolve_unit(u, on)?.unit);
+        }
         let result = review_task(
             store,
             id,

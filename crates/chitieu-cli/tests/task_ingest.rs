@@ -168,6 +168,28 @@ fn tasks_from_seed_003_are_proposed_accepted_rejected_and_listed() {
     assert_eq!(tasks[0]["field"], "economy");
     assert_eq!(tasks[1]["deadline_date"], "2023-05-31");
 
+    // The rest at once, with one lead unit for all (resolved on each task's deadline); a
+    // wording cannot be given to many.
+    env.fails(&[
+        "review",
+        "--tasks",
+        "--accept-all",
+        "--text",
+        "một nội dung",
+    ]);
+    let out = env.ok(&[
+        "review",
+        "--tasks",
+        "--accept-all",
+        "--lead",
+        "huyện Hữu Lũng, tỉnh Lạng Sơn",
+    ]);
+    assert!(out.contains("đã nhận 3"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["tasks", "list", "--today", "2023-05-01", "--json"]))
+            .expect("tasks list --json is JSON");
+    assert_eq!(json.as_array().map(Vec::len), Some(5));
+
     // Ingesting the same article again proposes nothing twice.
     let out = env.ok(&["ingest", &seed]);
     assert!(out.contains("đã có"), "{out}");
