@@ -582,11 +582,20 @@ struct Line {
     end: usize,
 }
 
+/// The paragraphs of the text. A line that opens with a lower-case word after a line that did
+/// not end a sentence or a list item continues it (text wrapped at a fixed width).
 fn lines(toks: &[Token]) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, t) in toks.iter().enumerate() {
-        if i > start && t.line_start {
+        let wrapped = t.kind == Kind::Word
+            && !t.upper
+            && !matches!(
+                toks[i.saturating_sub(1)].k(),
+                "." | ":" | ";" | "!" | "?" | "..."
+            )
+            && marker_at(toks, i) == 0;
+        if i > start && t.line_start && !wrapped {
             out.push(Line { start, end: i });
             start = i;
         }
