@@ -292,6 +292,14 @@ const ECONOMY: &[&str] = &[
     "thu nhập",
     "tín dụng",
     "chương trình mục tiêu quốc gia",
+    "thị trường",
+    "giao thông",
+    "nông thôn",
+    "điện",
+    "nước sạch",
+    "xuất khẩu",
+    "cửa khẩu",
+    "kinh tế tập thể",
 ];
 
 const CULTURE_SOCIETY: &[&str] = &[
