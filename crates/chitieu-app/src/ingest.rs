@@ -67,6 +67,24 @@ pub fn ingest(
     default_unit: Option<&str>,
     actor: &str,
 ) -> Result<Ingested> {
+    let (doc, extraction, unresolved) = prepare(store, extractor, name, text, default_unit)?;
+    let added = store.add_document(&doc, actor)?;
+    Ok(Ingested {
+        added,
+        extraction,
+        unresolved,
+    })
+}
+
+/// What [`ingest`] stores, before storing it: the document with its facts as proposals, the
+/// extraction, and the unit names that could not be resolved (sorted, once each).
+pub(crate) fn prepare(
+    store: &impl Store,
+    extractor: &Extractor,
+    name: &str,
+    text: &str,
+    default_unit: Option<&str>,
+) -> Result<(NewDocument, Extraction, Vec<String>)> {
     let extraction = extractor.extract(name, text);
     let date = reference_date(&extraction);
     let mut unresolved = Vec::new();
@@ -117,29 +135,22 @@ pub fn ingest(
             span: (f.span[0], f.span[1]),
         });
     }
-    let added = store.add_document(
-        &NewDocument {
-            name: name.to_string(),
-            original: text.to_string(),
-            document_date: date,
-            unit: doc_unit,
-            extractor: format!("chitieu-extract {}", chitieu_extract::EXTRACTOR_VERSION),
-            extraction: serde_json::json!({
-                "meetings": extraction.meetings,
-                "people": extraction.people,
-                "document_date": extraction.document_date,
-            }),
-            proposals,
-        },
-        actor,
-    )?;
+    let doc = NewDocument {
+        name: name.to_string(),
+        original: text.to_string(),
+        document_date: date,
+        unit: doc_unit,
+        extractor: format!("chitieu-extract {}", chitieu_extract::EXTRACTOR_VERSION),
+        extraction: serde_json::json!({
+            "meetings": extraction.meetings,
+            "people": extraction.people,
+            "document_date": extraction.document_date,
+        }),
+        proposals,
+    };
     unresolved.sort();
     unresolved.dedup();
-    Ok(Ingested {
-        added,
-        extraction,
-        unresolved,
-    })
+    Ok((doc, extraction, unresolved))
 }
 
 /// A reviewer's corrections to a proposal before accepting it.

@@ -8,7 +8,7 @@ use chitieu_core::figure::Provenance;
 use chitieu_core::period::Period;
 use chitieu_core::task::{Deadline, ExpectedOutput, ProposedTask as CoreProposal, Task, TaskField};
 use chitieu_extract::Extraction;
-use chitieu_store::documents::{DocumentStore, ProposalState, StoredDocument};
+use chitieu_store::documents::{DocumentStore, NewDocumentTask, ProposalState, StoredDocument};
 use chitieu_store::tasks::{NewTaskProposal, TaskDecision, TaskProposal};
 use chitieu_store::{Store, StoreError, TaskStore};
 use chrono::NaiveDate;
@@ -69,29 +69,40 @@ pub fn propose_tasks(
     Ok(n)
 }
 
-/// [`crate::ingest::ingest`] followed by [`propose_tasks`] for a newly stored document: the
-/// one call the command line (and any other front end) uses to ingest. Returns what ingesting
-/// did and how many tasks were proposed.
+/// [`crate::ingest::ingest`] with the document's key tasks: the document, its facts and its
+/// task proposals are stored in one transaction (all or none), so a refused task leaves
+/// nothing behind and ingesting again starts clean. The one call the command line and the web
+/// use to ingest. Returns what ingesting did and how many tasks were proposed (none for a
+/// text stored before, unless it had no task proposals yet).
 pub fn ingest_with_tasks(
-    store: &mut (impl Store + DocumentStore + TaskStore),
+    store: &mut (impl Store + DocumentStore),
     extractor: &chitieu_extract::Extractor,
     name: &str,
     text: &str,
     default_unit: Option<&str>,
     actor: &str,
 ) -> std::result::Result<(crate::ingest::Ingested, usize), crate::ingest::IngestError> {
-    let done = crate::ingest::ingest(store, extractor, name, text, default_unit, actor)?;
-    let tasks = if done.added.new {
-        propose_tasks(store, done.added.id, &done.extraction, actor).map_err(|e| match e {
-            TaskIngestError::Store(s) => crate::ingest::IngestError::Store(s),
-            TaskIngestError::Incomplete { id, reason } => {
-                crate::ingest::IngestError::Incomplete { id, reason }
-            }
-        })?
-    } else {
-        0
-    };
-    Ok((done, tasks))
+    let (doc, extraction, unresolved) =
+        crate::ingest::prepare(store, extractor, name, text, default_unit)?;
+    let extractor_name = extractor_name();
+    let tasks: Vec<NewDocumentTask> = extraction
+        .tasks
+        .iter()
+        .map(|t| NewDocumentTask {
+            extractor: extractor_name.clone(),
+            proposed: to_proposal(t),
+        })
+        .collect();
+    let added = store.add_document_with_tasks(&doc, &tasks, actor)?;
+    let n = added.tasks as usize;
+    Ok((
+        crate::ingest::Ingested {
+            added,
+            extraction,
+            unresolved,
+        },
+        n,
+    ))
 }
 
 /// What a reviewer gives or corrects when accepting a task proposal.

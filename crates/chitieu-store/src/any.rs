@@ -265,8 +265,13 @@ impl Store for AnyStore {
 }
 
 impl DocumentStore for AnyStore {
-    fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded> {
-        both!(self, s => s.add_document(doc, actor))
+    fn add_document_with_tasks(
+        &mut self,
+        doc: &NewDocument,
+        tasks: &[NewDocumentTask],
+        actor: &str,
+    ) -> Result<DocumentAdded> {
+        both!(self, s => s.add_document_with_tasks(doc, tasks, actor))
     }
     fn document(&self, id: i64) -> Result<StoredDocument> {
         both!(self, s => s.document(id))

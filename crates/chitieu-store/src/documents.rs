@@ -40,13 +40,22 @@ pub struct NewProposal {
     pub span: (usize, usize),
 }
 
+/// A key task proposed from a document that is being stored: it belongs to that document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocumentTask {
+    pub extractor: String,
+    pub proposed: chitieu_core::task::ProposedTask,
+}
+
 /// What storing a document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DocumentAdded {
     pub id: i64,
-    /// False when the same text was stored before: nothing was added.
+    /// False when the same text was stored before: no document or fact was added.
     pub new: bool,
     pub proposals: u64,
+    /// Key tasks proposed with it (for a text stored before: only when it had none yet).
+    pub tasks: u64,
 }
 
 /// A stored document.
@@ -148,7 +157,20 @@ pub enum Decision {
 /// Storage of documents and proposals. Every write is one transaction and is audited.
 pub trait DocumentStore {
     /// Stores a document unchanged with its proposals. The same text stored twice is kept once.
-    fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded>;
+    fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded> {
+        self.add_document_with_tasks(doc, &[], actor)
+    }
+    /// Stores a document with its proposed facts and its proposed key tasks in one audited
+    /// transaction: all of them or, when any is refused (a task's span outside the text, an
+    /// empty task), none, with an error naming the task. The same text stored twice is kept
+    /// once and proposes nothing twice; a text stored before without any task proposals
+    /// (stored before tasks were extracted) gets the given tasks.
+    fn add_document_with_tasks(
+        &mut self,
+        doc: &NewDocument,
+        tasks: &[NewDocumentTask],
+        actor: &str,
+    ) -> Result<DocumentAdded>;
     fn document(&self, id: i64) -> Result<StoredDocument>;
     fn documents(&self) -> Result<Vec<StoredDocument>>;
     /// Proposals, optionally of one document and in one state, in document order.

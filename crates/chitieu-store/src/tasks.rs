@@ -329,6 +329,30 @@ pub(crate) fn check_span(p: &NewTaskProposal, nfc_len: usize) -> Result<()> {
     Ok(())
 }
 
+/// Checks the `n`th (from 1) task proposed with a document being stored: its span lies within
+/// the document's NFC text and it has words. The refusal names the proposal by its number and
+/// its first words.
+pub(crate) fn check_document_task(
+    n: usize,
+    t: &crate::documents::NewDocumentTask,
+    nfc_len: usize,
+) -> Result<()> {
+    let (s, e) = t.proposed.span;
+    let words: String = t.proposed.text.chars().take(60).collect();
+    let name = format!("task proposal {n} («{}»)", words.trim());
+    if t.proposed.text.trim().is_empty() {
+        return Err(crate::StoreError::Refused(format!(
+            "{name}: a proposed task needs its text"
+        )));
+    }
+    if s > e || e > nfc_len {
+        return Err(crate::StoreError::Refused(format!(
+            "{name}: span {s}..{e} is outside the document ({nfc_len} characters)"
+        )));
+    }
+    Ok(())
+}
+
 /// Groups NTM state rows (ordered by commune, year, set, level, criterion) into records.
 pub(crate) struct NtmRow {
     pub commune: i64,

@@ -455,7 +455,8 @@ async fn document_add(State(app): State<Arc<App>>, ctx: Ctx, Json(b): Json<DocBo
                 catalog: Some(s.catalog()?),
                 ..Default::default()
             });
-            let done = chitieu_app::ingest::ingest(
+            // The document, its facts and its key tasks, in one transaction.
+            let (done, _tasks) = chitieu_app::task_ingest::ingest_with_tasks(
                 s,
                 &extractor,
                 &b.name,

@@ -1180,7 +1180,8 @@ async fn document_add(
                 ..Default::default()
             });
             let unit = Some(unit.trim()).filter(|u| !u.is_empty());
-            let done = chitieu_app::ingest::ingest(
+            // The document, its facts and its key tasks, in one transaction.
+            let (done, _tasks) = chitieu_app::task_ingest::ingest_with_tasks(
                 s,
                 &extractor,
                 name.trim(),

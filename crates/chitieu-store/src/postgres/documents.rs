@@ -69,16 +69,41 @@ fn sha256_hex(text: &str) -> String {
 }
 
 impl DocumentStore for PgStore {
-    fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded> {
+    fn add_document_with_tasks(
+        &mut self,
+        doc: &NewDocument,
+        tasks: &[NewDocumentTask],
+        actor: &str,
+    ) -> Result<DocumentAdded> {
         self.require_init()?;
-        let sha = sha256_hex(&chitieu_text::nfc(&doc.original));
+        let nfc = chitieu_text::nfc(&doc.original);
+        let nfc_len = nfc.chars().count();
+        let sha = sha256_hex(&nfc);
+        for (i, t) in tasks.iter().enumerate() {
+            crate::tasks::check_document_task(i + 1, t, nfc_len)?;
+        }
         self.write(|tx| {
             lock_keys(tx, &[format!("document:{sha}")])?;
             if let Some(r) = tx.query_opt("SELECT id FROM document WHERE sha256 = $1", &[&sha])? {
+                let id: i64 = col(&r, 0)?;
+                // Tasks only for a text stored before any were proposed from it.
+                let has: i64 = col(
+                    &tx.query_one(
+                        "SELECT COUNT(*) FROM task_proposal WHERE document_id = $1",
+                        &[&id],
+                    )?,
+                    0,
+                )?;
+                let added = if has == 0 && !tasks.is_empty() {
+                    super::tasks::insert_document_tasks(tx, id, tasks, actor)?
+                } else {
+                    0
+                };
                 return Ok(DocumentAdded {
-                    id: col(&r, 0)?,
+                    id,
                     new: false,
                     proposals: 0,
+                    tasks: added,
                 });
             }
             if let Some(u) = doc.unit {
@@ -130,12 +155,14 @@ impl DocumentStore for PgStore {
                 "document.add",
                 "document",
                 &id.to_string(),
-                json!({"name": doc.name, "sha256": sha, "proposals": doc.proposals.len(), "extractor": doc.extractor}),
+                json!({"name": doc.name, "sha256": sha, "proposals": doc.proposals.len(), "tasks": tasks.len(), "extractor": doc.extractor}),
             )?;
+            let added = super::tasks::insert_document_tasks(tx, id, tasks, actor)?;
             Ok(DocumentAdded {
                 id,
                 new: true,
                 proposals: doc.proposals.len() as u64,
+                tasks: added,
             })
         })
     }

@@ -15,6 +15,44 @@ use chitieu_core::task::{Task, TaskEvent};
 use postgres::{GenericClient, Row};
 use serde_json::json;
 
+/// Inserts the (checked) tasks proposed with document `document` inside the caller's
+/// transaction, each audited. Returns how many.
+pub(super) fn insert_document_tasks(
+    tx: &mut postgres::Transaction<'_>,
+    document: i64,
+    tasks: &[crate::documents::NewDocumentTask],
+    actor: &str,
+) -> Result<u64> {
+    let ins = tx.prepare(
+        "INSERT INTO task_proposal (document_id, extractor, proposed, span_start, span_end, state)
+         VALUES ($1, $2, $3, $4, $5, 'proposed') RETURNING id",
+    )?;
+    for t in tasks {
+        let span =
+            |v: usize| i64::try_from(v).map_err(|e| StoreError::corrupt("task proposal span", e));
+        let row = tx.query_one(
+            &ins,
+            &[
+                &document,
+                &t.extractor,
+                &encode_proposal(&t.proposed)?,
+                &span(t.proposed.span.0)?,
+                &span(t.proposed.span.1)?,
+            ],
+        )?;
+        let id: i64 = col(&row, 0)?;
+        audit(
+            tx,
+            actor,
+            "task.propose",
+            "task_proposal",
+            &id.to_string(),
+            json!({"document": document, "text": t.proposed.text, "span": [t.proposed.span.0, t.proposed.span.1]}),
+        )?;
+    }
+    Ok(tasks.len() as u64)
+}
+
 fn task_row(r: &Row) -> Result<TaskRow> {
     Ok(TaskRow {
         id: col(r, 0)?,

@@ -91,10 +91,20 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 impl DocumentStore for SqliteStore {
-    fn add_document(&mut self, doc: &NewDocument, actor: &str) -> Result<DocumentAdded> {
+    fn add_document_with_tasks(
+        &mut self,
+        doc: &NewDocument,
+        tasks: &[NewDocumentTask],
+        actor: &str,
+    ) -> Result<DocumentAdded> {
         self.require_init()?;
         // Keyed by the NFC form, so the same text in another normalization is recognised.
-        let sha = sha256_hex(&chitieu_text::nfc(&doc.original));
+        let nfc = chitieu_text::nfc(&doc.original);
+        let nfc_len = nfc.chars().count();
+        let sha = sha256_hex(&nfc);
+        for (i, t) in tasks.iter().enumerate() {
+            crate::tasks::check_document_task(i + 1, t, nfc_len)?;
+        }
         let tx = self.write_tx()?;
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM document WHERE sha256 = ?1", [&sha], |r| {
@@ -102,10 +112,24 @@ impl DocumentStore for SqliteStore {
             })
             .optional()?;
         if let Some(id) = existing {
+            // Tasks only for a text stored before any were proposed from it.
+            let has: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM task_proposal WHERE document_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let added = if has == 0 && !tasks.is_empty() {
+                let n = super::tasks::insert_document_tasks(&tx, id, tasks, actor)?;
+                tx.commit()?;
+                n
+            } else {
+                0
+            };
             return Ok(DocumentAdded {
                 id,
                 new: false,
                 proposals: 0,
+                tasks: added,
             });
         }
         if let Some(u) = doc.unit {
@@ -153,13 +177,15 @@ impl DocumentStore for SqliteStore {
             "document.add",
             "document",
             &id.to_string(),
-            json!({"name": doc.name, "sha256": sha, "proposals": doc.proposals.len(), "extractor": doc.extractor}),
+            json!({"name": doc.name, "sha256": sha, "proposals": doc.proposals.len(), "tasks": tasks.len(), "extractor": doc.extractor}),
         )?;
+        let added = super::tasks::insert_document_tasks(&tx, id, tasks, actor)?;
         tx.commit()?;
         Ok(DocumentAdded {
             id,
             new: true,
             proposals: doc.proposals.len() as u64,
+            tasks: added,
         })
     }
 

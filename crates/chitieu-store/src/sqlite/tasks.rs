@@ -10,6 +10,39 @@ use chitieu_core::task::{Task, TaskEvent};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
+/// Inserts the (checked) tasks proposed with document `document` inside the caller's
+/// transaction, each audited. Returns how many.
+pub(super) fn insert_document_tasks(
+    tx: &rusqlite::Transaction<'_>,
+    document: i64,
+    tasks: &[crate::documents::NewDocumentTask],
+    actor: &str,
+) -> Result<u64> {
+    let mut ins = tx.prepare(
+        "INSERT INTO task_proposal (document_id, extractor, proposed, span_start, span_end, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'proposed')",
+    )?;
+    for t in tasks {
+        ins.execute(params![
+            document,
+            t.extractor,
+            encode_proposal(&t.proposed)?,
+            t.proposed.span.0 as i64,
+            t.proposed.span.1 as i64,
+        ])?;
+        let id = tx.last_insert_rowid();
+        audit(
+            tx,
+            actor,
+            "task.propose",
+            "task_proposal",
+            &id.to_string(),
+            json!({"document": document, "text": t.proposed.text, "span": [t.proposed.span.0, t.proposed.span.1]}),
+        )?;
+    }
+    Ok(tasks.len() as u64)
+}
+
 fn load_task(conn: &Connection, id: i64) -> Result<StoredTask> {
     let sql = format!("SELECT {TASK_COLS} FROM task WHERE id = ?1");
     let row = conn
