@@ -758,13 +758,13 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     let mut store = crate::open_any(database)?;
     store.init(&Catalog::builtin(), &crate::progress::Bar::new())?;
     build(&mut store, "demo")?;
-    tasks::build(&mut store, "demo")?;
+    let loaded = tasks::build(&mut store, "demo")?;
     let reports = crate::cmd_report::demo(&mut store, path)?;
     let accounts = chitieu_web::demo::seed(&mut store).context("creating the demo accounts")?;
     let c = store.counts()?;
     println!(
-        "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu.",
-        location, c.units, c.targets, c.figures
+        "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu, {} nhiệm vụ trọng tâm, tiêu chí nông thôn mới của {} xã.",
+        location, c.units, c.targets, c.figures, loaded.tasks, loaded.ntm_communes
     );
     let db = if database == "chitieu.db" {
         String::new()

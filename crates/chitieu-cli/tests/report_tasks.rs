@@ -81,21 +81,76 @@ const BAC_SON: &str = "huyện Bắc Sơn, tỉnh Lạng Sơn";
 const HUU_LUNG: &str = "huyện Hữu Lũng, tỉnh Lạng Sơn";
 const NTM: &str = "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí";
 
+/// The count sentence of Bắc Sơn's 2022-H1 results, from the demo's sample tasks.
+const BS_COUNTS: &str = "Trong 6 tháng đầu năm 2022, huyện có 12 nhiệm vụ trọng tâm đến hạn; hoàn thành 10/12 nhiệm vụ, đúng hạn 9; 1 nhiệm vụ quá hạn; 1 nhiệm vụ đang thực hiện.";
+const BS_BY_FIELD: &str = "Theo lĩnh vực: lĩnh vực kinh tế hoàn thành 4/5, đúng hạn 4; lĩnh vực văn hóa - xã hội hoàn thành 3/3, đúng hạn 2; lĩnh vực quốc phòng - an ninh hoàn thành 2/2, đúng hạn 2; lĩnh vực xây dựng Đảng và hệ thống chính trị hoàn thành 1/2, đúng hạn 1.";
+/// The overdue task, named.
+const BS_OVERDUE: &str = "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: hoàn thành giải phóng mặt bằng, khởi công các công trình khởi công mới năm 2022 theo kế hoạch (huyện Bắc Sơn, thời hạn 31/05/2022).";
+/// Some of the tasks as the list prints them, with their status on 15/6/2022: one of each
+/// status, and the one a commune leads.
+const BS_TASKS: [(&str, &str); 5] = [
+    (
+        "Xây dựng kế hoạch hoàn thiện các tiêu chí nông thôn mới còn thiếu, phấn đấu đạt chuẩn nông thôn mới năm 2022 (xã Chiêu Vũ; thời hạn: 31/03/2022)",
+        "hoàn thành ngày 25/03/2022",
+    ),
+    (
+        "Tập trung các giải pháp thu ngân sách, phấn đấu thu 6 tháng đầu năm đạt trên 50% dự toán tỉnh giao (huyện Bắc Sơn; thời hạn: hết 6 tháng đầu năm 2022)",
+        "hoàn thành ngày 10/06/2022",
+    ),
+    (
+        "Tổng kết năm học 2021 – 2022; hoàn thành xét công nhận tốt nghiệp trung học cơ sở (huyện Bắc Sơn; thời hạn: 31/05/2022)",
+        "hoàn thành quá hạn ngày 07/06/2022",
+    ),
+    (
+        "Hoàn thành giải phóng mặt bằng, khởi công các công trình khởi công mới năm 2022 theo kế hoạch (huyện Bắc Sơn; thời hạn: 31/05/2022)",
+        "quá hạn",
+    ),
+    (
+        "Tổ chức học tập, quán triệt, triển khai Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII (huyện Bắc Sơn; thời hạn: 30/06/2022)",
+        "chưa triển khai",
+    ),
+];
+
 #[test]
 fn demo_reports_show_tasks_and_ntm_in_every_format() {
     let env = Env::new();
-    env.ok(&["demo", "--no-serve"]);
+    let summary = env.ok(&["demo", "--no-serve"]);
+    // The summary says what the demo loaded: the 13 tasks quoted from the seed articles and
+    // Bắc Sơn's 12 sample tasks of the first half of 2022, and the 17 communes' NTM criteria.
+    assert!(summary.contains(", 25 nhiệm vụ trọng tâm,"), "{summary}");
+    assert!(
+        summary.contains("tiêu chí nông thôn mới của 17 xã."),
+        "{summary}"
+    );
 
-    // Bắc Sơn, sơ kết 6 tháng đầu năm 2022: the NTM figures from the communes' criteria, and
-    // the tasks set for the second half of the year.
+    // Bắc Sơn, sơ kết 6 tháng đầu năm 2022 (the conference of 15/6/2022): the tasks due in
+    // the first half with their results, the NTM figures from the communes' criteria, and the
+    // tasks set for the second half of the year.
     let md = env.report(BAC_SON, "2022-H1", "so-ket", "2022-06-15", "bs.md");
     let md = std::fs::read_to_string(md).expect("markdown");
     assert!(md.contains(NTM), "{md}");
+    assert!(md.contains("8/17"), "{md}");
+    assert!(md.contains("14,3"), "{md}");
     assert!(md.contains("Các tiêu chí còn nhiều xã chưa đạt"), "{md}");
+    // The results part comes after the figures and before the shortcomings, which move down.
     assert!(
-        md.contains("PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022"),
+        md.contains("### III. KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM"),
         "{md}"
     );
+    assert!(md.contains("### IV. HẠN CHẾ VÀ NGUYÊN NHÂN"), "{md}");
+    assert!(
+        md.contains("### V. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022"),
+        "{md}"
+    );
+    // 12 tasks due in the half year, as the demo's stories leave them on 15/6/2022: 9 done on
+    // time, 1 done late, 1 overdue (in progress past 31/5), 1 not started (due 30/6).
+    assert!(md.contains(BS_COUNTS), "{md}");
+    assert!(md.contains(BS_BY_FIELD), "{md}");
+    for (task, status) in BS_TASKS {
+        let line = format!("{task}: {status}.");
+        assert!(md.contains(&line), "{line} missing from\n{md}");
+    }
+    assert!(md.contains(BS_OVERDUE), "{md}");
     assert!(
         md.contains("Nhiệm vụ trọng tâm 6 tháng cuối năm 2022:"),
         "{md}"
@@ -104,14 +159,19 @@ fn demo_reports_show_tasks_and_ntm_in_every_format() {
         md.contains("1. Tiếp tục tăng cường vận động Nhân dân chung tay xây dựng nông thôn mới"),
         "{md}"
     );
-    // No task was due in the first half: no results part, and the parts keep their numbers.
-    assert!(!md.contains("KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM"), "{md}");
-    assert!(md.contains("### III. HẠN CHẾ VÀ NGUYÊN NHÂN"), "{md}");
 
     let pdf = env.report(BAC_SON, "2022-H1", "so-ket", "2022-06-15", "bs.pdf");
     if let Some(text) = pdf_text(&pdf) {
         let text = flat(&text);
+        assert!(
+            text.contains("KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM"),
+            "{text}"
+        );
+        assert!(text.contains(BS_COUNTS), "{text}");
+        assert!(text.contains(BS_OVERDUE), "{text}");
         assert!(text.contains(NTM), "{text}");
+        assert!(text.contains("8/17"), "{text}");
+        assert!(text.contains("14,3"), "{text}");
         assert!(
             text.contains("Nhiệm vụ trọng tâm 6 tháng cuối năm 2022:"),
             "{text}"

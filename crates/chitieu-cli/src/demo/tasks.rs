@@ -1,7 +1,10 @@
 //! The demo's key tasks and new-rural picture.
 //!
 //! The tasks are the ones the seed articles name, quoted, each citing its article. Their
-//! progress reports, confirmations and returns are sample data ("dữ liệu mẫu"). The NTM picture
+//! progress reports, confirmations and returns are sample data ("dữ liệu mẫu"). Huyện Bắc
+//! Sơn's tasks of the first half of 2022 — which article 000 does not list, only their results —
+//! are sample data too, each citing the result the article reports for it, so that the 2022-H1
+//! review report has key-task results to show. The NTM picture
 //! of huyện Bắc Sơn's 17 communes in mid-2022 adds up to what article 000 reports — "8/17 xã
 //! đạt chuẩn NTM; bình quân mỗi xã đạt 14,3 tiêu chí" — with per-commune states that are
 //! sample data, labelled as such.
@@ -70,8 +73,17 @@ fn sample_note(what: &str) -> String {
     format!("{what} — {SAMPLE}")
 }
 
-/// Adds the seed articles' tasks and the Bắc Sơn NTM picture to an initialised store.
-pub fn build(store: &mut (impl Store + TaskStore + NtmStore), actor: &str) -> Result<()> {
+/// What [`build`] added, for the demo's summary.
+pub struct Loaded {
+    /// Key tasks.
+    pub tasks: usize,
+    /// Communes with a new-rural criteria record.
+    pub ntm_communes: usize,
+}
+
+/// Adds the seed articles' tasks, huyện Bắc Sơn's tasks of the first half of 2022 and the
+/// Bắc Sơn NTM picture to an initialised store.
+pub fn build(store: &mut (impl Store + TaskStore + NtmStore), actor: &str) -> Result<Loaded> {
     let bac_son = store
         .resolve_unit("huyện Bắc Sơn, tỉnh Lạng Sơn", date("2022-06-15")?)?
         .unit;
@@ -239,6 +251,7 @@ pub fn build(store: &mut (impl Store + TaskStore + NtmStore), actor: &str) -> Re
             story: Story::Done("2021-01-08"),
         },
     ];
+    let mut added = 0;
     for t in tasks {
         let task = Task {
             text: t.text.into(),
@@ -256,46 +269,241 @@ pub fn build(store: &mut (impl Store + TaskStore + NtmStore), actor: &str) -> Re
                 note: format!("{}: “{}”", t.article, t.text),
             },
         };
-        let id = store.add_task(&task, actor)?;
-        let report = |on: &str, status, note: &str| -> Result<TaskEvent> {
-            Ok(TaskEvent::Report(ProgressReport {
-                reported_on: date(on)?,
-                status,
-                completed_on: None,
-                note: sample_note(note),
-            }))
-        };
-        let mut events = Vec::new();
-        match t.story {
-            Story::Silent => {}
-            Story::InProgress(on) => {
-                events.push(report(on, TaskStatus::InProgress, "đang triển khai")?)
-            }
-            Story::Done(on) => events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?),
-            Story::DoneConfirmed(on, confirmed) => {
-                events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?);
-                events.push(TaskEvent::Review(Review::Confirm {
-                    on: date(confirmed)?,
-                    note: sample_note("xác nhận hoàn thành"),
-                }));
-            }
-            Story::Returned(on, returned, reason) => {
-                events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?);
-                events.push(TaskEvent::Review(Review::Return {
-                    on: date(returned)?,
-                    reason: sample_note(reason),
-                }));
-            }
+        add(store, &task, &t.story, actor)?;
+        added += 1;
+    }
+    added += bac_son_first_half_2022(store, bac_son, actor)?;
+    let communes = ntm_bac_son(store, bac_son, actor)?;
+    Ok(Loaded {
+        tasks: added,
+        ntm_communes: communes,
+    })
+}
+
+/// Adds one demo task and its story (progress reports and the office's decisions).
+fn add(store: &mut impl TaskStore, task: &Task, story: &Story, actor: &str) -> Result<()> {
+    let id = store.add_task(task, actor)?;
+    let report = |on: &str, status, note: &str| -> Result<TaskEvent> {
+        Ok(TaskEvent::Report(ProgressReport {
+            reported_on: date(on)?,
+            status,
+            completed_on: None,
+            note: sample_note(note),
+        }))
+    };
+    let mut events = Vec::new();
+    match *story {
+        Story::Silent => {}
+        Story::InProgress(on) => {
+            events.push(report(on, TaskStatus::InProgress, "đang triển khai")?)
         }
-        for e in &events {
-            let unit = match e {
-                TaskEvent::Report(_) => Some(t.lead),
-                TaskEvent::Review(_) => None,
-            };
-            store.add_task_event(id, e, unit, actor)?;
+        Story::Done(on) => events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?),
+        Story::DoneConfirmed(on, confirmed) => {
+            events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?);
+            events.push(TaskEvent::Review(Review::Confirm {
+                on: date(confirmed)?,
+                note: sample_note("xác nhận hoàn thành"),
+            }));
+        }
+        Story::Returned(on, returned, reason) => {
+            events.push(report(on, TaskStatus::Completed, "đã hoàn thành")?);
+            events.push(TaskEvent::Review(Review::Return {
+                on: date(returned)?,
+                reason: sample_note(reason),
+            }));
         }
     }
-    ntm_bac_son(store, bac_son, actor)
+    for e in &events {
+        let unit = match e {
+            TaskEvent::Report(_) => Some(task.lead),
+            TaskEvent::Review(_) => None,
+        };
+        store.add_task_event(id, e, unit, actor)?;
+    }
+    Ok(())
+}
+
+/// A task of huyện Bắc Sơn's first half of 2022 (sample data): what the district set itself
+/// for the half year, written to match what article 000 says it achieved.
+struct FirstHalfTask {
+    text: &'static str,
+    field: TaskField,
+    lead: UnitId,
+    deadline: Deadline,
+    output: ExpectedOutput,
+    /// The article's words for the result the task corresponds to, when it reports one.
+    result: Option<&'static str>,
+    story: Story,
+}
+
+/// Huyện Bắc Sơn's key tasks of the first half of 2022, so that the 6-month review of
+/// 15/6/2022 has results to report. Article 000 names only the tasks for the second half; these
+/// are sample data, each one that matches a result the article reports citing it. On 15/6/2022
+/// (the review conference) the 12 stand at: 9 hoàn thành on time (8 confirmed by the office,
+/// 1 awaiting confirmation), 1 hoàn thành quá hạn, 1 quá hạn (in progress past its deadline)
+/// and 1 chưa triển khai (due 30/6) — "hoàn thành 10/12 nhiệm vụ, đúng hạn 9". One is led by a
+/// commune (xã Chiêu Vũ), the rest by the huyện. Returns how many were added.
+fn bac_son_first_half_2022(
+    store: &mut (impl Store + TaskStore),
+    bac_son: UnitId,
+    actor: &str,
+) -> Result<usize> {
+    let chieu_vu = store
+        .resolve_unit(
+            "xã Chiêu Vũ, huyện Bắc Sơn, tỉnh Lạng Sơn",
+            date("2022-06-15")?,
+        )?
+        .unit;
+    let h1 = period("2022-H1")?;
+    let end_h1 = Deadline::PeriodEnd { period: h1 };
+    let on = |s: &str| -> Result<Deadline> { Ok(Deadline::Date { date: date(s)? }) };
+    let tasks = vec![
+        FirstHalfTask {
+            text: "Chỉ đạo gieo trồng vụ Xuân năm 2022 bảo đảm diện tích, khung thời vụ theo kế hoạch",
+            field: TaskField::Economy,
+            lead: bac_son,
+            deadline: on("2022-04-30")?,
+            output: doc("báo cáo kết quả sản xuất vụ Xuân năm 2022"),
+            result: Some(
+                "sản xuất nông lâm nghiệp 6 tháng đầu năm cơ bản đảm bảo tiến độ theo kế hoạch đề ra",
+            ),
+            story: Story::DoneConfirmed("2022-04-28", "2022-05-06"),
+        },
+        FirstHalfTask {
+            text: "Tập trung các giải pháp thu ngân sách, phấn đấu thu 6 tháng đầu năm đạt trên 50% dự toán tỉnh giao",
+            field: TaskField::Economy,
+            lead: bac_son,
+            deadline: end_h1,
+            output: doc("báo cáo kết quả thu ngân sách 6 tháng đầu năm 2022"),
+            result: Some("thu ngân sách đạt trên 25 tỷ đồng, đạt 80% dự toán tỉnh giao"),
+            story: Story::Done("2022-06-10"),
+        },
+        FirstHalfTask {
+            text: "Hoàn thành giải phóng mặt bằng, khởi công các công trình khởi công mới năm 2022 theo kế hoạch",
+            field: TaskField::Economy,
+            lead: bac_son,
+            deadline: on("2022-05-31")?,
+            output: project("giải phóng mặt bằng các công trình khởi công mới năm 2022"),
+            result: Some("đã khởi công 11/36 công trình khởi công mới"),
+            story: Story::InProgress("2022-06-10"),
+        },
+        FirstHalfTask {
+            text: "Rà soát, đánh giá mức đạt các tiêu chí nông thôn mới của 17 xã theo Bộ tiêu chí giai đoạn 2021 – 2025",
+            field: TaskField::Economy,
+            lead: bac_son,
+            deadline: on("2022-05-31")?,
+            output: doc("báo cáo rà soát tiêu chí nông thôn mới năm 2022"),
+            result: Some(
+                "đến nay đã có 8/17 xã đạt chuẩn NTM; bình quân mỗi xã đạt 14,3 tiêu chí/01 xã",
+            ),
+            story: Story::DoneConfirmed("2022-05-27", "2022-06-03"),
+        },
+        FirstHalfTask {
+            text: "Xây dựng kế hoạch hoàn thiện các tiêu chí nông thôn mới còn thiếu, phấn đấu đạt chuẩn nông thôn mới năm 2022",
+            field: TaskField::Economy,
+            lead: chieu_vu,
+            deadline: on("2022-03-31")?,
+            output: doc("kế hoạch xây dựng xã Chiêu Vũ đạt chuẩn nông thôn mới năm 2022"),
+            result: None,
+            story: Story::DoneConfirmed("2022-03-25", "2022-04-04"),
+        },
+        FirstHalfTask {
+            text: "Thực hiện đầy đủ, kịp thời các chính sách an sinh xã hội, chăm lo đời sống Nhân dân dịp Tết Nguyên đán Nhâm Dần",
+            field: TaskField::CultureSociety,
+            lead: bac_son,
+            deadline: on("2022-01-31")?,
+            output: doc("báo cáo kết quả thăm, tặng quà dịp Tết Nguyên đán Nhâm Dần 2022"),
+            result: Some("an sinh xã hội được đảm bảo"),
+            story: Story::DoneConfirmed("2022-01-28", "2022-02-10"),
+        },
+        FirstHalfTask {
+            text: "Thực hiện có hiệu quả công tác phòng, chống dịch COVID-19; hoàn thành tiêm vắc xin cho các đối tượng theo kế hoạch",
+            field: TaskField::CultureSociety,
+            lead: bac_son,
+            deadline: end_h1,
+            output: doc("báo cáo công tác phòng, chống dịch COVID-19 6 tháng đầu năm 2022"),
+            result: Some("công tác phòng chống dịch bệnh được thực hiện có hiệu quả"),
+            story: Story::DoneConfirmed("2022-06-08", "2022-06-13"),
+        },
+        FirstHalfTask {
+            text: "Tổng kết năm học 2021 – 2022; hoàn thành xét công nhận tốt nghiệp trung học cơ sở",
+            field: TaskField::CultureSociety,
+            lead: bac_son,
+            deadline: on("2022-05-31")?,
+            output: doc("báo cáo tổng kết năm học 2021 – 2022"),
+            result: None,
+            story: Story::Done("2022-06-07"),
+        },
+        FirstHalfTask {
+            text: "Hoàn thành công tác tuyển chọn và gọi công dân nhập ngũ năm 2022",
+            field: TaskField::DefenceSecurity,
+            lead: bac_son,
+            deadline: on("2022-02-28")?,
+            output: doc("báo cáo kết quả tuyển quân năm 2022"),
+            result: None,
+            story: Story::DoneConfirmed("2022-02-18", "2022-02-25"),
+        },
+        FirstHalfTask {
+            text: "Nắm chắc tình hình, giữ vững an ninh chính trị, trật tự an toàn xã hội trên địa bàn",
+            field: TaskField::DefenceSecurity,
+            lead: bac_son,
+            deadline: end_h1,
+            output: doc(
+                "báo cáo tình hình an ninh chính trị, trật tự an toàn xã hội 6 tháng đầu năm 2022",
+            ),
+            result: Some("Tình hình an ninh chính trị, trật tự an toàn xã hội được giữ vững"),
+            story: Story::DoneConfirmed("2022-06-10", "2022-06-14"),
+        },
+        FirstHalfTask {
+            text: "Củng cố, kiện toàn tổ chức bộ máy của hệ thống chính trị; đổi mới công tác chỉ đạo, điều hành của cấp ủy, chính quyền",
+            field: TaskField::PartyBuilding,
+            lead: bac_son,
+            deadline: end_h1,
+            output: doc("báo cáo kết quả củng cố, kiện toàn hệ thống chính trị"),
+            result: Some(
+                "Hệ thống chính trị được củng cố, kiện toàn, công tác chỉ đạo điều hành của cấp uỷ, chính quyền từng bước được đổi mới",
+            ),
+            story: Story::DoneConfirmed("2022-06-06", "2022-06-10"),
+        },
+        FirstHalfTask {
+            text: "Tổ chức học tập, quán triệt, triển khai Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII",
+            field: TaskField::PartyBuilding,
+            lead: bac_son,
+            deadline: on("2022-06-30")?,
+            output: doc("kế hoạch thực hiện Nghị quyết Hội nghị Trung ương 5 khóa XIII"),
+            result: None,
+            story: Story::Silent,
+        },
+    ];
+    let programme = "Chương trình công tác 6 tháng đầu năm 2022 của Ban Thường vụ Huyện ủy Bắc Sơn";
+    let n = tasks.len();
+    for t in tasks {
+        let (source, note) = match t.result {
+            Some(r) => (
+                format!("{programme} ({SAMPLE}); kết quả được nêu trong {A000}: “{r}”"),
+                format!(
+                    "{SAMPLE}: nhiệm vụ 6 tháng đầu năm 2022, ứng với kết quả {A000} nêu: “{r}”"
+                ),
+            ),
+            None => (
+                format!("{programme} ({SAMPLE})"),
+                format!("{SAMPLE}: nhiệm vụ 6 tháng đầu năm 2022, bài báo không nêu kết quả này"),
+            ),
+        };
+        let task = Task {
+            text: t.text.into(),
+            field: t.field,
+            lead: t.lead,
+            cooperating: vec![],
+            deadline: t.deadline,
+            output: t.output,
+            source,
+            period: Some(h1),
+            provenance: Provenance::Generated { note },
+        };
+        add(store, &task, &t.story, actor)?;
+    }
+    Ok(n)
 }
 
 /// The criteria a commune short of some is most often short of, hardest first (sample order).
@@ -306,7 +514,7 @@ const HARDEST: [u32; 19] = [
 /// Bắc Sơn's 17 communes in mid-2022: 8 meet all 19 criteria of Quyết định 318; the other
 /// nine meet 13, 12, 11, 10, 10, 9, 9, 9 and 8 — 243 criteria in all, 14,29… ≈ 14,3 a commune,
 /// as article 000 reports. Which commune meets which criterion is sample data.
-fn ntm_bac_son(store: &mut (impl Store + NtmStore), bac_son: UnitId, actor: &str) -> Result<()> {
+fn ntm_bac_son(store: &mut (impl Store + NtmStore), bac_son: UnitId, actor: &str) -> Result<usize> {
     let on = date("2022-06-15")?;
     let set = builtin_set("318-2021")?;
     let mut communes: Vec<_> = store
@@ -361,5 +569,5 @@ fn ntm_bac_son(store: &mut (impl Store + NtmStore), bac_son: UnitId, actor: &str
         );
     }
     store.set_ntm_states(&records, actor)?;
-    Ok(())
+    Ok(records.len())
 }
