@@ -23,6 +23,7 @@ pub mod pages;
 pub mod portal;
 pub mod scheduler;
 pub mod svg;
+pub mod task_review;
 pub mod tasks;
 pub mod view;
 
@@ -107,6 +108,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(pages::routes())
         .merge(portal::routes())
         .merge(tasks::routes())
+        .merge(task_review::routes())
         .merge(notify::routes())
         .merge(tasks::api_routes())
         .merge(notify::api_routes())

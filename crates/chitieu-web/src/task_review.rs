@@ -1,0 +1,358 @@
+//! Reviewing the key tasks proposed from a document (`/app/documents/{id}/tasks`): the text
+//! with each proposed task highlighted at its characters, the extractor's guesses (field, lead
+//! unit, period, deadline), and per proposal an Accept form (text, field, lead unit, deadline
+//! editable) and a Reject button.
+//!
+//! Office roles only (the same as reviewing a document's figures); the lead unit of an
+//! accepted task must lie in the account's scope, as when the office enters a task, and a
+//! rejection of a document about a unit outside the scope is refused likewise. Every form
+//! carries the anti-forgery token (checked by [`crate::auth::context`]).
+
+use crate::auth::{self, Ctx};
+use crate::pages::{Page, REVIEW, unit_choices};
+use crate::{App, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chitieu_app::task_ingest::{TaskEdits, TaskIngestError, decide_task};
+use chitieu_core::admin::UnitId;
+use chitieu_core::period_vi::format_period_vi;
+use chitieu_core::task::{Deadline, TaskField};
+use chitieu_store::accounts::{Account, Role};
+use chitieu_store::documents::{ProposalState, StoredDocument};
+use chitieu_store::tasks::{TaskDecision, TaskProposal};
+use chitieu_store::{AnyStore, DocumentStore, Store, TaskStore};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/app/documents/{id}/tasks", get(page))
+        .route("/app/documents/{id}/tasks/{proposal}", post(decide))
+}
+
+/// Whether the account may act for `unit`: admins and an office without a scope everywhere,
+/// others within their scope (the rule of the task pages).
+fn may_act(s: &AnyStore, account: &Account, unit: UnitId, on: NaiveDate) -> Result<bool, WebError> {
+    match account.role {
+        Role::Admin => Ok(true),
+        Role::Office if account.scopes.is_empty() => Ok(true),
+        _ => auth::in_scope(s, account, unit, on),
+    }
+}
+
+fn outside_scope() -> WebError {
+    WebError::Forbidden(
+        "đơn vị chủ trì nằm ngoài phạm vi của tài khoản (lead unit outside your scope)".into(),
+    )
+}
+
+/// The date the document speaks from, for resolving the unit names it uses.
+fn doc_date(doc: &StoredDocument, p: &TaskProposal) -> NaiveDate {
+    doc.document_date
+        .or(p.proposed.deadline.map(|d| d.date()))
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The lead unit the extractor's guess names, resolved, else the document's unit.
+fn guessed_lead(s: &AnyStore, doc: &StoredDocument, p: &TaskProposal) -> Option<UnitId> {
+    p.proposed
+        .lead_name
+        .as_deref()
+        .and_then(|n| s.resolve_unit(n, doc_date(doc, p)).ok())
+        .map(|v| v.unit)
+        .or(doc.unit)
+}
+
+pub struct Segment {
+    pub text: String,
+    /// The proposal marked here and its state key.
+    pub mark: Option<(i64, &'static str)>,
+}
+
+pub struct Item {
+    pub id: i64,
+    pub n: usize,
+    pub text: String,
+    pub field_key: &'static str,
+    pub field: String,
+    pub lead_guess: String,
+    pub lead_id: i64,
+    pub period: String,
+    pub deadline_key: String,
+    pub deadline: String,
+    pub state_key: &'static str,
+    pub state: &'static str,
+    pub task: Option<i64>,
+    pub reviewed: String,
+}
+
+#[derive(Template)]
+#[template(path = "task_review.html")]
+struct PageTpl {
+    p: Page,
+    id: i64,
+    name: String,
+    segments: Vec<Segment>,
+    items: Vec<Item>,
+    pending: usize,
+    fields: Vec<(&'static str, &'static str)>,
+    units: Vec<(i64, String)>,
+}
+
+/// The text cut at the proposals' spans (overlapping spans: the first is marked).
+fn segments(original: &str, props: &[TaskProposal]) -> Vec<Segment> {
+    let chars: Vec<char> = chitieu_text::nfc(original).chars().collect();
+    let mut spans: Vec<(usize, usize, i64, &'static str)> = props
+        .iter()
+        .map(|p| {
+            (
+                p.proposed.span.0.min(chars.len()),
+                p.proposed.span.1.min(chars.len()),
+                p.id,
+                p.state.key(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (a, b, id, state) in spans {
+        if a < at || b <= a {
+            continue;
+        }
+        if a > at {
+            out.push(Segment {
+                text: chars[at..a].iter().collect(),
+                mark: None,
+            });
+        }
+        out.push(Segment {
+            text: chars[a..b].iter().collect(),
+            mark: Some((id, state)),
+        });
+        at = b;
+    }
+    if at < chars.len() {
+        out.push(Segment {
+            text: chars[at..].iter().collect(),
+            mark: None,
+        });
+    }
+    out
+}
+
+async fn page(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            let doc = s.document(id)?;
+            let props = s.task_proposals(Some(id), None)?;
+            let mut units = unit_choices(s, &account)?;
+            let mut items = Vec::new();
+            for (i, p) in props.iter().enumerate() {
+                let lead = guessed_lead(s, &doc, p);
+                if let Some(u) = lead
+                    && !units.iter().any(|(x, _)| *x == u.0)
+                {
+                    units.push((u.0, s.unit_latest(u)?.title()));
+                }
+                items.push(Item {
+                    id: p.id,
+                    n: i + 1,
+                    text: p.proposed.text.clone(),
+                    field_key: p.proposed.field.map(|f| f.key()).unwrap_or(""),
+                    field: p
+                        .proposed
+                        .field
+                        .map(|f| f.vi().to_string())
+                        .unwrap_or_else(|| "(chưa đoán được)".into()),
+                    lead_guess: match (&p.proposed.lead_name, lead) {
+                        (Some(n), _) => n.clone(),
+                        (None, Some(u)) => {
+                            format!("{} (đơn vị của văn bản)", s.unit_latest(u)?.title())
+                        }
+                        (None, None) => "(chưa rõ)".into(),
+                    },
+                    lead_id: lead.map(|u| u.0).unwrap_or(0),
+                    period: p
+                        .proposed
+                        .period
+                        .map(|x| format_period_vi(&x))
+                        .unwrap_or_else(|| "—".into()),
+                    deadline_key: match p.proposed.deadline {
+                        Some(Deadline::Date { date }) => date.format("%d/%m/%Y").to_string(),
+                        Some(Deadline::PeriodEnd { period }) => period.to_string(),
+                        None => String::new(),
+                    },
+                    deadline: p
+                        .proposed
+                        .deadline
+                        .map(|d| d.vi())
+                        .unwrap_or_else(|| "(chưa rõ)".into()),
+                    state_key: p.state.key(),
+                    state: p.state.vi(),
+                    task: p.task,
+                    reviewed: match (&p.reviewed_by, &p.review_note) {
+                        (Some(by), Some(note)) if !note.is_empty() => format!("{by}: {note}"),
+                        (Some(by), _) => by.clone(),
+                        _ => String::new(),
+                    },
+                });
+            }
+            units.sort_by(|a, b| a.1.cmp(&b.1));
+            let pending = props
+                .iter()
+                .filter(|p| p.state == ProposalState::Proposed)
+                .count();
+            let p = Page::new(
+                &ctx,
+                format!("Nhiệm vụ đề xuất — {}", doc.name),
+                "documents",
+            );
+            Ok(Html(
+                PageTpl {
+                    p,
+                    id,
+                    segments: segments(&doc.original, &props),
+                    name: doc.name,
+                    items,
+                    pending,
+                    fields: TaskField::ALL.iter().map(|f| (f.key(), f.vi())).collect(),
+                    units,
+                }
+                .render()?,
+            ))
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    /// "accept" or "reject".
+    pub decision: String,
+    /// The reviewer's corrections; empty keeps the extractor's guess.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub field: String,
+    /// A unit id from the list.
+    #[serde(default)]
+    pub lead: String,
+    /// A unit named in words ("xã Hữu Lũng"), instead of the list.
+    #[serde(default)]
+    pub lead_name: String,
+    /// "30/6/2023", "2023-06-30" or a period ("quý II/2023").
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn edits_of(
+    s: &AnyStore,
+    doc: &StoredDocument,
+    p: &TaskProposal,
+    f: &DecisionForm,
+) -> Result<TaskEdits, WebError> {
+    let mut edits = TaskEdits::default();
+    let text = f.text.trim();
+    if !text.is_empty() && text != p.proposed.text {
+        edits.text = Some(chitieu_text::nfc(text));
+    }
+    if !f.field.trim().is_empty() {
+        edits.field = Some(TaskField::parse(f.field.trim()).ok_or_else(|| {
+            WebError::BadRequest(format!("lĩnh vực '{}' không hợp lệ", f.field.trim()))
+        })?);
+    }
+    if !f.deadline.trim().is_empty() {
+        edits.deadline = Some(
+            Deadline::parse(f.deadline.trim())
+                .map_err(|e| WebError::BadRequest(format!("thời hạn: {e}")))?,
+        );
+    }
+    let on = edits
+        .deadline
+        .map(|d| d.date())
+        .unwrap_or_else(|| doc_date(doc, p));
+    if !f.lead_name.trim().is_empty() {
+        edits.lead = Some(s.resolve_unit(f.lead_name.trim(), on)?.unit);
+    } else if !f.lead.trim().is_empty() {
+        let id: i64 = f.lead.trim().parse().map_err(|_| {
+            WebError::BadRequest(format!("đơn vị chủ trì '{}' không hợp lệ", f.lead.trim()))
+        })?;
+        if id != 0 {
+            let u = UnitId(id);
+            s.unit_latest(u)?;
+            edits.lead = Some(u);
+        }
+    }
+    Ok(edits)
+}
+
+async fn decide(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path((id, proposal)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    let account = ctx.require(REVIEW)?.clone();
+    app.db
+        .run(move |s| {
+            let doc = s.document(id)?;
+            let p = s.task_proposal(proposal)?;
+            if p.document != id {
+                return Err(WebError::BadRequest(
+                    "nhiệm vụ đề xuất không thuộc văn bản này".into(),
+                ));
+            }
+            let note = Some(f.note.trim()).filter(|n| !n.is_empty());
+            let decision = match f.decision.as_str() {
+                "accept" if p.state == ProposalState::Proposed => {
+                    let edits = edits_of(s, &doc, &p, &f)?;
+                    let task = decide_task(s, &doc, &p, &edits).map_err(|e| match e {
+                        TaskIngestError::Store(e) => WebError::from(e),
+                        TaskIngestError::Incomplete { reason, .. } => WebError::BadRequest(
+                            format!("nhiệm vụ đề xuất {proposal}: {}", web_reason(&reason)),
+                        ),
+                    })?;
+                    if !may_act(s, &account, task.lead, task.deadline.date())? {
+                        return Err(outside_scope());
+                    }
+                    TaskDecision::Accept(task)
+                }
+                // A decided proposal: the store says who decided it and how.
+                "accept" | "reject" => {
+                    if let Some(u) = doc.unit
+                        && !may_act(s, &account, u, doc_date(&doc, &p))?
+                    {
+                        return Err(outside_scope());
+                    }
+                    TaskDecision::Reject
+                }
+                other => {
+                    return Err(WebError::BadRequest(format!(
+                        "quyết định '{other}' không hợp lệ (accept, reject)"
+                    )));
+                }
+            };
+            s.review_task_proposal(proposal, &decision, note, &account.actor())?;
+            Ok(Redirect::to(&format!("/app/documents/{id}/tasks#k{proposal}")).into_response())
+        })
+        .await
+}
+
+/// The command line's hints ("give --lead") as the form's words.
+fn web_reason(reason: &str) -> String {
+    reason
+        .replace("give --field", "chọn lĩnh vực")
+        .replace("give --lead", "chọn đơn vị chủ trì")
+        .replace("give --deadline", "ghi thời hạn")
+}
