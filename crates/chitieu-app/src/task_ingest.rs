@@ -9,7 +9,7 @@ use chitieu_core::period::Period;
 use chitieu_core::task::{Deadline, ExpectedOutput, ProposedTask as CoreProposal, Task, TaskField};
 use chitieu_extract::Extraction;
 use chitieu_store::documents::{DocumentStore, NewDocumentTask, ProposalState, StoredDocument};
-use chitieu_store::tasks::{NewTaskProposal, TaskDecision, TaskProposal};
+use chitieu_store::tasks::{TaskDecision, TaskProposal};
 use chitieu_store::{Store, StoreError, TaskStore};
 use chrono::NaiveDate;
 
@@ -41,32 +41,18 @@ pub fn to_proposal(t: &chitieu_extract::ProposedTask) -> CoreProposal {
     }
 }
 
-/// Records the tasks of `extraction` as proposals of stored document `document`. Returns how
-/// many were recorded. A document that already has task proposals gets none added (ingesting
-/// the same text twice proposes nothing twice).
-pub fn propose_tasks(
-    store: &mut impl TaskStore,
-    document: i64,
-    extraction: &Extraction,
-    actor: &str,
-) -> Result<usize> {
-    if !store.task_proposals(Some(document), None)?.is_empty() {
-        return Ok(0);
-    }
+/// The task proposals the tasks of `extraction` become, to be stored with their document
+/// ([`DocumentStore::add_document_with_tasks`], one transaction).
+pub fn document_tasks(extraction: &Extraction) -> Vec<NewDocumentTask> {
     let extractor = extractor_name();
-    let mut n = 0;
-    for t in &extraction.tasks {
-        store.propose_task(
-            &NewTaskProposal {
-                document,
-                extractor: extractor.clone(),
-                proposed: to_proposal(t),
-            },
-            actor,
-        )?;
-        n += 1;
-    }
-    Ok(n)
+    extraction
+        .tasks
+        .iter()
+        .map(|t| NewDocumentTask {
+            extractor: extractor.clone(),
+            proposed: to_proposal(t),
+        })
+        .collect()
 }
 
 /// [`crate::ingest::ingest`] with the document's key tasks: the document, its facts and its
@@ -84,15 +70,7 @@ pub fn ingest_with_tasks(
 ) -> std::result::Result<(crate::ingest::Ingested, usize), crate::ingest::IngestError> {
     let (doc, extraction, unresolved) =
         crate::ingest::prepare(store, extractor, name, text, default_unit)?;
-    let extractor_name = extractor_name();
-    let tasks: Vec<NewDocumentTask> = extraction
-        .tasks
-        .iter()
-        .map(|t| NewDocumentTask {
-            extractor: extractor_name.clone(),
-            proposed: to_proposal(t),
-        })
-        .collect();
+    let tasks = document_tasks(&extraction);
     let added = store.add_document_with_tasks(&doc, &tasks, actor)?;
     let n = added.tasks as usize;
     Ok((
@@ -252,10 +230,11 @@ mod tests {
         (dir, s)
     }
 
-    fn add_doc(s: &mut SqliteStore, unit: Option<UnitId>) -> (i64, Extraction) {
+    /// Stores the text with its task proposals; returns its id and how many were proposed.
+    fn add_doc(s: &mut SqliteStore, unit: Option<UnitId>) -> (i64, u64) {
         let x = Extractor::new(&ExtractOptions::default()).extract("hl.txt", TEXT);
         let added = s
-            .add_document(
+            .add_document_with_tasks(
                 &NewDocument {
                     name: "hl.txt".into(),
                     original: TEXT.into(),
@@ -265,10 +244,11 @@ mod tests {
                     extraction: serde_json::json!({}),
                     proposals: vec![],
                 },
+                &document_tasks(&x),
                 "test",
             )
             .unwrap();
-        (added.id, x)
+        (added.id, added.tasks)
     }
 
     #[test]
@@ -281,10 +261,10 @@ mod tests {
             )
             .unwrap()
             .unit;
-        let (doc, x) = add_doc(&mut s, Some(unit));
-        assert_eq!(propose_tasks(&mut s, doc, &x, "test").unwrap(), 2);
+        let (doc, n) = add_doc(&mut s, Some(unit));
+        assert_eq!(n, 2);
         // The same document again proposes nothing more.
-        assert_eq!(propose_tasks(&mut s, doc, &x, "test").unwrap(), 0);
+        assert_eq!(add_doc(&mut s, Some(unit)), (doc, 0));
         let props = s.task_proposals(Some(doc), None).unwrap();
         assert_eq!(props.len(), 2);
         assert_eq!(
@@ -318,8 +298,7 @@ mod tests {
     #[test]
     fn says_what_is_missing() {
         let (_d, mut s) = store();
-        let (doc, x) = add_doc(&mut s, None);
-        propose_tasks(&mut s, doc, &x, "test").unwrap();
+        let (doc, _) = add_doc(&mut s, None);
         let props = s.task_proposals(Some(doc), None).unwrap();
         let err = review_task(&mut s, props[0].id, Some(&TaskEdits::default()), None, "rv")
             .unwrap_err()
