@@ -196,6 +196,26 @@ pub(crate) struct TaskRow {
 
 pub(crate) const TASK_COLS: &str = "id, text, field, lead_unit_id, cooperating, deadline, output, source, period, provenance, created_by, created_at";
 
+/// `TASK_COLS` qualified with the alias `t`, for queries that join the task's events.
+pub(crate) const TASK_COLS_T: &str = "t.id, t.text, t.field, t.lead_unit_id, t.cooperating, t.deadline, t.output, t.source, t.period, t.provenance, t.created_by, t.created_at";
+
+/// Adds one row of a task-and-events join (ordered by task, then event) to `out`: a new task
+/// when the row's task differs from the last one, and its event, if the row has one.
+pub(crate) fn push_task_row(
+    out: &mut Vec<StoredTask>,
+    row: TaskRow,
+    event: Option<StoredTaskEvent>,
+) -> Result<()> {
+    let same = out.last().is_some_and(|t| t.id == row.id);
+    if !same {
+        out.push(decode_task(row)?);
+    }
+    if let (Some(e), Some(last)) = (event, out.last_mut()) {
+        last.events.push(e);
+    }
+    Ok(())
+}
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> crate::StoreError {
     crate::StoreError::corrupt(what, e)
 }

@@ -205,17 +205,36 @@ impl TaskStore for PgStore {
         let field = filter.field.map(|f| f.key());
         let from = filter.due_from.map(|d| d.to_string());
         let to = filter.due_to.map(|d| d.to_string());
-        let rows = self.query(
-            "SELECT id FROM task
-             WHERE ($1::bigint IS NULL OR lead_unit_id = $1) AND ($2::text IS NULL OR field = $2)
-               AND ($3::text IS NULL OR deadline_date >= $3) AND ($4::text IS NULL OR deadline_date <= $4)
-               AND ($5::bigint IS NULL OR document_id = $5)
-             ORDER BY id",
-            &[&lead, &field, &from, &to, &filter.document],
-        )?;
-        rows.iter()
-            .map(|r| self.task(col(r, 0)?))
-            .collect::<Result<_>>()
+        // One query: the tasks with their events (none: a row of NULL event columns), so a
+        // long list costs one round trip and reads one snapshot.
+        let sql = format!(
+            "SELECT {TASK_COLS_T}, e.id, e.event, e.unit_id, e.actor, e.at
+             FROM task t LEFT JOIN task_event e ON e.task_id = t.id
+             WHERE ($1::bigint IS NULL OR t.lead_unit_id = $1) AND ($2::text IS NULL OR t.field = $2)
+               AND ($3::text IS NULL OR t.deadline_date >= $3) AND ($4::text IS NULL OR t.deadline_date <= $4)
+               AND ($5::bigint IS NULL OR t.document_id = $5)
+             ORDER BY t.id, e.id"
+        );
+        let rows = self.query(&sql, &[&lead, &field, &from, &to, &filter.document])?;
+        let mut out: Vec<StoredTask> = Vec::new();
+        for r in &rows {
+            let eid: Option<i64> = col(r, 12)?;
+            let event = match eid {
+                Some(id) => {
+                    let event: String = col(r, 13)?;
+                    Some(decode_event(
+                        id,
+                        &event,
+                        col(r, 14)?,
+                        col(r, 15)?,
+                        col(r, 16)?,
+                    )?)
+                }
+                None => None,
+            };
+            push_task_row(&mut out, task_row(r)?, event)?;
+        }
+        Ok(out)
     }
 
     fn add_task_event(

@@ -183,14 +183,18 @@ impl TaskStore for SqliteStore {
     }
 
     fn tasks(&self, filter: &TaskFilter) -> Result<Vec<StoredTask>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM task
-             WHERE (?1 IS NULL OR lead_unit_id = ?1) AND (?2 IS NULL OR field = ?2)
-               AND (?3 IS NULL OR deadline_date >= ?3) AND (?4 IS NULL OR deadline_date <= ?4)
-               AND (?5 IS NULL OR document_id = ?5)
-             ORDER BY id",
-        )?;
-        let ids = stmt.query_map(
+        // One query: the tasks with their events (none: a row of NULL event columns), so a
+        // long list costs one round trip and reads one consistent state.
+        let sql = format!(
+            "SELECT {TASK_COLS_T}, e.id, e.event, e.unit_id, e.actor, e.at
+             FROM task t LEFT JOIN task_event e ON e.task_id = t.id
+             WHERE (?1 IS NULL OR t.lead_unit_id = ?1) AND (?2 IS NULL OR t.field = ?2)
+               AND (?3 IS NULL OR t.deadline_date >= ?3) AND (?4 IS NULL OR t.deadline_date <= ?4)
+               AND (?5 IS NULL OR t.document_id = ?5)
+             ORDER BY t.id, e.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
             params![
                 filter.lead.map(|u| u.0),
                 filter.field.map(|f| f.key()),
@@ -198,11 +202,40 @@ impl TaskStore for SqliteStore {
                 filter.due_to.map(|d| d.to_string()),
                 filter.document,
             ],
-            |r| r.get::<_, i64>(0),
+            |r| {
+                Ok((
+                    TaskRow {
+                        id: r.get(0)?,
+                        text: r.get(1)?,
+                        field: r.get(2)?,
+                        lead: r.get(3)?,
+                        cooperating: r.get(4)?,
+                        deadline: r.get(5)?,
+                        output: r.get(6)?,
+                        source: r.get(7)?,
+                        period: r.get(8)?,
+                        provenance: r.get(9)?,
+                        created_by: r.get(10)?,
+                        created_at: r.get(11)?,
+                    },
+                    r.get::<_, Option<i64>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<i64>>(14)?,
+                    r.get::<_, Option<String>>(15)?,
+                    r.get::<_, Option<String>>(16)?,
+                ))
+            },
         )?;
-        let mut out = Vec::new();
-        for id in ids {
-            out.push(load_task(&self.conn, id?)?);
+        let mut out: Vec<StoredTask> = Vec::new();
+        for r in rows {
+            let (row, eid, event, unit, by, at) = r?;
+            let event = match (eid, event, by, at) {
+                (Some(id), Some(event), Some(by), Some(at)) => {
+                    Some(decode_event(id, &event, unit, by, at)?)
+                }
+                _ => None,
+            };
+            push_task_row(&mut out, row, event)?;
         }
         Ok(out)
     }
