@@ -114,6 +114,8 @@ pub struct TaskView {
     pub state: TaskState,
     pub status_vi: &'static str,
     pub source: String,
+    /// Where the task came from (a document's characters when proposed from one).
+    pub provenance: chitieu_core::figure::Provenance,
 }
 
 fn unit_name(store: &impl Store, unit: UnitId) -> String {
@@ -137,6 +139,7 @@ pub fn view(store: &impl Store, t: &StoredTask, today: NaiveDate) -> TaskView {
         status_vi: state.status.vi(),
         state,
         source: t.task.source.clone(),
+        provenance: t.task.provenance.clone(),
     }
 }
 

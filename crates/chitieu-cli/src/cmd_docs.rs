@@ -65,7 +65,17 @@ pub fn run_ingest(
                     "  {tasks} nhiệm vụ đề xuất chờ duyệt (chitieu review --tasks --document {}).",
                     done.added.id
                 );
+            } else {
+                println!("  0 nhiệm vụ đề xuất.");
             }
+        } else if tasks > 0 {
+            // Stored before without task proposals: they are added now, once.
+            println!(
+                "{}: đã có (văn bản #{}), không nạp lại; thêm {tasks} nhiệm vụ đề xuất chờ duyệt (chitieu review --tasks --document {}).",
+                file.display(),
+                done.added.id,
+                done.added.id
+            );
         } else {
             println!(
                 "{}: đã có (văn bản #{}), không nạp lại.",

@@ -4,7 +4,7 @@
 use crate::table::print_table;
 use anyhow::{Context, Result, bail};
 use chitieu_app::tasks::{
-    Actor, TaskScope, count_tasks, create_task, list_tasks, report_progress, review_task,
+    Actor, TaskScope, TaskView, count_tasks, create_task, list_tasks, report_progress, review_task,
 };
 use chitieu_core::figure::Provenance;
 use chitieu_core::indicator::IndicatorCode;
@@ -12,8 +12,10 @@ use chitieu_core::target::Comparator;
 use chitieu_core::task::{
     Deadline, ExpectedOutput, ProgressReport, Review, Task, TaskField, TaskStatus,
 };
+use chitieu_store::documents::DocumentStore;
 use chitieu_store::{AnyStore, Store, TaskStore};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TasksArgs {
@@ -349,9 +351,11 @@ fn list(store: &AnyStore, s: &ScopeArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
+    let mut names: HashMap<i64, String> = HashMap::new();
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|t| {
+            let origin = origin(store, &mut names, t);
             let mut status = t.status_vi.to_string();
             if t.state.confirmed {
                 status.push_str(" (đã xác nhận)");
@@ -367,6 +371,7 @@ fn list(store: &AnyStore, s: &ScopeArgs) -> Result<()> {
                 t.lead_name.clone(),
                 t.deadline.clone(),
                 status,
+                origin,
             ]
         })
         .collect();
@@ -378,6 +383,7 @@ fn list(store: &AnyStore, s: &ScopeArgs) -> Result<()> {
             "chủ trì",
             "thời hạn",
             "tình trạng",
+            "nguồn",
         ],
         &table,
     );
@@ -386,6 +392,49 @@ fn list(store: &AnyStore, s: &ScopeArgs) -> Result<()> {
         chitieu_text::format_date_vi(today)
     );
     Ok(())
+}
+
+/// The longest a source text is shown in the list before it is cut with "…".
+const SOURCE_WIDTH: usize = 48;
+
+/// Where a listed task came from: the document's file name and characters when it was
+/// proposed from a document (names looked up once per document), its source text otherwise,
+/// shortened so the table stays readable.
+fn origin(store: &AnyStore, names: &mut HashMap<i64, String>, t: &TaskView) -> String {
+    if let Provenance::Document {
+        document,
+        start,
+        end,
+        ..
+    } = &t.provenance
+    {
+        let name = names.entry(*document).or_insert_with(|| {
+            store
+                .document(*document)
+                .map(|d| d.name)
+                .unwrap_or_else(|_| format!("văn bản #{document}"))
+        });
+        return format!("{}, ký tự {start}–{end}", shorten(name, SOURCE_WIDTH));
+    }
+    if t.source.trim().is_empty() {
+        return "—".into();
+    }
+    shorten(&t.source, SOURCE_WIDTH)
+}
+
+/// `text` cut to at most `max` characters (the last one "…"), on a word boundary when one is
+/// near.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if cut[..i].chars().count() > max / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';']))
 }
 
 fn counts(store: &AnyStore, s: &ScopeArgs) -> Result<()> {
