@@ -6,20 +6,19 @@
 //!
 //! One server serves every test; each test works on its own unit and period.
 
+mod common;
+
 use chitieu_core::Decimal;
 use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::indicator::{Catalog, IndicatorCode};
 use chitieu_core::period::Period;
 use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
-use chitieu_store::accounts::{NewAccount, Role, Username};
-use chitieu_store::{AccountStore, Batch, NoProgress, SqliteStore, Store, WorkflowStore};
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use chitieu_store::accounts::Role;
+use chitieu_store::{Batch, NoProgress, SqliteStore, Store, WorkflowStore};
+use common::{Client, PASSWORD, config, create_accounts, csrf_in, entry, review, serve};
+use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::OnceLock;
-
-const PASSWORD: &str = "mat-khau-thu-nghiem";
 
 struct Fixture {
     addr: SocketAddr,
@@ -89,7 +88,7 @@ fn fixture() -> &'static Fixture {
         s.apply(&batch, "test").unwrap();
         s.mark_approved(bac_son, &Period::year(2021).unwrap(), "test")
             .unwrap();
-        let hash = chitieu_web::auth::hash_password(PASSWORD).unwrap();
+        let mut accounts = Vec::new();
         for (name, role, scope) in [
             ("admin", Role::Admin, None),
             ("office", Role::Office, Some("tỉnh Lạng Sơn")),
@@ -110,37 +109,12 @@ fn fixture() -> &'static Fixture {
                 Some(n) => vec![s.resolve_unit(n, on).unwrap().unit],
                 None => vec![],
             };
-            s.create_account(
-                &NewAccount {
-                    username: Username::new(name).unwrap(),
-                    display_name: name.to_string(),
-                    role,
-                    scopes,
-                    password_hash: hash.clone(),
-                },
-                "test",
-            )
-            .unwrap();
+            accounts.push((name, role, scopes));
         }
+        create_accounts(&mut s, &accounts);
         drop(s);
 
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let mut cfg = chitieu_web::Config::new(path);
-        cfg.secure_cookies = false;
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let app = chitieu_web::App::open(cfg).unwrap();
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                chitieu_web::serve_on(listener, app).await.unwrap();
-            });
-        });
+        let addr = serve(config(path));
         Fixture {
             addr,
             bac_son: bac_son.0,
@@ -150,252 +124,15 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-    bytes: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-/// A browser-like client: keeps cookies, sends forms.
-struct Client {
-    addr: SocketAddr,
-    cookies: HashMap<String, String>,
-    bearer: Option<String>,
-}
-
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(pos) = body.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&body[..pos]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&body[pos + 2..pos + 2 + size]);
-        body = &body[pos + 2 + size + 2..];
-    }
-    out
-}
-
 impl Client {
+    /// A fresh browser talking to the fixture's server.
     fn new() -> Client {
-        Client {
-            addr: fixture().addr,
-            cookies: HashMap::new(),
-            bearer: None,
-        }
-    }
-
-    fn request(
-        &mut self,
-        method: &str,
-        path: &str,
-        ctype: Option<&str>,
-        body: &str,
-        extra: &[(&str, &str)],
-    ) -> Resp {
-        let mut s = TcpStream::connect(self.addr).unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
-        if !self.cookies.is_empty() {
-            let c: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
-        }
-        if let Some(t) = &self.bearer {
-            req.push_str(&format!("Authorization: Bearer {t}\r\n"));
-        }
-        if let Some(ct) = ctype {
-            req.push_str(&format!("Content-Type: {ct}\r\n"));
-        }
-        for (k, v) in extra {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-        s.write_all(req.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&raw[..split]).to_string();
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
-        let mut body = raw[split + 4..].to_vec();
-        if headers
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
-        {
-            body = dechunk(&body);
-        }
-        for (k, v) in &headers {
-            if k.eq_ignore_ascii_case("set-cookie") {
-                let first = v.split(';').next().unwrap();
-                if let Some((name, value)) = first.split_once('=') {
-                    if v.contains("Max-Age=0") {
-                        self.cookies.remove(name);
-                    } else {
-                        self.cookies.insert(name.to_string(), value.to_string());
-                    }
-                }
-            }
-        }
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).to_string(),
-            bytes: body,
-        }
-    }
-
-    fn get(&mut self, path: &str) -> Resp {
-        self.request("GET", path, None, "", &[])
-    }
-
-    fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        self.request(
-            "POST",
-            path,
-            Some("application/x-www-form-urlencoded"),
-            &form(fields),
-            &[],
-        )
-    }
-
-    fn post_json(&mut self, path: &str, body: &serde_json::Value, csrf: Option<&str>) -> Resp {
-        let extra: Vec<(&str, &str)> = csrf.map(|c| vec![("X-CSRF-Token", c)]).unwrap_or_default();
-        self.request(
-            "POST",
-            path,
-            Some("application/json"),
-            &body.to_string(),
-            &extra,
-        )
-    }
-
-    /// The anti-forgery token of the page at `path`.
-    fn csrf(&mut self, path: &str) -> String {
-        let page = self.get(path);
-        csrf_in(&page.body).unwrap_or_else(|| panic!("no token on {path}: {}", page.status))
+        Client::at(fixture().addr)
     }
 
     fn login(user: &str) -> Client {
-        let mut c = Client::new();
-        let token = c.csrf("/login");
-        let r = c.post_form(
-            "/login",
-            &[
-                ("_csrf", &token),
-                ("username", user),
-                ("password", PASSWORD),
-            ],
-        );
-        assert_eq!(r.status, 303, "log-in of {user}: {}", r.body);
-        assert_eq!(r.header("location"), Some("/app"));
-        c
+        Client::login_at(fixture().addr, user)
     }
-
-    fn api_token(&mut self) -> String {
-        let token = self.csrf("/app/accounts");
-        let r = self.post_form("/app/tokens", &[("_csrf", &token), ("name", "test")]);
-        assert_eq!(r.status, 200);
-        let start = r.body.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
-        r.body[start..start + 64].to_string()
-    }
-}
-
-fn csrf_in(body: &str) -> Option<String> {
-    let i = body.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
-    Some(body[i..i + 64].to_string())
-}
-
-fn entry(
-    c: &mut Client,
-    unit: i64,
-    period: &str,
-    values: &[(&str, &str, &str)],
-    action: &str,
-) -> Resp {
-    let token = c.csrf(&format!("/app/entry?unit={unit}&period={period}"));
-    let unit = unit.to_string();
-    let mut fields: Vec<(String, String)> = vec![
-        ("_csrf".into(), token),
-        ("unit".into(), unit),
-        ("period".into(), period.into()),
-        ("action".into(), action.into()),
-    ];
-    for (code, v, comment) in values {
-        fields.push((format!("v_{code}"), v.to_string()));
-        fields.push((format!("c_{code}"), comment.to_string()));
-    }
-    let f: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    c.post_form("/app/entry", &f)
-}
-
-fn review(c: &mut Client, unit: i64, period: &str, action: &str, comment: &str) -> Resp {
-    let token = c.csrf("/app/review");
-    c.post_form(
-        "/app/review",
-        &[
-            ("_csrf", &token),
-            ("unit", &unit.to_string()),
-            ("period", period),
-            ("action", action),
-            ("comment", comment),
-        ],
-    )
 }
 
 // ----- tests -----
@@ -409,7 +146,7 @@ fn log_in_log_out_and_wrong_passwords() {
     assert_eq!(r.header("location"), Some("/login"));
 
     let token = c.csrf("/login");
-    let r = c.post_form(
+    let r = c.post(
         "/login",
         &[
             ("_csrf", &token),
@@ -419,7 +156,7 @@ fn log_in_log_out_and_wrong_passwords() {
     );
     assert_eq!(r.status, 401);
     assert!(r.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
-    let r = c.post_form(
+    let r = c.post(
         "/login",
         &[
             ("_csrf", &token),
@@ -438,7 +175,7 @@ fn log_in_log_out_and_wrong_passwords() {
     // The session cookie is HttpOnly and SameSite.
     let mut fresh = Client::new();
     let token = fresh.csrf("/login");
-    let r = fresh.post_form(
+    let r = fresh.post(
         "/login",
         &[
             ("_csrf", &token),
@@ -458,7 +195,7 @@ fn log_in_log_out_and_wrong_passwords() {
     );
 
     let token = c.csrf("/app");
-    let r = c.post_form("/logout", &[("_csrf", &token)]);
+    let r = c.post("/logout", &[("_csrf", &token)]);
     assert_eq!(r.status, 303);
     // The old cookie no longer opens a session.
     let mut replay = Client::new();
@@ -471,7 +208,7 @@ fn repeated_failures_lock_the_account() {
     let mut c = Client::new();
     let token = c.csrf("/login");
     for _ in 0..5 {
-        let r = c.post_form(
+        let r = c.post(
             "/login",
             &[
                 ("_csrf", &token),
@@ -482,7 +219,7 @@ fn repeated_failures_lock_the_account() {
         assert_eq!(r.status, 401);
     }
     // Now even the right password is refused, with the reason.
-    let r = c.post_form(
+    let r = c.post(
         "/login",
         &[
             ("_csrf", &token),
@@ -500,7 +237,7 @@ fn forms_without_the_anti_forgery_token_are_refused() {
     let mut c = Client::login("rep.bacson");
     let unit = f.bac_son.to_string();
     // No token.
-    let r = c.post_form(
+    let r = c.post(
         "/app/entry",
         &[
             ("unit", &unit),
@@ -512,7 +249,7 @@ fn forms_without_the_anti_forgery_token_are_refused() {
     assert_eq!(r.status, 403);
     // Someone else's token.
     let other = Client::login("rep.bacson").csrf("/app");
-    let r = c.post_form(
+    let r = c.post(
         "/app/entry",
         &[
             ("_csrf", &other),
@@ -533,7 +270,7 @@ fn forms_without_the_anti_forgery_token_are_refused() {
     // The log-in form itself.
     let mut anon = Client::new();
     anon.get("/login");
-    let r = anon.post_form("/login", &[("username", "viewer"), ("password", PASSWORD)]);
+    let r = anon.post("/login", &[("username", "viewer"), ("password", PASSWORD)]);
     assert_eq!(r.status, 403);
     // Nothing was stored.
     let page = c.get(&format!("/app/entry?unit={unit}&period=2023-Q1"));
@@ -551,7 +288,7 @@ fn a_reporter_cannot_write_another_units_figures() {
         403
     );
     let token = c.csrf("/app");
-    let r = c.post_form(
+    let r = c.post(
         "/app/entry",
         &[
             ("_csrf", &token),
@@ -838,7 +575,7 @@ fn reader_comments_are_held_moderated_shown_as_text_and_rate_limited() {
     let token = reader.csrf(&page);
     let action = format!("/portal/unit/{}/comments?period=2021", f.bac_son);
     let attack = "<script>alert('x')</script><img src=x onerror=alert(1)> <b>đậm</b>";
-    let r = reader.post_form(
+    let r = reader.post(
         &action,
         &[
             ("_csrf", &token),
@@ -863,7 +600,7 @@ fn reader_comments_are_held_moderated_shown_as_text_and_rate_limited() {
         .map(|c| c["id"].as_i64().unwrap())
         .expect("pending comment");
     let token = office.csrf("/app/comments");
-    let r = office.post_form(
+    let r = office.post(
         &format!("/app/comments/{id}"),
         &[("_csrf", &token), ("state", "published")],
     );
@@ -926,7 +663,7 @@ fn reader_comments_are_rate_limited() {
     // One comment was sent already from this address; the limit is three in ten minutes.
     let mut refused = false;
     for i in 0..3 {
-        let r = reader.post_form(
+        let r = reader.post(
             &action,
             &[
                 ("_csrf", &token),
@@ -1054,7 +791,7 @@ fn the_office_edits_targets_in_the_register() {
     let mut office = Client::login("office");
     let token = office.csrf("/app/registers");
     let unit = f.huu_lung.to_string();
-    let r = office.post_form(
+    let r = office.post(
         "/app/registers/targets",
         &[
             ("_csrf", &token),
@@ -1081,7 +818,7 @@ fn the_office_edits_targets_in_the_register() {
     // A reporter cannot.
     let mut rep = Client::login("rep.huulung");
     let token = rep.csrf("/app");
-    let r = rep.post_form(
+    let r = rep.post(
         "/app/registers/targets",
         &[
             ("_csrf", &token),
@@ -1119,7 +856,7 @@ fn explanation_requests_are_asked_answered_and_kept() {
             .contains("Vì sao thu ngân sách chậm")
     );
     let token = other.csrf("/app/explanations");
-    let r = other.post_form(
+    let r = other.post(
         &format!("/app/explanations/{id}/answer"),
         &[("_csrf", &token), ("answer", "x")],
     );
@@ -1129,7 +866,7 @@ fn explanation_requests_are_asked_answered_and_kept() {
     let page = rep.get("/app/explanations");
     assert!(page.body.contains("Vì sao thu ngân sách chậm"));
     let token = csrf_in(&page.body).unwrap();
-    let r = rep.post_form(
+    let r = rep.post(
         &format!("/app/explanations/{id}/answer"),
         &[
             ("_csrf", &token),
@@ -1148,7 +885,7 @@ fn explanation_requests_are_asked_answered_and_kept() {
         .clone();
     assert_eq!(e["answer"], "Hai dự án đấu giá đất lùi sang quý IV.");
     assert_eq!(e["answered_by"], "web:rep.bacson");
-    let r = rep.post_form(
+    let r = rep.post(
         &format!("/app/explanations/{id}/answer"),
         &[("_csrf", &token), ("answer", "lần hai")],
     );
@@ -1207,7 +944,7 @@ fn documents_are_read_and_their_facts_accepted() {
         .unwrap();
     // Accepted with the period confirmed by the reviewer: a figure with its span.
     let token = csrf_in(&page.body).unwrap();
-    let r = office.post_form(
+    let r = office.post(
         &format!("/app/documents/{id}/review"),
         &[
             ("_csrf", &token),

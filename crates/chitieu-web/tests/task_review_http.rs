@@ -4,17 +4,16 @@
 //! a reporter, an office outside the unit's scope and a request without the anti-forgery
 //! token are refused.
 
+mod common;
+
 use chitieu_core::indicator::Catalog;
-use chitieu_store::accounts::{NewAccount, Role, Username};
+use chitieu_store::accounts::Role;
 use chitieu_store::documents::ProposalState;
-use chitieu_store::{AccountStore, NoProgress, SqliteStore, Store, TaskStore};
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use chitieu_store::{NoProgress, SqliteStore, Store, TaskStore};
+use common::{Client, Resp, config, create_accounts, serve};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-const PASSWORD: &str = "mat-khau-thu-nghiem";
 
 struct Fixture {
     addr: SocketAddr,
@@ -31,182 +30,23 @@ fn fixture() -> &'static Fixture {
         let on = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day");
         let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
         let commune = s.children_on(province, on).expect("communes")[0].unit;
-        let hash = chitieu_web::auth::hash_password(PASSWORD).expect("hash");
-        for (name, role, scopes) in [
-            ("vanphong", Role::Office, vec![province]),
-            ("vanphong.xa", Role::Office, vec![commune]),
-            ("xa.a", Role::Reporter, vec![commune]),
-        ] {
-            s.create_account(
-                &NewAccount {
-                    username: Username::new(name).expect("name"),
-                    display_name: name.to_string(),
-                    role,
-                    scopes,
-                    password_hash: hash.clone(),
-                },
-                "test",
-            )
-            .expect("account");
-        }
+        create_accounts(
+            &mut s,
+            &[
+                ("vanphong", Role::Office, vec![province]),
+                ("vanphong.xa", Role::Office, vec![commune]),
+                ("xa.a", Role::Reporter, vec![commune]),
+            ],
+        );
         drop(s);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let mut cfg = chitieu_web::Config::new(&path);
-        cfg.secure_cookies = false;
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let app = chitieu_web::App::open(cfg).expect("app");
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                chitieu_web::serve_on(listener, app).await.expect("serve");
-            });
-        });
+        let addr = serve(config(&path));
         Fixture { addr, path }
     })
 }
 
-struct Resp {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-struct Client {
-    cookies: HashMap<String, String>,
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(pos) = body.windows(2).position(|w| w == b"\r\n") {
-        let Ok(size) =
-            usize::from_str_radix(std::str::from_utf8(&body[..pos]).unwrap_or("0").trim(), 16)
-        else {
-            break;
-        };
-        if size == 0 || body.len() < pos + 2 + size {
-            break;
-        }
-        out.extend_from_slice(&body[pos + 2..pos + 2 + size]);
-        body = &body[(pos + 4 + size).min(body.len())..];
-    }
-    out
-}
-
 impl Client {
-    fn request(&mut self, method: &str, path: &str, ctype: Option<&str>, body: &str) -> Resp {
-        let addr = fixture().addr;
-        let mut s = TcpStream::connect(addr).expect("connect");
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-        if !self.cookies.is_empty() {
-            let c: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
-        }
-        if let Some(ct) = ctype {
-            req.push_str(&format!("Content-Type: {ct}\r\n"));
-        }
-        req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-        s.write_all(req.as_bytes()).expect("write");
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).expect("read");
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("head");
-        let head = String::from_utf8_lossy(&raw[..split]).to_string();
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .and_then(|c| c.parse().ok())
-            .expect("status");
-        let mut location = None;
-        let mut chunked = false;
-        for (k, v) in lines.filter_map(|l| l.split_once(':')) {
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-            match k.as_str() {
-                "location" => location = Some(v.to_string()),
-                "transfer-encoding" => chunked = v.contains("chunked"),
-                "set-cookie" => {
-                    if let Some((n, val)) = v.split(';').next().and_then(|f| f.split_once('=')) {
-                        self.cookies.insert(n.to_string(), val.to_string());
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut body = raw[split + 4..].to_vec();
-        if chunked {
-            body = dechunk(&body);
-        }
-        Resp {
-            status,
-            location,
-            body: String::from_utf8_lossy(&body).to_string(),
-        }
-    }
-
-    fn get(&mut self, path: &str) -> Resp {
-        self.request("GET", path, None, "")
-    }
-
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.request(
-            "POST",
-            path,
-            Some("application/x-www-form-urlencoded"),
-            &body,
-        )
-    }
-
-    fn csrf(&mut self, path: &str) -> String {
-        let page = self.get(path);
-        let key = "name=\"_csrf\" value=\"";
-        let i = page
-            .body
-            .find(key)
-            .unwrap_or_else(|| panic!("no token on {path} ({})", page.status))
-            + key.len();
-        page.body[i..i + 64].to_string()
-    }
-
     fn login(user: &str) -> Client {
-        let mut c = Client {
-            cookies: HashMap::new(),
-        };
-        let token = c.csrf("/login");
-        let r = c.post(
-            "/login",
-            &[
-                ("_csrf", &token),
-                ("username", user),
-                ("password", PASSWORD),
-            ],
-        );
-        assert_eq!(r.status, 303, "log-in of {user}: {}", r.body);
-        c
+        Client::login_at(fixture().addr, user)
     }
 }
 
@@ -235,6 +75,7 @@ fn upload(c: &mut Client, file_name: &str, text: &str) -> Resp {
         &format!("/app/documents?_csrf={token}"),
         Some(&format!("multipart/form-data; boundary={boundary}")),
         &body,
+        &[],
     )
 }
 
