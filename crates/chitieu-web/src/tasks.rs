@@ -491,6 +491,29 @@ async fn task_review(
 struct NtmQuery {
     unit: Option<String>,
     year: Option<i32>,
+    /// The level shown: "standard", "advanced", "model", "modern" (or "nâng cao", …).
+    level: Option<String>,
+}
+
+/// A level's short label for the selector: "đạt chuẩn", "nâng cao", "kiểu mẫu", "hiện đại".
+fn level_label(level: NtmLevel) -> &'static str {
+    match level {
+        NtmLevel::Standard => "đạt chuẩn",
+        NtmLevel::Advanced => "nâng cao",
+        NtmLevel::Model => "kiểu mẫu",
+        NtmLevel::Modern => "hiện đại",
+    }
+}
+
+/// One level of the set in the per-level overview: X/Y communes and the average.
+struct NtmLevelLine {
+    key: &'static str,
+    label: &'static str,
+    ratio: String,
+    average: String,
+    selected: bool,
+    /// This page at that level.
+    href: String,
 }
 
 struct NtmRow {
@@ -507,6 +530,11 @@ struct NtmTpl {
     p: Page,
     unit: String,
     year: i32,
+    /// The level shown, as text and as its short label.
+    level_vi: &'static str,
+    level_label: &'static str,
+    /// The levels the year's criteria set has, for the selector and the overview.
+    levels: Vec<NtmLevelLine>,
     found: bool,
     heading: String,
     summary: String,
@@ -529,10 +557,50 @@ async fn ntm_page(
             let today = today();
             let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today));
             let unit = q.unit.clone().unwrap_or_default();
+            let level = match q.level.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                None => NtmLevel::Standard,
+                Some(l) => NtmLevel::parse(l).ok_or_else(|| {
+                    WebError::BadRequest(format!(
+                        "mức «{l}» không rõ (đạt chuẩn, nâng cao, kiểu mẫu, hiện đại)"
+                    ))
+                })?,
+            };
+            // The levels the year's set has; before a district is chosen, those of the
+            // year's set, or only the standard level when no built-in set covers the year.
+            let set_levels = chitieu_core::ntm::builtin_set(&year.to_string())
+                .map(|set| set.levels())
+                .unwrap_or_else(|_| vec![NtmLevel::Standard]);
+            if !set_levels.contains(&level) {
+                return Err(WebError::BadRequest(format!(
+                    "bộ tiêu chí của năm {year} không có mức «{}»",
+                    level_label(level)
+                )));
+            }
             let mut tpl = NtmTpl {
                 p: Page::new(&ctx, ctx.lang.t("ntm"), "ntm"),
                 unit: unit.clone(),
                 year,
+                level_vi: level.vi(),
+                level_label: level_label(level),
+                levels: set_levels
+                    .iter()
+                    .map(|l| NtmLevelLine {
+                        key: l.key(),
+                        label: level_label(*l),
+                        ratio: String::new(),
+                        average: String::new(),
+                        selected: *l == level,
+                        href: format!(
+                            "/app/ntm?{}",
+                            serde_urlencoded::to_string([
+                                ("unit", unit.trim()),
+                                ("year", &year.to_string()),
+                                ("level", l.key()),
+                            ])
+                            .unwrap_or_default()
+                        ),
+                    })
+                    .collect(),
                 found: false,
                 heading: String::new(),
                 summary: String::new(),
@@ -544,19 +612,25 @@ async fn ntm_page(
                 shortfall: vec![],
             };
             if !unit.trim().is_empty() {
-                let d = chitieu_app::ntm::district_summary(
-                    s,
-                    unit.trim(),
-                    year,
-                    None,
-                    None,
-                    NtmLevel::Standard,
-                )
-                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let d = chitieu_app::ntm::district_summary(s, unit.trim(), year, None, None, level)
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
                 auth::require_scope(s, &account, d.district.unit, d.on)?;
+                // X/Y and the average at every level of the set, the shown one included.
+                for line in &mut tpl.levels {
+                    let summary = if line.selected {
+                        d.summary.clone()
+                    } else {
+                        let other = NtmLevel::parse(line.key).unwrap_or(NtmLevel::Standard);
+                        chitieu_app::ntm::district_summary(s, unit.trim(), year, None, None, other)
+                            .map_err(|e| WebError::BadRequest(e.to_string()))?
+                            .summary
+                    };
+                    line.ratio = summary.ratio_vi();
+                    line.average = summary.average_vi();
+                }
                 let criteria: Vec<(u32, String)> = d
                     .set
-                    .criteria_at(NtmLevel::Standard)
+                    .criteria_at(level)
                     .iter()
                     .map(|c| (c.number, c.name.clone()))
                     .collect();
