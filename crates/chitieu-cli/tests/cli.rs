@@ -1,60 +1,14 @@
 //! End-to-end tests of the `chitieu` binary on temporary databases.
 
-use chitieu_store::{SqliteStore, Store};
+mod common;
+
+use common::Env;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("test.db")
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.db())
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "chitieu {args:?} should fail");
-        String::from_utf8_lossy(&out.stderr).to_string()
-    }
-    fn counts(&self) -> chitieu_store::Counts {
-        SqliteStore::open(&self.db())
-            .expect("open")
-            .counts()
-            .expect("counts")
-    }
-}
+use std::process::Command;
 
 #[test]
 fn demo_status_shows_the_seed_articles_figures() {
-    let env = Env::new();
+    let env = Env::empty();
     let out = env.ok(&["demo", "--no-serve"]);
     assert!(out.contains("Thử tiếp"), "{out}");
     let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
@@ -87,7 +41,7 @@ fn demo_status_shows_the_seed_articles_figures() {
 
 #[test]
 fn units_on_a_date_and_a_units_history() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let out = env.ok(&["units", "--under", "huyện Bắc Sơn", "--on", "2022-06-15"]);
     assert!(out.contains("18 đơn vị (1 thị trấn, 17 xã)"), "{out}");
@@ -123,7 +77,7 @@ fn figure_rows(bad_row: Option<usize>) -> String {
 
 #[test]
 fn a_bad_500th_row_leaves_the_database_unchanged() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let before = env.counts();
     let file = env.path("figures.csv");
@@ -144,7 +98,7 @@ fn a_bad_500th_row_leaves_the_database_unchanged() {
 
 #[test]
 fn import_names_each_bad_cell() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let file = env.path("bad.csv");
     write(
@@ -174,7 +128,7 @@ fn import_names_each_bad_cell() {
 
 #[test]
 fn xlsx_targets_and_figures_with_a_correction_and_its_history() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let file = env.path("plan.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -260,7 +214,7 @@ fn an_unreachable_postgres_server_is_reported_clearly() {
 
 #[test]
 fn thresholds_are_configurable_and_change_the_status() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["demo", "--no-serve"]);
     let status = env.ok(&["status", "--unit", "huyện Bắc Sơn", "--period", "2020"]);
     // 18 of 20 key targets is 90%: "cơ bản đạt" with the default threshold of 90.
@@ -275,7 +229,7 @@ fn thresholds_are_configurable_and_change_the_status() {
 
 #[test]
 fn users_add_their_own_indicators() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let file = env.path("mine.csv");
     write(
@@ -313,7 +267,7 @@ fn seed_articles_ingested_and_reviewed_give_bac_sons_revenue_series() {
         eprintln!("skipped: ../shared/corpus/seeds is not beside the repository");
         return;
     };
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     let mut args: Vec<&str> = vec!["ingest"];
     args.extend(files.iter().map(|f| f.to_str().unwrap()));
@@ -353,7 +307,7 @@ fn seed_articles_ingested_and_reviewed_give_bac_sons_revenue_series() {
 
 #[test]
 fn a_new_commune_carries_its_predecessors_series() {
-    let env = Env::new();
+    let env = Env::empty();
     env.ok(&["init"]);
     // Xã Tân Tri (from 1 July 2025) was formed whole from xã Đồng Ý, xã Vạn Thủy and the old
     // xã Tân Tri of huyện Bắc Sơn.

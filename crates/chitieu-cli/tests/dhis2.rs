@@ -1,9 +1,10 @@
 //! `chitieu dhis2 …` end to end: the real binary on temporary SQLite databases, with the
 //! DHIS2-shaped sample files of `crates/chitieu-dhis2/tests/data/` (Lạng Sơn figures).
 
-use chitieu_store::{SqliteStore, Store};
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use chitieu_store::Store;
+use common::Env;
 
 fn data(name: &str) -> String {
     format!(
@@ -12,57 +13,16 @@ fn data(name: &str) -> String {
     )
 }
 
-struct Db {
-    dir: tempfile::TempDir,
-}
-
-impl Db {
+impl Env {
     /// A new database, initialised, with the sample mappings loaded.
-    fn mapped() -> Db {
-        let db = Db {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        db.ok(&["init"]);
+    fn mapped() -> Env {
+        let db = Env::new();
         let out = db.ok(&["dhis2", "map", "import", &data("mappings.csv")]);
         assert!(out.contains("8 ánh xạ mới"), "{out}");
         db
     }
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("test.db")
-    }
     fn file(&self, name: &str) -> String {
-        self.dir.path().join(name).display().to_string()
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.path())
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            !out.status.success(),
-            "chitieu {args:?} should fail:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stderr).to_string()
-    }
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.path()).expect("open")
+        self.path(name).display().to_string()
     }
     fn figures(&self) -> u64 {
         self.store().counts().expect("counts").figures
@@ -91,7 +51,7 @@ fn read(path: &str) -> String {
 
 #[test]
 fn mappings_are_listed_added_removed_and_loaded_all_or_nothing() {
-    let db = Db::mapped();
+    let db = Env::mapped();
     let list = db.ok(&["dhis2", "map", "list"]);
     for want in [
         "dxTnmKr8bQa",
@@ -173,7 +133,7 @@ fn mappings_are_listed_added_removed_and_loaded_all_or_nothing() {
 
 #[test]
 fn a_file_with_bad_rows_stores_nothing_and_names_each_one() {
-    let db = Db::mapped();
+    let db = Env::mapped();
     let json = data("bad_rows.json");
     let err = db.fails(&["dhis2", "import", &json]);
     assert!(
@@ -235,7 +195,7 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_one() {
 
 #[test]
 fn export_then_import_into_a_fresh_database_loses_nothing() {
-    let a = Db::mapped();
+    let a = Env::mapped();
     let out = a.ok(&["dhis2", "import", &data("bac_son_2024.json")]);
     assert!(out.contains("5 số liệu mới"), "{out}");
     let out = a.ok(&["dhis2", "import", &data("huu_lung_2024_months.csv")]);
@@ -300,7 +260,7 @@ fn export_then_import_into_a_fresh_database_loses_nothing() {
 
     // Into fresh databases: the same figures, and exporting again gives the same files.
     for (export, format) in [(&json_a, "json"), (&csv_a, "csv")] {
-        let b = Db::mapped();
+        let b = Env::mapped();
         let out = b.ok(&["dhis2", "import", export]);
         assert!(out.contains("10 số liệu mới"), "{out}");
         assert_eq!(b.current_figures(), a.current_figures(), "{format}");

@@ -2,41 +2,13 @@
 //! `chitieu demo --no-serve`, then `chitieu report` as Markdown and PDF (read back with
 //! pdftotext), and that DOCX and XLSX are written.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+use common::Env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.path("demo.db"))
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
     fn report(&self, unit: &str, period: &str, kind: &str, date: &str, file: &str) -> PathBuf {
         let out = self.path(file);
         self.ok(&[
@@ -113,7 +85,7 @@ const BS_TASKS: [(&str, &str); 5] = [
 
 #[test]
 fn demo_reports_show_tasks_and_ntm_in_every_format() {
-    let env = Env::new();
+    let env = Env::empty_named("demo.db");
     let summary = env.ok(&["demo", "--no-serve"]);
     // The summary says what the demo loaded: the 13 tasks quoted from the seed articles and
     // Bắc Sơn's 12 sample tasks of the first half of 2022, and the 17 communes' NTM criteria.

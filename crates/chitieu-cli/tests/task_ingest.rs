@@ -1,46 +1,10 @@
 //! Key tasks proposed from a conference article, reviewed like figures: `chitieu ingest`,
 //! `chitieu review --tasks`, `chitieu tasks list`, on the real binary and a temporary database.
 
+mod common;
+
+use common::Env;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        env.ok(&["init"]);
-        env
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.dir.path().join("test.db"))
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "chitieu {args:?} should fail");
-        String::from_utf8_lossy(&out.stderr).to_string()
-    }
-}
 
 /// Seed 003 (Hữu Lũng, quý II/2023) from the development corpus beside the repository.
 fn seed_003() -> Option<PathBuf> {

@@ -1,48 +1,8 @@
 //! `chitieu tasks` and `chitieu ntm` on the real binary and a temporary database.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        env.ok(&["init"]);
-        env
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("test.db")
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.db())
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "chitieu {args:?} should fail");
-        String::from_utf8_lossy(&out.stderr).to_string()
-    }
-}
+use common::Env;
 
 const THU_NGAN_SACH: &str =
     "tập trung chỉ đạo, điều hành các giải pháp đẩy mạnh công tác thu ngân sách";
@@ -261,8 +221,7 @@ fn ntm_import_summary_and_history() {
 
 #[test]
 fn the_demo_holds_the_seed_articles_tasks_and_bac_sons_ntm_picture() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let env = Env { dir };
+    let env = Env::empty();
     env.ok(&["demo", "--no-serve"]);
     let list = env.ok(&["tasks", "list", "--today", "2023-07-15", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&list).expect("json");
