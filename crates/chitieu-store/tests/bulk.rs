@@ -1,61 +1,25 @@
 //! The bulk paths of the SQLite backend: bulk inserts, streaming a period's figures, and the
 //! dashboard query. Correctness on small data only; their speed is measured by chitieu-bench.
 
+mod backend;
+mod common;
+
 use chitieu_core::Decimal;
-use chitieu_core::admin::{Level, UnitId, UnitVersion};
-use chitieu_core::indicator::{Catalog, IndicatorCode};
+use chitieu_core::admin::UnitId;
 use chitieu_core::period::Period;
-use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+use chitieu_core::target::Target;
 use chitieu_store::sqlite::bulk::{BulkFigure, BulkOptions, parse_canonical_decimal};
-use chitieu_store::{Batch, NoProgress, SqliteStore, Store, StoreError};
-use chrono::NaiveDate;
-use std::str::FromStr;
-
-fn sqlite() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = SqliteStore::open(&dir.path().join("bulk.db")).expect("open");
-    store.init(&Catalog::builtin(), &NoProgress).expect("init");
-    (dir, store)
-}
-
-fn on() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 12, 31).expect("date")
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("decimal")
-}
-
-fn code(s: &str) -> IndicatorCode {
-    IndicatorCode::new(s).expect("code")
-}
-
-/// A province in force at the end of 2025 and its first two communes.
-fn province_and_communes(store: &SqliteStore) -> (UnitVersion, Vec<UnitVersion>) {
-    let province = store.resolve_unit("tỉnh Lạng Sơn", on()).expect("Lạng Sơn");
-    assert_eq!(province.level, Level::Province);
-    let communes: Vec<UnitVersion> = store
-        .children_on(province.unit, on())
-        .expect("children")
-        .into_iter()
-        .take(2)
-        .collect();
-    assert_eq!(communes.len(), 2);
-    (province, communes)
-}
+use chitieu_store::{NoProgress, Store, StoreError};
+use common::{bulk_options, code, dec, on, plan, province_and_communes, target};
 
 fn opts() -> BulkOptions {
-    BulkOptions {
-        actor: "test".into(),
-        rows_per_transaction: 3,
-        ..BulkOptions::default()
-    }
+    bulk_options("test")
 }
 
 #[test]
 fn bulk_figures_read_back_exactly_by_every_path() {
-    let (_d, mut store) = sqlite();
-    let (_, communes) = province_and_communes(&store);
+    let (_d, mut store) = backend::sqlite(true);
+    let (_, communes) = province_and_communes(&store, 2);
     let (revenue, rate) = (code("budget_revenue"), code("poverty_rate"));
     let m1 = Period::month(2025, 1).unwrap();
     let m2 = Period::month(2025, 2).unwrap();
@@ -133,8 +97,8 @@ fn bulk_figures_read_back_exactly_by_every_path() {
 
 #[test]
 fn bulk_figures_refuse_duplicates_and_unknowns() {
-    let (_d, mut store) = sqlite();
-    let (_, communes) = province_and_communes(&store);
+    let (_d, mut store) = backend::sqlite(true);
+    let (_, communes) = province_and_communes(&store, 2);
     let revenue = code("budget_revenue");
     let m1 = Period::month(2025, 1).unwrap();
     let one = |indicator, unit| BulkFigure {
@@ -164,38 +128,10 @@ fn bulk_figures_refuse_duplicates_and_unknowns() {
     assert_eq!(store.counts().unwrap().figures, 1);
 }
 
-fn plan(store: &mut SqliteStore, unit: UnitId) {
-    store
-        .apply(
-            &Batch {
-                plan_sources: vec![PlanSource {
-                    key: "KH-2025".into(),
-                    kind: PlanKind::CouncilPlan,
-                    title: "Kế hoạch năm 2025".into(),
-                    unit,
-                    issued_on: None,
-                }],
-                ..Batch::default()
-            },
-            "test",
-        )
-        .unwrap();
-}
-
-fn target(indicator: &str, unit: UnitId, period: Period, value: &str) -> Target {
-    Target {
-        indicator: code(indicator),
-        unit,
-        period,
-        source: "KH-2025".into(),
-        comparator: Comparator::AtLeast { value: dec(value) },
-    }
-}
-
 #[test]
 fn bulk_targets_and_the_dashboard() {
-    let (_d, mut store) = sqlite();
-    let (province, communes) = province_and_communes(&store);
+    let (_d, mut store) = backend::sqlite(true);
+    let (province, communes) = province_and_communes(&store, 2);
     plan(&mut store, province.unit);
     let year = Period::year(2025).unwrap();
     let month = Period::month(2025, 9).unwrap();

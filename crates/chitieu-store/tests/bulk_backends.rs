@@ -4,18 +4,17 @@
 
 #[macro_use]
 mod backend;
+mod common;
 
 use chitieu_core::Decimal;
-use chitieu_core::admin::{UnitId, UnitVersion};
+use chitieu_core::admin::UnitId;
 use chitieu_core::figure::{FigureInput, FigureState, Provenance};
-use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
-use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+use chitieu_core::target::Target;
 use chitieu_store::snapshot::{FigureSnapshot, FigureSource};
 use chitieu_store::sqlite::bulk::{BulkFigure, BulkOptions, BulkReport, Dashboard};
 use chitieu_store::{Batch, NoProgress, PgStore, Result, SqliteStore, Store, StoreError};
-use chrono::NaiveDate;
-use std::str::FromStr;
+use common::{bulk_options, code, dec, on, plan, province_and_communes, target};
 
 /// The bulk paths, which are inherent methods of each backend, behind one trait for the tests.
 trait Bulk: Store + FigureSource {
@@ -64,69 +63,13 @@ for_each_backend!(
     bulk_loads_refuse_duplicates_and_unknowns,
 );
 
-fn on() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 12, 31).expect("date")
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("decimal")
-}
-
-fn code(s: &str) -> IndicatorCode {
-    IndicatorCode::new(s).expect("code")
-}
-
+/// Bulk options whose actor holds a tab; it must read back exactly on both backends.
 fn opts() -> BulkOptions {
-    BulkOptions {
-        actor: "test\tloader".into(),
-        rows_per_transaction: 3,
-        ..BulkOptions::default()
-    }
-}
-
-/// Lạng Sơn and its first three communes.
-fn province_and_communes<S: Store>(store: &S) -> (UnitVersion, Vec<UnitVersion>) {
-    let province = store.resolve_unit("tỉnh Lạng Sơn", on()).expect("Lạng Sơn");
-    let communes: Vec<UnitVersion> = store
-        .children_on(province.unit, on())
-        .expect("children")
-        .into_iter()
-        .take(3)
-        .collect();
-    assert_eq!(communes.len(), 3);
-    (province, communes)
-}
-
-fn plan<S: Store>(store: &mut S, unit: UnitId) {
-    store
-        .apply(
-            &Batch {
-                plan_sources: vec![PlanSource {
-                    key: "KH-2025".into(),
-                    kind: PlanKind::CouncilPlan,
-                    title: "Kế hoạch năm 2025".into(),
-                    unit,
-                    issued_on: None,
-                }],
-                ..Batch::default()
-            },
-            "test",
-        )
-        .expect("plan source");
-}
-
-fn target(indicator: &str, unit: UnitId, period: Period, value: &str) -> Target {
-    Target {
-        indicator: code(indicator),
-        unit,
-        period,
-        source: "KH-2025".into(),
-        comparator: Comparator::AtLeast { value: dec(value) },
-    }
+    bulk_options("test\tloader")
 }
 
 fn bulk_rows_read_back_exactly_by_every_path<S: Bulk>(mut store: S) {
-    let (province, c) = province_and_communes(&store);
+    let (province, c) = province_and_communes(&store, 3);
     let (revenue, rate) = (code("budget_revenue"), code("poverty_rate"));
     let m11 = Period::month(2025, 11).unwrap();
     let m12 = Period::month(2025, 12).unwrap();
@@ -297,7 +240,7 @@ fn bulk_rows_read_back_exactly_by_every_path<S: Bulk>(mut store: S) {
 }
 
 fn bulk_loads_refuse_duplicates_and_unknowns<S: Bulk>(mut store: S) {
-    let (province, c) = province_and_communes(&store);
+    let (province, c) = province_and_communes(&store, 3);
     let revenue = code("budget_revenue");
     let m1 = Period::month(2025, 1).unwrap();
     let one = |indicator, unit| BulkFigure {
