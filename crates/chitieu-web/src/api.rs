@@ -864,6 +864,24 @@ const OPERATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/v1/documents/{id}/tasks",
+        "The key tasks proposed from a document, with their state and the lead unit guessed (office roles)",
+        "tasks",
+        true,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/documents/{id}/tasks/{proposal}",
+        "Accept a task proposal, with optional corrections (text, field, lead as a unit id or lead_name in words, deadline), or reject it (office roles; the lead unit within the account's scope)",
+        "tasks",
+        true,
+        Some(
+            r#"{"decision": "accept", "text": "...", "field": "economy", "lead": 123, "deadline": "30/6/2023", "note": ""}"#,
+        ),
+    ),
+    (
+        "get",
         "/api/v1/notifications",
         "The account's notifications (reminders, digests), newest first, and the unread count",
         "notifications",

@@ -7,7 +7,13 @@
 //! accepted task must lie in the account's scope, as when the office enters a task, and a
 //! rejection of a document about a unit outside the scope is refused likewise. Every form
 //! carries the anti-forgery token (checked by [`crate::auth::context`]).
+//!
+//! The same review for machines, with the same roles and scope rules and a bearer token:
+//! `GET /api/v1/documents/{id}/tasks` (the proposals with their state and the lead unit
+//! guessed) and `POST /api/v1/documents/{id}/tasks/{proposal}` (`{"decision": "accept" |
+//! "reject", …corrections}`), answering errors as JSON.
 
+use crate::api::ApiError;
 use crate::auth::{self, Ctx};
 use crate::pages::{Page, REVIEW, unit_choices};
 use crate::{App, WebError};
@@ -32,6 +38,8 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/app/documents/{id}/tasks", get(page))
         .route("/app/documents/{id}/tasks/{proposal}", post(decide))
+        .route("/api/v1/documents/{id}/tasks", get(api_list))
+        .route("/api/v1/documents/{id}/tasks/{proposal}", post(api_decide))
 }
 
 /// Whether the account may act for `unit`: admins and an office without a scope everywhere,
@@ -306,47 +314,177 @@ async fn decide(
     let account = ctx.require(REVIEW)?.clone();
     app.db
         .run(move |s| {
-            let doc = s.document(id)?;
-            let p = s.task_proposal(proposal)?;
-            if p.document != id {
-                return Err(WebError::BadRequest(
-                    "nhiệm vụ đề xuất không thuộc văn bản này".into(),
-                ));
-            }
-            let note = Some(f.note.trim()).filter(|n| !n.is_empty());
-            let decision = match f.decision.as_str() {
-                "accept" if p.state == ProposalState::Proposed => {
-                    let edits = edits_of(s, &doc, &p, &f)?;
-                    let task = decide_task(s, &doc, &p, &edits).map_err(|e| match e {
-                        TaskIngestError::Store(e) => WebError::from(e),
-                        TaskIngestError::Incomplete { reason, .. } => WebError::BadRequest(
-                            format!("nhiệm vụ đề xuất {proposal}: {}", web_reason(&reason)),
-                        ),
-                    })?;
-                    if !may_act(s, &account, task.lead, task.deadline.date())? {
-                        return Err(outside_scope());
-                    }
-                    TaskDecision::Accept(task)
-                }
-                // A decided proposal: the store says who decided it and how.
-                "accept" | "reject" => {
-                    if let Some(u) = doc.unit
-                        && !may_act(s, &account, u, doc_date(&doc, &p))?
-                    {
-                        return Err(outside_scope());
-                    }
-                    TaskDecision::Reject
-                }
-                other => {
-                    return Err(WebError::BadRequest(format!(
-                        "quyết định '{other}' không hợp lệ (accept, reject)"
-                    )));
-                }
-            };
-            s.review_task_proposal(proposal, &decision, note, &account.actor())?;
+            apply_decision(s, &account, id, proposal, &f)?;
             Ok(Redirect::to(&format!("/app/documents/{id}/tasks#k{proposal}")).into_response())
         })
         .await
+}
+
+/// Accepts (with the reviewer's corrections) or rejects proposal `proposal` of document `id`
+/// for `account`: the rules of the page and of the API. Returns the proposal as decided.
+fn apply_decision(
+    s: &mut AnyStore,
+    account: &Account,
+    id: i64,
+    proposal: i64,
+    f: &DecisionForm,
+) -> Result<TaskProposal, WebError> {
+    let doc = s.document(id)?;
+    let p = s.task_proposal(proposal)?;
+    if p.document != id {
+        return Err(WebError::BadRequest(
+            "nhiệm vụ đề xuất không thuộc văn bản này".into(),
+        ));
+    }
+    let note = Some(f.note.trim()).filter(|n| !n.is_empty());
+    let decision = match f.decision.as_str() {
+        "accept" if p.state == ProposalState::Proposed => {
+            let edits = edits_of(s, &doc, &p, f)?;
+            let task = decide_task(s, &doc, &p, &edits).map_err(|e| match e {
+                TaskIngestError::Store(e) => WebError::from(e),
+                TaskIngestError::Incomplete { reason, .. } => WebError::BadRequest(format!(
+                    "nhiệm vụ đề xuất {proposal}: {}",
+                    web_reason(&reason)
+                )),
+            })?;
+            if !may_act(s, account, task.lead, task.deadline.date())? {
+                return Err(outside_scope());
+            }
+            TaskDecision::Accept(task)
+        }
+        // A decided proposal: the store says who decided it and how.
+        "accept" | "reject" => {
+            if let Some(u) = doc.unit
+                && !may_act(s, account, u, doc_date(&doc, &p))?
+            {
+                return Err(outside_scope());
+            }
+            TaskDecision::Reject
+        }
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "quyết định '{other}' không hợp lệ (accept, reject)"
+            )));
+        }
+    };
+    Ok(s.review_task_proposal(proposal, &decision, note, &account.actor())?)
+}
+
+// ----- API -----
+
+/// A decision sent to the API: as the page's form, with the lead unit as an id.
+#[derive(Deserialize)]
+pub struct ApiDecision {
+    /// "accept" or "reject".
+    pub decision: String,
+    /// Corrections; absent or empty keeps the extractor's guess.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A field key ("economy") or its Vietnamese name ("kinh tế").
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The lead unit's id.
+    #[serde(default)]
+    pub lead: Option<i64>,
+    /// The lead unit in words ("huyện Hữu Lũng"), instead of an id.
+    #[serde(default)]
+    pub lead_name: Option<String>,
+    /// "30/6/2023", "2023-06-30" or a period ("quý II/2023").
+    #[serde(default)]
+    pub deadline: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl ApiDecision {
+    fn form(self) -> DecisionForm {
+        DecisionForm {
+            decision: self.decision,
+            text: self.text.unwrap_or_default(),
+            field: self.field.unwrap_or_default(),
+            lead: self.lead.map(|u| u.to_string()).unwrap_or_default(),
+            lead_name: self.lead_name.unwrap_or_default(),
+            deadline: self.deadline.unwrap_or_default(),
+            note: self.note.unwrap_or_default(),
+        }
+    }
+}
+
+fn json_of<T: serde::Serialize>(v: T) -> Result<serde_json::Value, WebError> {
+    serde_json::to_value(v).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// A proposal as the API shows it: the stored proposal, the lead unit the page would
+/// preselect (the guess resolved, else the document's unit), and the task it became.
+fn api_proposal(
+    s: &AnyStore,
+    doc: &StoredDocument,
+    p: &TaskProposal,
+) -> Result<serde_json::Value, WebError> {
+    let mut v = json_of(p)?;
+    let lead = match guessed_lead(s, doc, p) {
+        Some(u) => serde_json::json!({"id": u.0, "name": s.unit_latest(u)?.title()}),
+        None => serde_json::Value::Null,
+    };
+    v["lead_guess"] = lead;
+    v["state_vi"] = serde_json::Value::from(p.state.vi());
+    Ok(v)
+}
+
+/// `GET /api/v1/documents/{id}/tasks`: the document's task proposals (office roles).
+async fn api_list(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    ctx.require(REVIEW)?;
+    Ok(app
+        .db
+        .run(move |s| {
+            let doc = s.document(id)?;
+            let props = s.task_proposals(Some(id), None)?;
+            let pending = props
+                .iter()
+                .filter(|p| p.state == ProposalState::Proposed)
+                .count();
+            let proposals = props
+                .iter()
+                .map(|p| api_proposal(s, &doc, p))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(axum::Json(serde_json::json!({
+                "document": {"id": doc.id, "name": doc.name, "unit": doc.unit.map(|u| u.0)},
+                "pending": pending,
+                "proposals": proposals,
+            })))
+        })
+        .await?)
+}
+
+/// `POST /api/v1/documents/{id}/tasks/{proposal}`: accept (with corrections) or reject.
+async fn api_decide(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    Path((id, proposal)): Path<(i64, i64)>,
+    axum::Json(d): axum::Json<ApiDecision>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let account = ctx.require(REVIEW)?.clone();
+    Ok(app
+        .db
+        .run(move |s| {
+            let f = d.form();
+            let decided = apply_decision(s, &account, id, proposal, &f)?;
+            let doc = s.document(id)?;
+            let mut v = api_proposal(s, &doc, &decided)?;
+            if let Some(task) = decided.task {
+                let stored = s.task(task)?;
+                let today = chrono::Utc::now()
+                    .with_timezone(&crate::scheduler::vietnam())
+                    .date_naive();
+                v["created_task"] = json_of(chitieu_app::tasks::view(s, &stored, today))?;
+            }
+            Ok(axum::Json(v))
+        })
+        .await?)
 }
 
 /// The command line's hints ("give --lead") as the form's words.
