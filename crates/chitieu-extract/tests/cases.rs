@@ -15,9 +15,11 @@
 //! are always compared; `total=`, `max=` likewise when either side has one; `period=` and
 //! `cmp=` (compared_to) only when given.
 
+mod common;
+
 use chitieu_extract::{ExtractOptions, Extractor, Fact};
+use common::{load_cases, serde_name};
 use rust_decimal::Decimal;
-use std::path::Path;
 use std::str::FromStr;
 
 #[derive(Debug)]
@@ -31,15 +33,6 @@ struct Expected {
     max: Option<Decimal>,
     period: Option<String>,
     cmp: Option<String>,
-}
-
-#[derive(Debug)]
-struct Case {
-    file: String,
-    line: usize,
-    prefix: String,
-    text: String,
-    expected: Vec<Expected>,
 }
 
 fn parse_expected(line: &str, at: &str) -> Expected {
@@ -76,50 +69,8 @@ fn parse_expected(line: &str, at: &str) -> Expected {
     e
 }
 
-fn load_cases() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/cases exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for path in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let content = std::fs::read_to_string(&path).expect("case file is UTF-8");
-        let mut prefix = String::new();
-        for (n, line) in content.lines().enumerate() {
-            let at = format!("{name}:{}", n + 1);
-            if let Some(p) = line.strip_prefix("@prefix") {
-                prefix = p.trim().replace("\\n", "\n");
-            } else if let Some(t) = line.strip_prefix('>') {
-                cases.push(Case {
-                    file: name.clone(),
-                    line: n + 1,
-                    prefix: prefix.clone(),
-                    text: t.trim().to_string(),
-                    expected: Vec::new(),
-                });
-            } else if let Some(e) = line.strip_prefix('=') {
-                let case = cases
-                    .last_mut()
-                    .unwrap_or_else(|| panic!("{at}: '=' before any '>'"));
-                case.expected.push(parse_expected(e.trim(), &at));
-            }
-        }
-    }
-    cases
-}
-
 fn snake(v: &impl serde::Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+    serde_name(v).unwrap_or_default()
 }
 
 fn agrees(e: &Expected, f: &Fact) -> bool {
@@ -160,16 +111,11 @@ fn show(f: &Fact) -> String {
 
 #[test]
 fn sentence_cases() {
-    let cases = load_cases();
+    let cases = load_cases("cases", false, parse_expected);
     let extractor = Extractor::new(&ExtractOptions::default());
     let mut failures = Vec::new();
     for case in &cases {
-        let full = if case.prefix.is_empty() {
-            case.text.clone()
-        } else {
-            format!("{}\n{}", case.prefix, case.text)
-        };
-        let offset = full.chars().count() - case.text.chars().count();
+        let (full, offset) = case.full_text();
         let got: Vec<Fact> = extractor
             .extract("case", &full)
             .facts

@@ -15,7 +15,10 @@
 //! these. The text is always compared; `period=`, `field=` and `lead=` only when given, with
 //! `-` for "none". `lead=` takes the rest of the line.
 
+mod common;
+
 use chitieu_extract::{ExtractOptions, Extractor, ProposedTask};
+use common::{load_cases, serde_name};
 use std::path::Path;
 
 #[derive(Debug)]
@@ -24,15 +27,6 @@ struct Expected {
     period: Option<String>,
     field: Option<String>,
     lead: Option<String>,
-}
-
-#[derive(Debug)]
-struct Case {
-    file: String,
-    line: usize,
-    prefix: String,
-    text: String,
-    expected: Vec<Expected>,
 }
 
 fn parse_expected(line: &str, at: &str) -> Expected {
@@ -65,50 +59,8 @@ fn parse_expected(line: &str, at: &str) -> Expected {
     e
 }
 
-fn load_cases() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tasks");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/tasks exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for path in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let content = std::fs::read_to_string(&path).expect("case file is UTF-8");
-        let mut prefix = String::new();
-        for (n, line) in content.lines().enumerate() {
-            let at = format!("{name}:{}", n + 1);
-            if let Some(p) = line.strip_prefix("@prefix") {
-                prefix = p.trim().replace("\\n", "\n");
-            } else if let Some(t) = line.strip_prefix('>') {
-                cases.push(Case {
-                    file: name.clone(),
-                    line: n + 1,
-                    prefix: prefix.clone(),
-                    text: t.trim().replace("\\n", "\n"),
-                    expected: Vec::new(),
-                });
-            } else if let Some(e) = line.strip_prefix('=') {
-                let case = cases
-                    .last_mut()
-                    .unwrap_or_else(|| panic!("{at}: '=' before any '>'"));
-                case.expected.push(parse_expected(e.trim(), &at));
-            }
-        }
-    }
-    cases
-}
-
 fn key(v: &impl serde::Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_else(|| "-".into())
+    serde_name(v).unwrap_or_else(|| "-".into())
 }
 
 fn agrees(e: &Expected, t: &ProposedTask) -> bool {
@@ -139,7 +91,7 @@ fn show(t: &ProposedTask) -> String {
 
 #[test]
 fn task_cases() {
-    let cases = load_cases();
+    let cases = load_cases("tasks", true, parse_expected);
     let extractor = Extractor::new(&ExtractOptions::default());
     let mut failures = Vec::new();
     let (mut positive, mut negative) = (0, 0);
@@ -149,12 +101,7 @@ fn task_cases() {
         } else {
             positive += 1;
         }
-        let full = if case.prefix.is_empty() {
-            case.text.clone()
-        } else {
-            format!("{}\n{}", case.prefix, case.text)
-        };
-        let offset = full.chars().count() - case.text.chars().count();
+        let (full, offset) = case.full_text();
         let x = extractor.extract("case", &full);
         let nfc: Vec<char> = chitieu_text::nfc(&full).chars().collect();
         let got: Vec<&ProposedTask> = x.tasks.iter().filter(|t| t.span[0] >= offset).collect();
