@@ -12,7 +12,7 @@ use chitieu_core::task::{
     TaskStatus,
 };
 use chitieu_store::documents::{DocumentStore, NewDocument, ProposalState};
-use chitieu_store::tasks::{NewTaskProposal, TaskDecision, TaskFilter};
+use chitieu_store::tasks::{NewTaskProposal, StoredTask, TaskDecision, TaskFilter};
 use chitieu_store::{NtmStore, Store, StoreError, TaskStore};
 use chrono::NaiveDate;
 use std::str::FromStr;
@@ -59,6 +59,26 @@ fn report(on: &str, status: TaskStatus) -> TaskEvent {
     })
 }
 
+/// The lead unit's progress report on `on`, sent by its official `tc`.
+fn report_as_lead<S: TaskStore>(
+    store: &mut S,
+    id: i64,
+    lead: UnitId,
+    on: &str,
+    status: TaskStatus,
+) -> chitieu_store::Result<StoredTask> {
+    store.add_task_event(id, &report(on, status), Some(lead), "tc")
+}
+
+/// The office's (`vp`) review of a reported completion.
+fn review_as_office<S: TaskStore>(
+    store: &mut S,
+    id: i64,
+    review: Review,
+) -> chitieu_store::Result<StoredTask> {
+    store.add_task_event(id, &TaskEvent::Review(review), None, "vp")
+}
+
 fn a_task_goes_from_report_to_confirmation<S: Store + TaskStore>(mut store: S) {
     let lead = unit(&store, "huyện Hữu Lũng", "2023-04-07");
     let id = store
@@ -72,48 +92,26 @@ fn a_task_goes_from_report_to_confirmation<S: Store + TaskStore>(mut store: S) {
             "vp",
         )
         .unwrap();
-    let t = store
-        .add_task_event(
-            id,
-            &report("2023-05-02", TaskStatus::InProgress),
-            Some(lead),
-            "tc",
-        )
-        .unwrap();
+    let t = report_as_lead(&mut store, id, lead, "2023-05-02", TaskStatus::InProgress).unwrap();
     assert_eq!(t.state(date("2023-05-03")).status, TaskStatus::InProgress);
-    store
-        .add_task_event(
-            id,
-            &report("2023-06-28", TaskStatus::Completed),
-            Some(lead),
-            "tc",
-        )
-        .unwrap();
-    let t = store
-        .add_task_event(
-            id,
-            &TaskEvent::Review(Review::Confirm {
-                on: date("2023-07-02"),
-                note: String::new(),
-            }),
-            None,
-            "vp",
-        )
-        .unwrap();
+    report_as_lead(&mut store, id, lead, "2023-06-28", TaskStatus::Completed).unwrap();
+    let t = review_as_office(
+        &mut store,
+        id,
+        Review::Confirm {
+            on: date("2023-07-02"),
+            note: String::new(),
+        },
+    )
+    .unwrap();
     let s = t.state(date("2023-07-10"));
     assert_eq!(s.status, TaskStatus::Completed);
     assert!(s.confirmed);
     assert_eq!(t.events.len(), 3);
     assert_eq!(t.events[0].unit, Some(lead));
     // Nothing follows a confirmation, and a refused event stores nothing.
-    let err = store
-        .add_task_event(
-            id,
-            &report("2023-07-05", TaskStatus::InProgress),
-            Some(lead),
-            "tc",
-        )
-        .unwrap_err();
+    let err =
+        report_as_lead(&mut store, id, lead, "2023-07-05", TaskStatus::InProgress).unwrap_err();
     assert!(matches!(err, StoreError::Refused(_)), "{err}");
     assert_eq!(store.task(id).unwrap().events.len(), 3);
     let log = store.audit_log(10).unwrap();
@@ -138,31 +136,22 @@ fn a_review_needs_a_completion_and_a_return_reopens<S: Store + TaskStore>(mut st
             "vp",
         )
         .unwrap();
-    let confirm = TaskEvent::Review(Review::Confirm {
+    let confirm = Review::Confirm {
         on: date("2023-05-01"),
         note: String::new(),
-    });
-    let err = store.add_task_event(id, &confirm, None, "vp").unwrap_err();
+    };
+    let err = review_as_office(&mut store, id, confirm).unwrap_err();
     assert!(err.to_string().contains("no reported completion"), "{err}");
-    store
-        .add_task_event(
-            id,
-            &report("2023-06-20", TaskStatus::Completed),
-            Some(lead),
-            "tc",
-        )
-        .unwrap();
-    let t = store
-        .add_task_event(
-            id,
-            &TaskEvent::Review(Review::Return {
-                on: date("2023-06-22"),
-                reason: "chưa bàn giao mặt bằng".into(),
-            }),
-            None,
-            "vp",
-        )
-        .unwrap();
+    report_as_lead(&mut store, id, lead, "2023-06-20", TaskStatus::Completed).unwrap();
+    let t = review_as_office(
+        &mut store,
+        id,
+        Review::Return {
+            on: date("2023-06-22"),
+            reason: "chưa bàn giao mặt bằng".into(),
+        },
+    )
+    .unwrap();
     let s = t.state(date("2023-06-23"));
     assert_eq!(s.status, TaskStatus::InProgress);
     assert_eq!(s.returned.as_deref(), Some("chưa bàn giao mặt bằng"));
@@ -441,13 +430,7 @@ fn tasks_and_ntm_states_survive_a_copy_between_backends() {
             "vp",
         )
         .unwrap();
-    src.add_task_event(
-        id,
-        &report("2023-06-20", TaskStatus::Completed),
-        Some(lead),
-        "tc",
-    )
-    .unwrap();
+    report_as_lead(&mut src, id, lead, "2023-06-20", TaskStatus::Completed).unwrap();
     let vu_son = unit(&src, "xã Vũ Sơn, huyện Bắc Sơn", "2022-06-15");
     src.set_ntm_states(&[record(vu_son, 2022, &[(1, true), (2, false)])], "ntm")
         .unwrap();
@@ -487,14 +470,7 @@ fn concurrent_reviews_of_one_task_store_exactly_one_on_postgres() {
             "vp",
         )
         .unwrap();
-    store
-        .add_task_event(
-            id,
-            &report("2023-06-20", TaskStatus::Completed),
-            Some(lead),
-            "tc",
-        )
-        .unwrap();
+    report_as_lead(&mut store, id, lead, "2023-06-20", TaskStatus::Completed).unwrap();
     const REVIEWERS: usize = 8;
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(REVIEWERS));
     let handles: Vec<_> = (0..REVIEWERS)
