@@ -126,13 +126,18 @@ fn unit_name(store: &impl Store, unit: UnitId) -> String {
 }
 
 pub fn view(store: &impl Store, t: &StoredTask, today: NaiveDate) -> TaskView {
+    view_named(t, unit_name(store, t.task.lead), today)
+}
+
+/// [`view`] with the lead unit's name already looked up.
+fn view_named(t: &StoredTask, lead_name: String, today: NaiveDate) -> TaskView {
     let state = t.state(today);
     TaskView {
         id: t.id,
         text: t.task.text.clone(),
         field: t.task.field,
         lead: t.task.lead,
-        lead_name: unit_name(store, t.task.lead),
+        lead_name,
         deadline: t.task.deadline.vi(),
         deadline_date: t.task.deadline.date(),
         output: t.task.output.vi(),
@@ -170,10 +175,18 @@ pub fn list_tasks(
     scope: &TaskScope,
     today: NaiveDate,
 ) -> Result<Vec<TaskView>> {
+    // The tasks and their events come in one query; lead units' names once per unit.
+    let mut names: BTreeMap<UnitId, String> = BTreeMap::new();
     Ok(store
         .tasks(&scope.filter())?
         .iter()
-        .map(|t| view(store, t, today))
+        .map(|t| {
+            let name = names
+                .entry(t.task.lead)
+                .or_insert_with(|| unit_name(store, t.task.lead))
+                .clone();
+            view_named(t, name, today)
+        })
         .collect())
 }
 

@@ -142,10 +142,16 @@ fn visible<S: Store + TaskStore>(
     account: &Account,
     today: NaiveDate,
 ) -> Result<Vec<TaskView>, WebError> {
+    // Whether the account sees a lead unit's tasks, decided once per unit.
+    let mut seen: std::collections::HashMap<UnitId, bool> = std::collections::HashMap::new();
     Ok(
         chitieu_app::tasks::list_tasks(s, &TaskScope::default(), today)?
             .into_iter()
-            .filter(|t| sees(s, account, t.lead, today))
+            .filter(|t| {
+                *seen
+                    .entry(t.lead)
+                    .or_insert_with(|| sees(s, account, t.lead, today))
+            })
             .collect(),
     )
 }
