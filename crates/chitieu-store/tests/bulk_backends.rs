@@ -10,7 +10,7 @@ use chitieu_core::Decimal;
 use chitieu_core::admin::UnitId;
 use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::period::Period;
-use chitieu_core::target::Target;
+use chitieu_core::target::{PlanKind, PlanSource, Target};
 use chitieu_store::snapshot::{FigureSnapshot, FigureSource};
 use chitieu_store::sqlite::bulk::{BulkFigure, BulkOptions, BulkReport, Dashboard};
 use chitieu_store::{Batch, NoProgress, PgStore, Result, SqliteStore, Store, StoreError};
@@ -192,6 +192,35 @@ fn bulk_rows_read_back_exactly_by_every_path<S: Bulk>(mut store: S) {
             targets[4].clone()
         ]
     );
+
+    // A plan source key with characters COPY's text format escapes comes back as it was.
+    let odd = "KH\\2025\tbổ sung";
+    store
+        .apply(
+            &Batch {
+                plan_sources: vec![PlanSource {
+                    key: odd.into(),
+                    kind: PlanKind::CouncilPlan,
+                    title: "Kế hoạch bổ sung".into(),
+                    unit: province.unit,
+                    issued_on: None,
+                }],
+                ..Batch::default()
+            },
+            "test",
+        )
+        .expect("plan source");
+    let extra = Target {
+        source: odd.into(),
+        ..target("poverty_rate", c[2].unit, year, "2.5")
+    };
+    store.targets(vec![extra.clone()], &opts()).unwrap();
+    assert_eq!(
+        store.targets_of(&[c[2].unit], &year).unwrap(),
+        vec![extra.clone()]
+    );
+    let d = store.dash(province.unit, &m12).unwrap();
+    assert_eq!(d.targets.last(), Some(&extra));
 
     // The snapshot holds the same figures, and knows when it is stale.
     let snap = FigureSnapshot::load(&store, &[m11, m12]).unwrap();
