@@ -2,49 +2,19 @@
 //! how many task proposals it added (also for a text stored before without any), and
 //! `chitieu tasks list` shows where each task came from.
 
+mod common;
+
 use chitieu_store::SqliteStore;
 use chitieu_store::documents::{DocumentStore, NewDocument};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
+use common::Env;
+use std::path::Path;
 
 impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        env.ok(&["init"]);
-        env
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("test.db")
-    }
+    /// Writes `text` to the file `name` in the test's directory; its path.
     fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
+        let path = self.path(name);
         std::fs::write(&path, text).expect("write text");
         path.to_string_lossy().to_string()
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chitieu"))
-            .arg("--database")
-            .arg(self.db())
-            .args(args)
-            .env("CHITIEU_USER", "tester")
-            .output()
-            .expect("run chitieu")
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "chitieu {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
     }
 }
 
