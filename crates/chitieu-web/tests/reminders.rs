@@ -4,6 +4,8 @@
 //! explanation request notify the unit; the digest comes once a day; and a real server
 //! (`serve_on` with the scheduler on) started twice stores each reminder once.
 
+mod common;
+
 use chitieu_core::Decimal;
 use chitieu_core::admin::UnitId;
 use chitieu_core::figure::Provenance;
@@ -488,26 +490,14 @@ fn a_closing_period_reminds_only_the_units_that_have_not_submitted() {
 #[test]
 fn two_servers_on_postgresql_remind_once() {
     use chitieu_store::PgStore;
-    let url = std::env::var("CHITIEU_TEST_POSTGRES")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    if let Err(e) = PgStore::check_server(&url) {
-        assert!(
-            std::env::var("CHITIEU_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
-            "CHITIEU_REQUIRE_POSTGRES=1 but no PostgreSQL server answers at {url}: {e}"
-        );
-        eprintln!("skipped two_servers_on_postgresql_remind_once: no server at {url} ({e})");
+    let Some(url) = common::postgres_url("two_servers_on_postgresql_remind_once") else {
         return;
-    }
+    };
     let schema = format!("t_remind_two_{}", std::process::id());
-    struct DropSchema(String, String);
-    impl Drop for DropSchema {
-        fn drop(&mut self) {
-            let _ = PgStore::drop_schema(&self.0, &self.1);
-        }
-    }
-    let _guard = DropSchema(url.clone(), schema.clone());
+    let _guard = common::Schema {
+        url: url.clone(),
+        name: schema.clone(),
+    };
     let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
     s.init(&Catalog::builtin(), &NoProgress).expect("init");
     let on = day("2026-11-01");
