@@ -92,25 +92,12 @@ impl AnyStore {
     /// first and commit later, in any order: a reader may see id 11 committed while id 10's
     /// transaction is still open, and the newest id would not move when 10 commits. The stamp
     /// therefore also counts the entries among the last 1024 ids, which changes when such a
-    /// late transaction commits.
+    /// late transaction commits. One implementation per backend, shared with
+    /// [`crate::snapshot::FigureSnapshot`]'s freshness check.
     pub fn change_stamp(&self) -> Result<i64> {
         match self {
-            AnyStore::Sqlite(s) => s.newest_audit_id(),
-            AnyStore::Postgres(s) => {
-                let rows = s.select(
-                    "SELECT coalesce(max(id), 0)::bigint, count(*)::bigint FROM audit_log
-                     WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log) - 1024",
-                    &[],
-                )?;
-                match rows.first() {
-                    Some(r) => {
-                        let newest: i64 = r.try_get(0)?;
-                        let recent: i64 = r.try_get(1)?;
-                        Ok(newest.wrapping_mul(2048).wrapping_add(recent))
-                    }
-                    None => Ok(0),
-                }
-            }
+            AnyStore::Sqlite(s) => s.change_stamp(),
+            AnyStore::Postgres(s) => s.change_stamp(),
         }
     }
 

@@ -2,10 +2,14 @@
 //! reads that touch most of the database at once (a national roll-up of a year) and must not
 //! pay for reading millions of rows out of the database every time.
 //!
-//! A snapshot is a copy, never the truth: it records the id of the newest audit entry when it
-//! was taken. Every write appends to the audit log in its own transaction, so the snapshot is
-//! current exactly as long as that id has not moved ([`FigureSnapshot::is_current`]); a caller
-//! checks that before using it and reloads ([`FigureSnapshot::refresh`]) when it moved.
+//! A snapshot is a copy, never the truth: it records the store's change stamp when it was
+//! taken ([`crate::AnyStore::change_stamp`], one implementation per backend, the same the web's
+//! caches use). Every write appends to the audit log in its own transaction, and the stamp
+//! moves whenever such a transaction commits — on PostgreSQL also when a transaction that took
+//! an older audit id commits after a newer one, which the newest audit id alone would miss. So
+//! the snapshot is current exactly as long as the stamp has not moved
+//! ([`FigureSnapshot::is_current`]); a caller checks that before using it and reloads
+//! ([`FigureSnapshot::refresh`]) when it moved.
 //!
 //! Layout: per period, per indicator, one column of (unit position, exact value) pairs, sorted
 //! by unit position. Unit positions index [`FigureSnapshot::units`].
@@ -17,8 +21,8 @@ use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
 use std::collections::HashMap;
 
-/// Where a snapshot reads from: a backend's streaming read of a period's current figures and
-/// its newest audit id.
+/// Where a snapshot reads from: a backend's streaming read of a period's current figures, its
+/// newest audit id and its change stamp.
 pub trait FigureSource {
     /// Calls `each(indicator, unit, value)` for every current figure of `period`; returns how
     /// many.
@@ -30,6 +34,10 @@ pub trait FigureSource {
 
     /// The id of the newest audit entry (0 when there is none).
     fn newest_audit_id(&self) -> Result<i64>;
+
+    /// A stamp that moves whenever a write commits (see [`crate::AnyStore::change_stamp`]):
+    /// what decides whether a snapshot is current.
+    fn change_stamp(&self) -> Result<i64>;
 }
 
 impl FigureSource for SqliteStore {
@@ -43,6 +51,9 @@ impl FigureSource for SqliteStore {
     fn newest_audit_id(&self) -> Result<i64> {
         SqliteStore::newest_audit_id(self)
     }
+    fn change_stamp(&self) -> Result<i64> {
+        SqliteStore::change_stamp(self)
+    }
 }
 
 impl FigureSource for PgStore {
@@ -55,6 +66,9 @@ impl FigureSource for PgStore {
     }
     fn newest_audit_id(&self) -> Result<i64> {
         PgStore::newest_audit_id(self)
+    }
+    fn change_stamp(&self) -> Result<i64> {
+        PgStore::change_stamp(self)
     }
 }
 
@@ -74,6 +88,9 @@ impl FigureSource for AnyStore {
             AnyStore::Sqlite(s) => s.newest_audit_id(),
             AnyStore::Postgres(s) => s.newest_audit_id(),
         }
+    }
+    fn change_stamp(&self) -> Result<i64> {
+        AnyStore::change_stamp(self)
     }
 }
 
@@ -98,6 +115,7 @@ pub struct FigureSnapshot {
     columns: Vec<Vec<Column>>,
     figures: u64,
     audit_id: i64,
+    stamp: i64,
 }
 
 impl FigureSnapshot {
@@ -105,8 +123,9 @@ impl FigureSnapshot {
     pub fn load(source: &dyn FigureSource, periods: &[Period]) -> Result<FigureSnapshot> {
         let mut s = FigureSnapshot {
             periods: periods.to_vec(),
-            // Taken before reading: a write that lands while reading makes the snapshot stale
+            // Taken before reading: a write that commits while reading makes the snapshot stale
             // rather than silently half-included.
+            stamp: source.change_stamp()?,
             audit_id: source.newest_audit_id()?,
             ..FigureSnapshot::default()
         };
@@ -160,9 +179,10 @@ impl FigureSnapshot {
         Ok(s)
     }
 
-    /// Whether nothing was written to `source` since the snapshot was taken.
+    /// Whether nothing was committed to `source` since the snapshot was taken: its change
+    /// stamp has not moved (one cheap query).
     pub fn is_current(&self, source: &dyn FigureSource) -> Result<bool> {
-        Ok(source.newest_audit_id()? == self.audit_id)
+        Ok(source.change_stamp()? == self.stamp)
     }
 
     /// Reloads the snapshot when something was written since it was taken. Returns whether it
@@ -175,9 +195,15 @@ impl FigureSnapshot {
         Ok(true)
     }
 
-    /// The audit id the snapshot was taken at.
+    /// The newest audit id when the snapshot was taken (for display; freshness is decided by
+    /// [`FigureSnapshot::stamp`]).
     pub fn audit_id(&self) -> i64 {
         self.audit_id
+    }
+
+    /// The change stamp the snapshot was taken at.
+    pub fn stamp(&self) -> i64 {
+        self.stamp
     }
 
     /// The periods held.

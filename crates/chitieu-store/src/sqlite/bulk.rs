@@ -425,6 +425,13 @@ impl SqliteStore {
             })?)
     }
 
+    /// A stamp that changes whenever a write commits (see [`crate::AnyStore::change_stamp`]).
+    /// SQLite commits writers one at a time in the order of their audit ids, so the newest id
+    /// is enough.
+    pub fn change_stamp(&self) -> Result<i64> {
+        self.newest_audit_id()
+    }
+
     fn indicator_codes(&self) -> Result<HashSet<String>> {
         let mut stmt = self.conn.prepare("SELECT code FROM indicator")?;
         let codes = stmt
