@@ -42,6 +42,34 @@ fn row_to_data_set(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DataSet>> {
 const DATA_SET_COLS: &str = "unit_id, period, state, comment, updated_by, updated_at";
 
 /// The data set of a unit and period, which must exist (it was just written).
+fn load_draft_values(conn: &Connection, unit: UnitId, period: &Period) -> Result<Vec<DraftValue>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT indicator, value, comment, entered_by, entered_at FROM draft_value
+         WHERE unit_id = ?1 AND period = ?2 ORDER BY indicator",
+    )?;
+    let rows = stmt.query_map(params![unit.0, period.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (indicator, value, comment, entered_by, entered_at) = r?;
+        out.push(DraftValue {
+            indicator: code(&indicator)?,
+            value: parse_decimal(&value, "draft value")?,
+            comment,
+            entered_by,
+            entered_at,
+        });
+    }
+    Ok(out)
+}
+
 fn existing_data_set(conn: &Connection, unit: UnitId, period: &Period) -> Result<DataSet> {
     load_data_set(conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
         what: "data set",
@@ -179,31 +207,7 @@ impl WorkflowStore for SqliteStore {
     }
 
     fn draft_values(&self, unit: UnitId, period: &Period) -> Result<Vec<DraftValue>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT indicator, value, comment, entered_by, entered_at FROM draft_value
-             WHERE unit_id = ?1 AND period = ?2 ORDER BY indicator",
-        )?;
-        let rows = stmt.query_map(params![unit.0, period.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for r in rows {
-            let (indicator, value, comment, entered_by, entered_at) = r?;
-            out.push(DraftValue {
-                indicator: code(&indicator)?,
-                value: parse_decimal(&value, "draft value")?,
-                comment,
-                entered_by,
-                entered_at,
-            });
-        }
-        Ok(out)
+        load_draft_values(&self.conn, unit, period)
     }
 
     fn data_set_events(&self, unit: UnitId, period: &Period) -> Result<Vec<DataSetEvent>> {
@@ -280,8 +284,10 @@ impl WorkflowStore for SqliteStore {
     }
 
     fn submit(&mut self, unit: UnitId, period: &Period, actor: &str) -> Result<DataSet> {
-        let values = self.draft_values(unit, period)?;
         let tx = self.write_tx()?;
+        // The draft is read under the write lock: read before it, a draft saved in between
+        // would be lost from the submission.
+        let values = load_draft_values(&tx, unit, period)?;
         transition(&tx, unit, period, WorkflowAction::Submit, None, actor)?;
         if values.is_empty() {
             return Err(StoreError::Refused(
