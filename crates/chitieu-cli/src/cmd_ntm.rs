@@ -188,15 +188,17 @@ pub fn run(store: &mut AnyStore, args: &NtmArgs, actor: &str) -> Result<()> {
                         } else {
                             "—".into()
                         },
-                        if c.meets {
+                        if !c.recorded {
+                            "chưa có số liệu".into()
+                        } else if c.meets {
                             "đạt chuẩn".into()
                         } else {
-                            String::new()
+                            "chưa đạt chuẩn".into()
                         },
                     ]
                 })
                 .collect();
-            print_table(&["xã", "số tiêu chí đạt", ""], &rows);
+            print_table(&["xã", "số tiêu chí đạt", "kết quả"], &rows);
             if !s.shortfall.is_empty() {
                 println!();
                 println!("Tiêu chí còn thiếu:");
