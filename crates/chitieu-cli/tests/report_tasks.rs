@@ -54,7 +54,7 @@ const HUU_LUNG: &str = "huyện Hữu Lũng, tỉnh Lạng Sơn";
 const NTM: &str = "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí";
 
 /// The count sentence of Bắc Sơn's 2022-H1 results, from the demo's sample tasks.
-const BS_COUNTS: &str = "Trong 6 tháng đầu năm 2022, huyện có 12 nhiệm vụ trọng tâm đến hạn; hoàn thành 10/12 nhiệm vụ, đúng hạn 9; 1 nhiệm vụ quá hạn; 1 nhiệm vụ đang thực hiện.";
+const BS_COUNTS: &str = "Trong 6 tháng đầu năm 2022, huyện có 12 nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành 10/12 nhiệm vụ, đúng hạn 9; 1 nhiệm vụ quá hạn; 1 nhiệm vụ chưa triển khai.";
 const BS_BY_FIELD: &str = "Theo lĩnh vực: lĩnh vực kinh tế hoàn thành 4/5, đúng hạn 4; lĩnh vực văn hóa - xã hội hoàn thành 3/3, đúng hạn 2; lĩnh vực quốc phòng - an ninh hoàn thành 2/2, đúng hạn 2; lĩnh vực xây dựng Đảng và hệ thống chính trị hoàn thành 1/2, đúng hạn 1.";
 /// The overdue task, named.
 const BS_OVERDUE: &str = "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: hoàn thành giải phóng mặt bằng, khởi công các công trình khởi công mới năm 2022 theo kế hoạch (huyện Bắc Sơn, thời hạn 31/05/2022).";
@@ -161,7 +161,7 @@ fn demo_reports_show_tasks_and_ntm_in_every_format() {
     assert!(md.contains("### IV. HẠN CHẾ VÀ NGUYÊN NHÂN"), "{md}");
     assert!(md.contains("Trong quý II/2023, huyện có "), "{md}");
     assert!(
-        md.contains(" nhiệm vụ trọng tâm đến hạn; hoàn thành "),
+        md.contains(" nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành "),
         "{md}"
     );
     assert!(md.contains("Theo lĩnh vực: lĩnh vực "), "{md}");
@@ -178,7 +178,7 @@ fn demo_reports_show_tasks_and_ntm_in_every_format() {
             "{text}"
         );
         assert!(
-            text.contains("nhiệm vụ trọng tâm đến hạn; hoàn thành"),
+            text.contains("nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành"),
             "{text}"
         );
     }

@@ -295,12 +295,15 @@ pub fn gather(
 
 // ----- sentences -----
 
-/// "hoàn thành 45/52 nhiệm vụ, đúng hạn 40; 3 nhiệm vụ quá hạn; 4 nhiệm vụ đang thực hiện"
+/// "hoàn thành 45/52 nhiệm vụ, đúng hạn 40; 3 nhiệm vụ quá hạn; 3 nhiệm vụ đang thực hiện;
+/// 1 nhiệm vụ chưa triển khai" — a task not started is not called "in progress".
 pub fn counts_phrase(c: &TaskCounts) -> String {
     let mut s = c.summary_vi();
-    let open = c.in_progress + c.not_started;
-    if open > 0 {
-        s.push_str(&format!("; {open} nhiệm vụ đang thực hiện"));
+    if c.in_progress > 0 {
+        s.push_str(&format!("; {} nhiệm vụ đang thực hiện", c.in_progress));
+    }
+    if c.not_started > 0 {
+        s.push_str(&format!("; {} nhiệm vụ chưa triển khai", c.not_started));
     }
     s
 }
@@ -330,7 +333,7 @@ pub fn result_paragraphs(s: &TaskSection, period: &Period, unit_word: &str) -> V
         return Vec::new();
     }
     let mut out = vec![format!(
-        "Trong {}, {unit_word} có {} nhiệm vụ trọng tâm đến hạn; {}.",
+        "Trong {}, {unit_word} có {} nhiệm vụ trọng tâm cần hoàn thành trong kỳ; {}.",
         format_period_vi(period),
         s.counts.total,
         counts_phrase(&s.counts)
@@ -506,7 +509,7 @@ mod tests {
         let ps = result_paragraphs(&s, &h1, "huyện");
         assert_eq!(
             ps[0],
-            "Trong 6 tháng đầu năm 2022, huyện có 3 nhiệm vụ trọng tâm đến hạn; hoàn thành 2/3 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn."
+            "Trong 6 tháng đầu năm 2022, huyện có 3 nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành 2/3 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn."
         );
         assert_eq!(
             ps[1],
@@ -526,6 +529,21 @@ mod tests {
             "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: tập trung chỉ đạo thu ngân sách (huyện Bắc Sơn, thời hạn hết 6 tháng đầu năm 2022)."
         );
         assert!(next_paragraphs(&s).is_empty());
+    }
+
+    #[test]
+    fn tasks_not_started_are_not_called_in_progress() {
+        let c = TaskCounts {
+            total: 5,
+            completed: 2,
+            in_progress: 2,
+            not_started: 1,
+            ..TaskCounts::default()
+        };
+        assert_eq!(
+            counts_phrase(&c),
+            "hoàn thành 2/5 nhiệm vụ, đúng hạn 2; 2 nhiệm vụ đang thực hiện; 1 nhiệm vụ chưa triển khai"
+        );
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn markdown_and_typst_carry_the_parts_and_renumber() {
         "### IV. HẠN CHẾ VÀ NGUYÊN NHÂN",
         "### V. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022",
         "### VI. KIẾN NGHỊ, ĐỀ XUẤT",
-        "Trong 6 tháng đầu năm 2022, huyện có 2 nhiệm vụ trọng tâm đến hạn; hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn.",
+        "Trong 6 tháng đầu năm 2022, huyện có 2 nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn.",
         "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: rà soát, bổ sung quy hoạch cán bộ",
         "Nhiệm vụ trọng tâm 6 tháng cuối năm 2022:",
         "1. Đẩy mạnh chuyển đổi số (huyện Bắc Sơn; thời hạn: hết 6 tháng cuối năm 2022).",
