@@ -467,64 +467,69 @@ impl PgStore {
         let rank = |u: i64| position.get(&u).copied().unwrap_or(usize::MAX);
         let mut decoder = TargetDecoder::new();
 
-        // One COPY each for the figures and the targets of all the units: COPY's text rows
-        // cost far less to read than the extended protocol's, row by row.
-        let data = self.copy_out(&format!(
-            "SELECT id, indicator, unit_id, value, state FROM figure
-             WHERE unit_id = ANY({}) AND period = {} AND current",
-            id_array(&ids),
-            quote(&period_text)
-        ))?;
-        let mut figures: Vec<(usize, DashboardFigure)> = Vec::with_capacity(ids.len() * 64);
-        for row in copy_rows(&data) {
-            let unit: i64 = field(&row, 2, "figure unit")?
-                .parse()
-                .map_err(|e| StoreError::corrupt("figure unit", e))?;
-            figures.push((
-                rank(unit),
-                DashboardFigure {
-                    id: field(&row, 0, "figure id")?
-                        .parse()
-                        .map_err(|e| StoreError::corrupt("figure id", e))?,
-                    indicator: decoder
-                        .code(&field(&row, 1, "figure indicator")?, "figure indicator")?,
-                    unit: UnitId(unit),
-                    value: decimal(&field(&row, 3, "figure value")?, "figure value")?,
-                    state: field(&row, 4, "figure state")?
-                        .parse()
-                        .map_err(|e: String| StoreError::corrupt("figure state", e))?,
-                },
-            ));
-        }
-        figures.sort_unstable_by(|(pa, a), (pb, b)| {
-            (pa, a.indicator.as_str()).cmp(&(pb, b.indicator.as_str()))
-        });
-
         let own: Period = period_text
             .parse()
             .map_err(|e| StoreError::corrupt("period", e))?;
         let of_year: Period = year_text
             .parse()
             .map_err(|e| StoreError::corrupt("period", e))?;
+
+        // One COPY for the figures and the targets of all the units: one round trip and one
+        // statement for the server to plan, and COPY's text rows cost far less to read than
+        // the extended protocol's, row by row. Rows are (kind, id or period, indicator,
+        // unit_id, state or source_key, op, value, max_value); kind is 'f' for a figure and
+        // 't' for a target.
+        let units = id_array(&ids);
         let data = self.copy_out(&format!(
-            "SELECT period, indicator, unit_id, source_key, op, value, max_value FROM target
-             WHERE unit_id = ANY({}) AND period IN ({}, {})",
-            id_array(&ids),
-            quote(&period_text),
-            quote(&year_text)
+            "SELECT 'f', id::text, indicator, unit_id, state, NULL::text, value, NULL::numeric
+             FROM figure WHERE unit_id = ANY({units}) AND period = {period} AND current
+             UNION ALL
+             SELECT 't', period, indicator, unit_id, source_key, op, value, max_value
+             FROM target WHERE unit_id = ANY({units}) AND period IN ({period}, {year})",
+            period = quote(&period_text),
+            year = quote(&year_text)
         ))?;
+        let mut figures: Vec<(usize, DashboardFigure)> = Vec::with_capacity(ids.len() * 64);
         // (position of the unit, 0 for the year's targets and 1 for the period's own, target):
         // the year's text is a prefix of the period's, so this is the order of the text.
         let mut targets: Vec<(usize, u8, Target)> = Vec::with_capacity(ids.len() * 64);
         for row in copy_rows(&data) {
-            let (r, p) = if field(&row, 0, "target period")? == year_text.as_str() {
-                (0, of_year)
-            } else {
-                (1, own)
-            };
-            let t = decoder.target(&row, 1, p)?;
-            targets.push((rank(t.unit.0), r, t));
+            match row.first().copied() {
+                Some(b"f") => {
+                    let unit: i64 = field(&row, 3, "figure unit")?
+                        .parse()
+                        .map_err(|e| StoreError::corrupt("figure unit", e))?;
+                    figures.push((
+                        rank(unit),
+                        DashboardFigure {
+                            id: field(&row, 1, "figure id")?
+                                .parse()
+                                .map_err(|e| StoreError::corrupt("figure id", e))?,
+                            indicator: decoder
+                                .code(&field(&row, 2, "figure indicator")?, "figure indicator")?,
+                            unit: UnitId(unit),
+                            value: decimal(&field(&row, 6, "figure value")?, "figure value")?,
+                            state: field(&row, 4, "figure state")?
+                                .parse()
+                                .map_err(|e: String| StoreError::corrupt("figure state", e))?,
+                        },
+                    ));
+                }
+                Some(b"t") => {
+                    let (r, p) = if field(&row, 1, "target period")? == year_text.as_str() {
+                        (0, of_year)
+                    } else {
+                        (1, own)
+                    };
+                    let t = decoder.target(&row, 2, p)?;
+                    targets.push((rank(t.unit.0), r, t));
+                }
+                _ => return Err(StoreError::corrupt("dashboard row", "unknown kind")),
+            }
         }
+        figures.sort_unstable_by(|(pa, a), (pb, b)| {
+            (pa, a.indicator.as_str()).cmp(&(pb, b.indicator.as_str()))
+        });
         targets.sort_unstable_by(|(pa, ra, a), (pb, rb, b)| {
             (pa, a.indicator.as_str(), ra, &a.source).cmp(&(
                 pb,
