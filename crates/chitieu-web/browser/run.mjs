@@ -289,8 +289,8 @@ try {
   });
 
   await step("the NTM page summarises a district", async () => {
-    await office.goto(`${base}/app/ntm?unit=${encodeURIComponent("huyện Bắc Sơn, tỉnh Lạng Sơn")}&year=2024`);
-    assert.match(await office.textContent("#ntm-summary"), /\d+\/\d+ xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt [\d,]+ tiêu chí/);
+    await office.goto(`${base}/app/ntm?unit=${encodeURIComponent("huyện Bắc Sơn, tỉnh Lạng Sơn")}&year=2022`);
+    assert.match(await office.textContent("#ntm-summary"), /8\/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí/);
     assert.ok(await office.locator("table.ntm tbody tr").count() >= 1);
     await shot(office, "22-ntm");
   });

@@ -550,6 +550,8 @@ struct NtmTpl {
     criteria: Vec<(u32, String)>,
     rows: Vec<NtmRow>,
     shortfall: Vec<(u32, String, String)>,
+    /// Communes with no record for the year: shown as such, never listed as short.
+    unrecorded: Vec<String>,
 }
 
 async fn ntm_page(
@@ -616,6 +618,7 @@ async fn ntm_page(
                 criteria: vec![],
                 rows: vec![],
                 shortfall: vec![],
+                unrecorded: vec![],
             };
             if !unit.trim().is_empty() {
                 let d = chitieu_app::ntm::district_summary(s, unit.trim(), year, None, None, level)
@@ -671,15 +674,40 @@ async fn ntm_page(
                     .collect();
                 tpl.found = true;
                 tpl.heading = format!("{} — năm {year}", d.district.title());
-                tpl.summary = d.summary.summary_vi();
+                let unrecorded: Vec<String> = d
+                    .communes
+                    .iter()
+                    .filter(|c| !c.recorded)
+                    .map(|c| c.commune.full_name())
+                    .collect();
+                tpl.summary = if unrecorded.len() == d.communes.len() {
+                    format!("Chưa có số liệu tiêu chí nông thôn mới năm {year} của các xã.")
+                } else if unrecorded.is_empty() {
+                    d.summary.summary_vi()
+                } else {
+                    format!(
+                        "{} ({} xã chưa có số liệu, tính là chưa đạt)",
+                        d.summary.summary_vi(),
+                        unrecorded.len()
+                    )
+                };
                 tpl.ratio = d.summary.ratio_vi();
                 tpl.average = d.summary.average_vi();
                 tpl.set_title = d.set.decision.clone();
+                // A commune without a record is not known to be short of anything.
                 tpl.shortfall = d
                     .shortfall
                     .iter()
-                    .map(|(n, name, v)| (*n, name.clone(), v.join(", ")))
+                    .filter_map(|(n, name, v)| {
+                        let short: Vec<&str> = v
+                            .iter()
+                            .filter(|c| !unrecorded.contains(c))
+                            .map(String::as_str)
+                            .collect();
+                        (!short.is_empty()).then(|| (*n, name.clone(), short.join(", ")))
+                    })
                     .collect();
+                tpl.unrecorded = unrecorded;
                 tpl.criteria = criteria;
             }
             Ok(Html(tpl.render()?))

@@ -177,6 +177,37 @@ fn the_ntm_page_shows_each_level_with_its_counts() {
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("mức «cao nhất» không rõ"), "{}", r.body);
 
+    // Communes without a record are said to have none, and are not listed as short.
+    let page = office.get(&url(""));
+    let summary = part(&page.body, "ntm-summary", "</p>");
+    assert!(
+        summary.contains(&format!("({} xã chưa có số liệu, tính là chưa đạt)", n - 3)),
+        "{summary}"
+    );
+    assert!(page.body.contains("id=\"ntm-unrecorded\""), "{}", page.body);
+    let shortfall = part(&page.body, "ntm-shortfall", "</ul>");
+    assert_eq!(
+        shortfall.matches("<li>").count(),
+        1,
+        "only criterion 19: {shortfall}"
+    );
+    // A year with no records at all: no X/Y of zeros, no list of every commune as short.
+    let page = office.get(&format!(
+        "/app/ntm?unit={}&year=2021",
+        common::enc(DISTRICT)
+    ));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let summary = part(&page.body, "ntm-summary", "</p>");
+    assert!(
+        summary.contains("Chưa có số liệu tiêu chí nông thôn mới năm 2021 của các xã."),
+        "{summary}"
+    );
+    assert!(
+        !page.body.contains("Các xã chưa đạt theo tiêu chí"),
+        "{}",
+        page.body
+    );
+
     // Another district's viewer may not see Hữu Lũng's communes at any level.
     let mut viewer = Client::login_at(addr, "bac.son");
     let r = viewer.get(&url("advanced"));
