@@ -94,7 +94,9 @@ async fn count(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<String>, We
             Ok(Html(if n == 0 {
                 String::new()
             } else {
-                format!(" (<strong class=\"badge\" id=\"unread-count\">{n}</strong>)")
+                format!(
+                    " <strong class=\"badge red\" title=\"{n} chưa đọc\" id=\"unread-count\">{n}</strong>"
+                )
             }))
         })
         .await
