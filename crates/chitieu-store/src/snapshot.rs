@@ -21,8 +21,8 @@ use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
 use std::collections::HashMap;
 
-/// Where a snapshot reads from: a backend's streaming read of a period's current figures, its
-/// newest audit id and its change stamp.
+/// Where a snapshot reads from: a backend's streaming read of a period's current figures and
+/// its change stamp.
 pub trait FigureSource {
     /// Calls `each(indicator, unit, value)` for every current figure of `period`; returns how
     /// many.
@@ -31,9 +31,6 @@ pub trait FigureSource {
         period: &Period,
         each: &mut dyn FnMut(&str, UnitId, Decimal),
     ) -> Result<u64>;
-
-    /// The id of the newest audit entry (0 when there is none).
-    fn newest_audit_id(&self) -> Result<i64>;
 
     /// A stamp that moves whenever a write commits (see [`crate::AnyStore::change_stamp`]):
     /// what decides whether a snapshot is current.
@@ -48,9 +45,6 @@ impl FigureSource for SqliteStore {
     ) -> Result<u64> {
         self.for_each_current_figure(period, each)
     }
-    fn newest_audit_id(&self) -> Result<i64> {
-        SqliteStore::newest_audit_id(self)
-    }
     fn change_stamp(&self) -> Result<i64> {
         SqliteStore::change_stamp(self)
     }
@@ -63,9 +57,6 @@ impl FigureSource for PgStore {
         each: &mut dyn FnMut(&str, UnitId, Decimal),
     ) -> Result<u64> {
         self.for_each_current_figure(period, each)
-    }
-    fn newest_audit_id(&self) -> Result<i64> {
-        PgStore::newest_audit_id(self)
     }
     fn change_stamp(&self) -> Result<i64> {
         PgStore::change_stamp(self)
@@ -81,12 +72,6 @@ impl FigureSource for AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.for_each_current_figure(period, each),
             AnyStore::Postgres(s) => s.for_each_current_figure(period, each),
-        }
-    }
-    fn newest_audit_id(&self) -> Result<i64> {
-        match self {
-            AnyStore::Sqlite(s) => s.newest_audit_id(),
-            AnyStore::Postgres(s) => s.newest_audit_id(),
         }
     }
     fn change_stamp(&self) -> Result<i64> {
@@ -114,7 +99,6 @@ pub struct FigureSnapshot {
     /// `columns[p][i]`: period `periods[p]`, indicator `indicators[i]`.
     columns: Vec<Vec<Column>>,
     figures: u64,
-    audit_id: i64,
     stamp: i64,
 }
 
@@ -126,7 +110,6 @@ impl FigureSnapshot {
             // Taken before reading: a write that commits while reading makes the snapshot stale
             // rather than silently half-included.
             stamp: source.change_stamp()?,
-            audit_id: source.newest_audit_id()?,
             ..FigureSnapshot::default()
         };
         for period in periods {
@@ -193,12 +176,6 @@ impl FigureSnapshot {
         }
         *self = FigureSnapshot::load(source, &self.periods)?;
         Ok(true)
-    }
-
-    /// The newest audit id when the snapshot was taken (for display; freshness is decided by
-    /// [`FigureSnapshot::stamp`]).
-    pub fn audit_id(&self) -> i64 {
-        self.audit_id
     }
 
     /// The change stamp the snapshot was taken at.
