@@ -4,6 +4,7 @@
 //! never the reverse. Figures are exact decimals ([`rust_decimal::Decimal`]), never floats.
 
 pub mod admin;
+pub mod csv_line;
 pub mod evaluate;
 pub mod figure;
 pub mod indicator;
