@@ -26,8 +26,21 @@ pub enum IndicatorError {
     BadAggregation(String),
     #[error("unknown temporal rule '{0}': expected cumulative or level")]
     BadTemporal(String),
-    #[error("catalog line {line}: {reason}")]
-    Catalog { line: u64, reason: String },
+    /// A catalog file's bad line; `column` is empty when the whole line is at fault.
+    #[error("catalog line {line}{}: {reason}", column_part(column))]
+    Catalog {
+        line: u64,
+        column: String,
+        reason: String,
+    },
+}
+
+fn column_part(column: &str) -> String {
+    if column.is_empty() {
+        String::new()
+    } else {
+        format!(", column '{column}'")
+    }
 }
 
 impl IndicatorCode {
@@ -258,6 +271,7 @@ impl Catalog {
     /// `temporal` and `counts_units`. Missing rules default by unit: sums for money, areas,
     /// tonnes, lengths and counts; no aggregation for rates.
     pub fn from_csv(text: &str) -> Result<Catalog, IndicatorError> {
+        let mut lines = crate::csv_line::CsvLines::new(text);
         let mut rdr = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
@@ -265,13 +279,16 @@ impl Catalog {
             .headers()
             .map_err(|e| IndicatorError::Catalog {
                 line: 1,
-                reason: e.to_string(),
+                column: String::new(),
+                reason: crate::csv_line::reason(&e),
             })?
             .clone();
+        let header_line = lines.at(headers.position());
         let col = |name: &str| headers.iter().position(|h| h == name);
         let need = |name: &str| {
             col(name).ok_or_else(|| IndicatorError::Catalog {
-                line: 1,
+                line: header_line,
+                column: String::new(),
                 reason: format!("missing column '{name}'"),
             })
         };
@@ -285,41 +302,49 @@ impl Catalog {
         let (c_agg, c_temp, c_cnt) = (col("aggregation"), col("temporal"), col("counts_units"));
         let mut indicators = Vec::new();
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| IndicatorError::Catalog {
-                line: e.position().map(|p| p.line()).unwrap_or(0),
-                reason: e.to_string(),
+            let rec = rec.map_err(|e| {
+                let (line, reason) = lines.error(&e);
+                IndicatorError::Catalog {
+                    line: line.unwrap_or(0),
+                    column: String::new(),
+                    reason,
+                }
             })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let at = |e: IndicatorError| IndicatorError::Catalog {
-                line,
-                reason: e.to_string(),
+            let line = lines.at(rec.position());
+            let at = |column: &'static str| {
+                move |e: IndicatorError| IndicatorError::Catalog {
+                    line,
+                    column: column.to_string(),
+                    reason: e.to_string(),
+                }
             };
             let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
-            let code = IndicatorCode::new(&get(Some(c_code))).map_err(at)?;
+            let code = IndicatorCode::new(&get(Some(c_code))).map_err(at("code"))?;
             let unit = get(Some(c_unit));
             let agg_text = get(c_agg);
             let aggregation = if agg_text.is_empty() {
                 default_aggregation(&unit)
             } else {
-                agg_text.parse().map_err(at)?
+                agg_text.parse().map_err(at("aggregation"))?
             };
             let temp_text = get(c_temp);
             let temporal = if temp_text.is_empty() {
                 default_temporal(&unit)
             } else {
-                temp_text.parse().map_err(at)?
+                temp_text.parse().map_err(at("temporal"))?
             };
             let counts_units = match get(c_cnt).as_str() {
                 "" => None,
-                s => Some(
-                    s.parse()
-                        .map_err(|reason| IndicatorError::Catalog { line, reason })?,
-                ),
+                s => Some(s.parse().map_err(|reason| IndicatorError::Catalog {
+                    line,
+                    column: "counts_units".into(),
+                    reason,
+                })?),
             };
             indicators.push(Indicator {
                 code,
                 name_vi: get(Some(c_name)),
-                direction: get(Some(c_better)).parse().map_err(at)?,
+                direction: get(Some(c_better)).parse().map_err(at("better"))?,
                 group: get(c_group),
                 phrases: get(c_phr)
                     .split('|')
@@ -425,6 +450,26 @@ mod tests {
 
         let bad = "code,name_vi,unit,better\nok_code,A,VND,up\nBad Code,B,VND,up\n";
         let err = Catalog::from_csv(bad).unwrap_err().to_string();
-        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("line 3, column 'code'"), "{err}");
+    }
+
+    /// The line an error names is the file's line, whatever the line ends, after a quoted
+    /// phrase list running over two lines and a blank line.
+    #[test]
+    fn catalog_errors_name_the_files_line_with_any_line_ends() {
+        let lf = "code,name_vi,unit,better,group,typical_phrases\n\
+                  budget_revenue,Thu ngân sách,VND,up,economy,\"thu ngân sách|\ntổng thu\"\n\
+                  \n\
+                  poverty_rate,Tỷ lệ hộ nghèo,%,sideways,social,\n";
+        for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
+            let err = Catalog::from_csv(&text).unwrap_err().to_string();
+            assert!(
+                err.starts_with("catalog line 5, column 'better': unknown direction 'sideways'"),
+                "{err}"
+            );
+        }
+        let ragged = "code,name_vi,unit,better\r\nok_code,A,VND,up\r\nother,B,VND\r\n";
+        let err = Catalog::from_csv(ragged).unwrap_err().to_string();
+        assert_eq!(err, "catalog line 3: 3 columns, but the rows before have 4");
     }
 }

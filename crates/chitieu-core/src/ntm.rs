@@ -276,6 +276,7 @@ pub fn parse_criteria_csv(
         "indicator",
         "indicator_name",
     ];
+    let mut lines = crate::csv_line::CsvLines::new(text).with_comment(b'#');
     let mut rdr = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
@@ -284,14 +285,15 @@ pub fn parse_criteria_csv(
         .headers()
         .map_err(|e| NtmError::File {
             file: file.into(),
-            reason: e.to_string(),
+            reason: crate::csv_line::reason(&e),
         })?
         .clone();
+    let header_line = lines.at(headers.position());
     for (i, want) in FIXED.iter().enumerate() {
         if headers.get(i) != Some(*want) {
             return Err(NtmError::Csv {
                 file: file.into(),
-                line: 1,
+                line: header_line,
                 column: headers.get(i).unwrap_or("").to_string(),
                 reason: format!("column {} must be '{want}'", i + 1),
             });
@@ -310,11 +312,19 @@ pub fn parse_criteria_csv(
     }
     let mut criteria: Vec<Criterion> = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| NtmError::File {
-            file: file.into(),
-            reason: e.to_string(),
+        let rec = rec.map_err(|e| match lines.error(&e) {
+            (Some(line), reason) => NtmError::Csv {
+                file: file.into(),
+                line,
+                column: String::new(),
+                reason,
+            },
+            (None, reason) => NtmError::File {
+                file: file.into(),
+                reason,
+            },
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.at(rec.position());
         let err = |column: &str, reason: String| NtmError::Csv {
             file: file.into(),
             line,
@@ -727,6 +737,34 @@ mod tests {
         assert_eq!(s.areas, ["Xã nhóm 1", "Xã nhóm 2", "Xã nhóm 3"]);
         assert_eq!(s.indicator_count(NtmLevel::Standard), 47);
         assert!(s.criteria_at(NtmLevel::Advanced).is_empty());
+    }
+
+    /// The line named is the file's line with Unix or Windows line ends, after comment lines,
+    /// a blank line and an indicator name quoted over two lines.
+    #[test]
+    fn criteria_errors_name_the_files_line_with_any_line_ends() {
+        let lf = "# Bộ tiêu chí thử\n\
+                  level,criterion,criterion_name,indicator,indicator_name,A\n\
+                  # Tiêu chí 1\n\
+                  standard,1,Quy hoạch,1.1,\"Có quy hoạch chung\nxây dựng xã\",Đạt\n\
+                  \n\
+                  standard,x,Giao thông,2.1,Đường xã,Đạt\n";
+        for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
+            let e = parse_criteria_csv("t.csv", &text).unwrap_err().to_string();
+            assert_eq!(e, "t.csv, line 7, column 'criterion': 'x' is not a number");
+        }
+        let bad_header = "# đầu\r\n\r\nlevel,criterion,name,indicator,indicator_name,A\r\n";
+        let e = parse_criteria_csv("t.csv", bad_header)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.csv, line 3, column 'name'"), "{e}");
+        let ragged = "level,criterion,criterion_name,indicator,indicator_name,A\r\n\
+                      standard,1,Tên,1,X,Đạt\r\n# c\r\nstandard,2,Tên\r\n";
+        let e = parse_criteria_csv("t.csv", ragged).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "t.csv, line 4, column '': 3 columns, but the rows before have 6"
+        );
     }
 
     #[test]
