@@ -457,6 +457,9 @@ impl CommuneCriteria {
     }
 }
 
+/// What a count of communes says when no commune has a record: "chưa có dữ liệu".
+pub const NO_DATA_VI: &str = "chưa có dữ liệu";
+
 /// What reports say about a district's communes in a year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NtmSummary {
@@ -540,18 +543,35 @@ impl NtmSummary {
         }
     }
 
-    /// "8/17"
+    /// Whether any commune has a record for the year, set and level. Without one there is
+    /// nothing to count: "0/17" would claim that 17 communes were assessed and none met the
+    /// standard, so the texts below say there is no data instead.
+    pub fn has_data(&self) -> bool {
+        self.unrecorded.len() < self.communes.len()
+    }
+
+    /// "8/17"; "chưa có dữ liệu" when no commune has a record.
     pub fn ratio_vi(&self) -> String {
+        if !self.has_data() {
+            return NO_DATA_VI.to_string();
+        }
         format!("{}/{}", self.meeting.len(), self.communes.len())
     }
 
-    /// The average with one decimal and a comma: "14,3".
+    /// The average with one decimal and a comma: "14,3"; "–" when no commune has a record.
     pub fn average_vi(&self) -> String {
+        if !self.has_data() {
+            return "–".to_string();
+        }
         chitieu_text::format_decimal_vi(self.average, 1)
     }
 
-    /// "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí"
+    /// "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí"; without any
+    /// record, "chưa có dữ liệu xã đạt chuẩn nông thôn mới nâng cao năm 2024".
     pub fn summary_vi(&self) -> String {
+        if !self.has_data() {
+            return format!("{NO_DATA_VI} xã {} năm {}", self.level.vi(), self.year);
+        }
         format!(
             "{} xã {}; bình quân mỗi xã đạt {} tiêu chí",
             self.ratio_vi(),
@@ -841,6 +861,32 @@ mod tests {
         assert_eq!(s.shortfall[&11].len(), 8);
         assert_eq!(s.shortfall[&12].len(), 9);
         assert_eq!(s.shortfall[&1].len(), 0);
+    }
+
+    /// A level (or year) with no record at all is not "0/3": nobody assessed the communes.
+    #[test]
+    fn a_level_without_records_has_no_data_rather_than_zero_of_n() {
+        let set = builtin_set("318-2021").unwrap();
+        let standard = vec![record(&set, 1, 19)];
+        let communes = [UnitId(1), UnitId(2), UnitId(3)];
+        let s = NtmSummary::derive(&set, NtmLevel::Advanced, 2022, &communes, &standard);
+        assert!(!s.has_data());
+        assert_eq!(s.unrecorded.len(), 3);
+        assert_eq!(s.ratio_vi(), "chưa có dữ liệu");
+        assert_eq!(s.average_vi(), "–");
+        assert_eq!(
+            s.summary_vi(),
+            "chưa có dữ liệu xã đạt chuẩn nông thôn mới nâng cao năm 2022"
+        );
+        // No commune at all: no data either.
+        let s = NtmSummary::derive(&set, NtmLevel::Standard, 2022, &[], &standard);
+        assert!(!s.has_data());
+        assert_eq!(s.ratio_vi(), "chưa có dữ liệu");
+        // One record is data: the others count as not meeting the standard.
+        let s = NtmSummary::derive(&set, NtmLevel::Standard, 2022, &communes, &standard);
+        assert!(s.has_data());
+        assert_eq!(s.ratio_vi(), "1/3");
+        assert_eq!(s.average_vi(), "6,3");
     }
 
     #[test]
