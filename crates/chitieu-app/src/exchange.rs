@@ -725,9 +725,13 @@ pub fn import_mappings<S: Store + ExchangeStore>(
     let catalog = store.catalog()?;
     let mut mappings = Vec::new();
     let mut errors = Vec::new();
+    let mut lines = chitieu_core::csv_line::CsvLines::new(text);
     for record in reader.records() {
-        let record = record.map_err(|e| file_error(e.to_string()))?;
-        let line = chitieu_dhis2::csv_format::line_of(text, record.position());
+        let record = record.map_err(|e| match lines.error(&e) {
+            (Some(line), reason) => file_error(format!("row {line}: {reason}")),
+            (None, reason) => file_error(reason),
+        })?;
+        let line = lines.at(record.position());
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim();
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;

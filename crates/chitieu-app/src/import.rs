@@ -132,22 +132,9 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
         .unwrap_or_default();
     let raw: Vec<(u64, Vec<String>)> = match ext.as_str() {
         "csv" | "tsv" | "txt" => {
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(if ext == "tsv" { b'\t' } else { b',' })
-                .from_path(path)
-                .map_err(|e| file_error(path, format!("cannot open: {e}")))?;
-            let mut out = Vec::new();
-            for (i, rec) in rdr.records().enumerate() {
-                let rec = rec
-                    .map_err(|e| file_error(path, format!("row {}: unreadable CSV: {e}", i + 1)))?;
-                out.push((
-                    i as u64 + 1,
-                    rec.iter().map(|s| s.trim().to_string()).collect(),
-                ));
-            }
-            out
+            let bytes =
+                std::fs::read(path).map_err(|e| file_error(path, format!("cannot open: {e}")))?;
+            csv_rows(path, &bytes, if ext == "tsv" { b'\t' } else { b',' })?
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let mut wb = open_workbook_auto(path)
@@ -199,6 +186,46 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
         columns,
         rows: rows.collect(),
     })
+}
+
+/// The rows of a CSV (or TSV) file, each with the line of the file it starts on: the row
+/// number an error names is the line a text editor shows, with Unix or Windows line ends,
+/// blank lines, and cells quoted over several lines before it.
+fn csv_rows(
+    path: &Path,
+    bytes: &[u8],
+    delimiter: u8,
+) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
+    use chitieu_core::csv_line::{CsvLines, line_at};
+    if let Err(e) = std::str::from_utf8(bytes) {
+        // The line holding the first byte that is not UTF-8 (a file saved in a legacy code
+        // page, such as Windows-1258).
+        let line = line_at(bytes, e.valid_up_to() as u64, None);
+        return Err(file_error(
+            path,
+            format!("row {line}: not UTF-8 text; save the file as \"CSV UTF-8\""),
+        ));
+    }
+    let mut lines = CsvLines::new(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| match lines.error(&e) {
+            (Some(line), reason) => {
+                file_error(path, format!("row {line}: unreadable CSV: {reason}"))
+            }
+            (None, reason) => file_error(path, format!("unreadable CSV: {reason}")),
+        })?;
+        out.push((
+            lines.at(rec.position()),
+            rec.iter().map(|s| s.trim().to_string()).collect(),
+        ));
+    }
+    Ok(out)
 }
 
 /// Spreadsheet cells as text. Numbers are written in their shortest exact decimal form, so
@@ -550,6 +577,63 @@ mod tests {
         assert_eq!(scale_for("", "ha").unwrap(), Decimal::ONE);
         assert_eq!(scale_for("xã", "xã").unwrap(), Decimal::ONE);
         assert!(scale_for("ha", "VND").is_err());
+    }
+
+    /// Bad rows are named by the line of the file they start on, whatever the line ends,
+    /// after blank lines and a note quoted over three lines.
+    #[test]
+    fn csv_rows_are_named_by_their_line_with_any_line_ends() {
+        use chitieu_store::{NoProgress, SqliteStore};
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        s.init(&Catalog::builtin(), &NoProgress).unwrap();
+        let catalog = Catalog::builtin();
+        let lf = "kind,indicator,unit,period,value,measure_unit,note\n\
+                  \n\
+                  figure,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,\"120,5\",tỷ đồng,\"số liệu\nước thực hiện\ncả năm\"\n\
+                  figure,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022-H3,1,tỷ đồng,\n\
+                  \n\
+                  figure,no_such_thing,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,1,,\n";
+        for (name, text) in [
+            ("lf.csv", lf.to_string()),
+            ("crlf.csv", lf.replace('\n', "\r\n")),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &text).unwrap();
+            let Err(ImportError::Rows { file, errors }) = read_batch(&s, &catalog, &path, None)
+            else {
+                panic!("{name}: the bad rows were not refused");
+            };
+            assert!(file.ends_with(name), "{file}");
+            let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+            assert_eq!(
+                got,
+                vec![(6, "period"), (8, "indicator")],
+                "{name}: {errors:?}"
+            );
+            // The good row keeps its own line in the figure's provenance.
+            let ok = text.split_inclusive('\n').take(6).collect::<String>();
+            std::fs::write(&path, ok.replace(",2022-H3,", ",2022-H1,")).unwrap();
+            let batch = read_batch(&s, &catalog, &path, None).unwrap();
+            let rows: Vec<String> = batch
+                .figures
+                .iter()
+                .map(|f| format!("{:?}", f.provenance))
+                .collect();
+            assert!(rows[0].contains("row: 3"), "{name}: {rows:?}");
+            assert!(rows[1].contains("row: 6"), "{name}: {rows:?}");
+        }
+        // A file in a legacy code page: the line of the first byte that is not UTF-8.
+        let path = dir.path().join("ansi.csv");
+        std::fs::write(
+            &path,
+            b"kind,indicator,unit,period,value\r\nfigure,x,huy\xean,2022,1\r\n",
+        )
+        .unwrap();
+        let err = read_batch(&s, &catalog, &path, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("row 2: not UTF-8 text"), "{err}");
     }
 
     #[test]

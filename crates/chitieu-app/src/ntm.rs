@@ -121,6 +121,7 @@ pub fn import_states(
     on: Option<NaiveDate>,
     actor: &str,
 ) -> Result<NtmImport> {
+    let mut lines = chitieu_core::csv_line::CsvLines::new(text);
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -129,7 +130,7 @@ pub fn import_states(
         .headers()
         .map_err(|e| NtmUseError::File {
             file: file.into(),
-            reason: e.to_string(),
+            reason: chitieu_core::csv_line::reason(&e),
         })?
         .clone();
     let want = [
@@ -160,14 +161,21 @@ pub fn import_states(
     let mut sets: BTreeMap<String, CriteriaSet> = BTreeMap::new();
     let mut grouped: BTreeMap<(i64, i32, String, NtmLevel), CommuneCriteria> = BTreeMap::new();
     let mut rows = 0usize;
-    for (n, rec) in rdr.records().enumerate() {
-        let row = n as u64 + 2;
-        let rec = rec.map_err(|e| NtmUseError::Row {
-            file: file.into(),
-            row,
-            column: String::new(),
-            reason: e.to_string(),
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| match lines.error(&e) {
+            (Some(row), reason) => NtmUseError::Row {
+                file: file.into(),
+                row,
+                column: String::new(),
+                reason,
+            },
+            (None, reason) => NtmUseError::File {
+                file: file.into(),
+                reason,
+            },
         })?;
+        // The row is the line of the file it starts on.
+        let row = lines.at(rec.position());
         let get = |i: usize| idx[i].and_then(|j| rec.get(j)).unwrap_or("");
         let err = |i: usize, reason: String| NtmUseError::Row {
             file: file.into(),
@@ -479,6 +487,63 @@ mod tests {
             err.to_string()
                 .starts_with("doc.csv, row 2, column 'document'"),
             "{err}"
+        );
+    }
+
+    /// An import's bad row is named by the line of the file it starts on, with Unix or
+    /// Windows line ends, after blank lines and evidence quoted over several lines.
+    #[test]
+    fn import_names_the_files_line_with_any_line_ends() {
+        let (_dir, mut s) = store();
+        let lf = "commune,year,set,level,criterion,met,evidence\n\
+                  \"xã Vũ Sơn, huyện Bắc Sơn\",2022,,,1,đạt,\"Quyết định phê duyệt\nquy hoạch chung\nxây dựng xã\"\n\
+                  \n\
+                  \"xã Vũ Sơn, huyện Bắc Sơn\",2022,,,2,có lẽ,\n";
+        for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
+            let err = import_states(&mut s, "ntm.csv", &text, None, "t").unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "ntm.csv, row 6, column 'met': 'có lẽ': write đạt or chưa đạt"
+            );
+        }
+    }
+
+    /// A level with no record at all says there is no data, not "0/17".
+    #[test]
+    fn a_level_without_records_has_no_data() {
+        let (_dir, mut s) = store();
+        let set = builtin_set("318-2021").unwrap();
+        set_state(
+            &mut s,
+            "xã Vũ Sơn, huyện Bắc Sơn",
+            d("2022-06-30"),
+            2022,
+            &set,
+            NtmLevel::Standard,
+            1,
+            true,
+            Evidence::default(),
+            "t",
+        )
+        .unwrap();
+        let standard =
+            district_summary(&s, "huyện Bắc Sơn", 2022, None, None, NtmLevel::Standard).unwrap();
+        assert!(standard.summary.has_data());
+        assert_eq!(standard.summary.ratio_vi(), "0/17");
+        for level in [NtmLevel::Advanced, NtmLevel::Model] {
+            let d = district_summary(&s, "huyện Bắc Sơn", 2022, None, None, level).unwrap();
+            assert_eq!(d.communes.len(), 17);
+            assert!(!d.summary.has_data(), "{level:?}");
+            assert_eq!(d.summary.ratio_vi(), "chưa có dữ liệu");
+            assert_eq!(d.summary.average_vi(), "–");
+            assert!(d.communes.iter().all(|c| !c.recorded));
+        }
+        // Another year of the same district: no data either.
+        let other =
+            district_summary(&s, "huyện Bắc Sơn", 2023, None, None, NtmLevel::Standard).unwrap();
+        assert_eq!(
+            other.summary.summary_vi(),
+            "chưa có dữ liệu xã đạt chuẩn nông thôn mới năm 2023"
         );
     }
 

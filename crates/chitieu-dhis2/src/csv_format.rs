@@ -7,6 +7,8 @@
 //! name, so files with the ten-column header (no `deleted`) or camel-case names also read;
 //! without one, the columns are taken in DHIS2's order.
 
+use chitieu_core::csv_line::CsvLines;
+
 use crate::{DataValue, DataValueSet, FormatError, Location, Parsed, Record, RowError, non_empty};
 
 /// DHIS2's columns, in its order.
@@ -57,20 +59,8 @@ fn column_of(name: &str) -> Option<usize> {
     HEADER.iter().position(|h| *h == key)
 }
 
-/// The 1-based line a record starts on, counted from its byte offset: the csv crate's own line
-/// count is off with Windows line ends, and its offset may point at the line end before the
-/// record, which is skipped here.
-pub fn line_of(text: &str, position: Option<&csv::Position>) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
-}
-
-/// Reads a CSV data value set. Rows are located by their line in the file (the header is
-/// line 1).
+/// Reads a CSV data value set. Rows are located by the line of the file they start on (the
+/// header is line 1), counted by [`chitieu_core::csv_line`], not by the csv crate.
 pub fn read(text: &str) -> Result<Parsed, FormatError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
@@ -81,9 +71,13 @@ pub fn read(text: &str) -> Result<Parsed, FormatError> {
     // Which column of the file holds each of DHIS2's fields.
     let mut columns: [Option<usize>; 11] = std::array::from_fn(Some);
     let mut first = true;
+    let mut lines = CsvLines::new(text);
     for result in reader.records() {
-        let record = result.map_err(|e| FormatError::Csv(e.to_string()))?;
-        let line = line_of(text, record.position());
+        let record = result.map_err(|e| match lines.error(&e) {
+            (Some(line), reason) => FormatError::Csv(format!("line {line}: {reason}")),
+            (None, reason) => FormatError::Csv(reason),
+        })?;
+        let line = lines.at(record.position());
         let at = Location::Row(line);
         if first {
             first = false;
@@ -262,6 +256,30 @@ mod tests {
             got,
             vec![(Location::Row(2), "DE1"), (Location::Row(4), "DE2")]
         );
+    }
+
+    /// A comment quoted over lines does not shift the lines of the rows after it, with Unix
+    /// or Windows line ends.
+    #[test]
+    fn rows_after_a_quoted_multi_line_comment_keep_their_lines() {
+        let lf = "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup\n\
+                  DE1,2024,OU1,,,5,,,\"dòng một\ndòng hai\ndòng ba\",false\n\
+                  \n\
+                  DE2,2024,OU1,,,6,,,,maybe\n\
+                  DE3,2024,,,,7,,,,false\n";
+        for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
+            let p = read(&text).expect("read");
+            assert_eq!(p.records.len(), 1);
+            assert_eq!(p.records[0].at, Location::Row(2));
+            let got: Vec<String> = p.errors.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                got,
+                vec![
+                    "row 6, followup 'maybe': should be true or false".to_string(),
+                    "row 7, orgUnit '': missing".to_string(),
+                ]
+            );
+        }
     }
 
     #[test]
