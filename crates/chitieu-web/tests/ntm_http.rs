@@ -126,14 +126,15 @@ fn the_ntm_page_shows_each_level_with_its_counts() {
         "{summary}"
     );
 
-    // The overview has X/Y and the average at every level.
+    // The overview has X/Y and the average at every level with records; kiểu mẫu has none,
+    // so it says there is no data rather than "0/n".
     let levels = part(&page.body, "ntm-levels", "</table>");
     let rows: Vec<&str> = levels.split("<tr").skip(2).collect();
     assert_eq!(rows.len(), 3, "{levels}");
     let expected = [
         ("đạt chuẩn", format!("2/{n}"), average(56, n)),
         ("nâng cao", format!("1/{n}"), average(29, n)),
-        ("kiểu mẫu", format!("0/{n}"), average(0, n)),
+        ("kiểu mẫu", "chưa có dữ liệu".to_string(), "–".to_string()),
     ];
     for (row, (label, ratio, avg)) in rows.iter().zip(&expected) {
         assert!(
@@ -169,6 +170,26 @@ fn the_ntm_page_shows_each_level_with_its_counts() {
         );
     }
 
+    // The kiểu mẫu level itself: no record, so no X/Y, no "0/n", nobody listed as short.
+    let page = office.get(&url("model"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let summary = part(&page.body, "ntm-summary", "</p>");
+    assert!(
+        summary.contains("Chưa có dữ liệu xã đạt chuẩn nông thôn mới kiểu mẫu năm 2023."),
+        "{summary}"
+    );
+    assert!(!page.body.contains(&format!("0/{n}")), "{}", page.body);
+    assert!(
+        !page.body.contains("Các xã chưa đạt theo tiêu chí"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("id=\"ntm-unrecorded\""),
+        "{}",
+        page.body
+    );
+
     // A level the set does not have, or no level at all: refused, naming it.
     let r = office.get(&url("hiện đại"));
     assert_eq!(r.status, 400, "{}", r.body);
@@ -199,9 +220,21 @@ fn the_ntm_page_shows_each_level_with_its_counts() {
     assert_eq!(page.status, 200, "{}", page.body);
     let summary = part(&page.body, "ntm-summary", "</p>");
     assert!(
-        summary.contains("Chưa có số liệu tiêu chí nông thôn mới năm 2021 của các xã."),
+        summary.contains("Chưa có dữ liệu xã đạt chuẩn nông thôn mới năm 2021."),
         "{summary}"
     );
+    // Every level of the overview says so too.
+    let levels = part(&page.body, "ntm-levels", "</table>");
+    let rows: Vec<&str> = levels.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 3, "{levels}");
+    for row in rows {
+        assert!(
+            row.contains("<td class=\"num\">chưa có dữ liệu</td>")
+                && row.contains("<td class=\"num\">–</td>"),
+            "{row}"
+        );
+    }
+    assert!(!page.body.contains(&format!("0/{n}")), "{}", page.body);
     assert!(
         !page.body.contains("Các xã chưa đạt theo tiêu chí"),
         "{}",
