@@ -101,6 +101,20 @@ impl AnyStore {
         }
     }
 
+    /// Where [`crate::snapshot::FigureSnapshot::load_cached`] keeps its files by default: for
+    /// a SQLite file `X.db`, the folder `X.db-snapshots` beside it (like SQLite's own `-wal`
+    /// and `-shm` files). None for an in-memory database and for PostgreSQL, whose servers
+    /// are not on the reader's disk: callers pass a folder of their own there.
+    pub fn snapshot_dir(&self) -> Option<std::path::PathBuf> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                let path = s.connection().path().filter(|p| !p.is_empty())?;
+                Some(std::path::PathBuf::from(format!("{path}-snapshots")))
+            }
+            AnyStore::Postgres(_) => None,
+        }
+    }
+
     /// Units that set plans or have a data set (at most `limit`), for pickers.
     pub fn units_with_plans_or_data_sets(&self, limit: usize) -> Result<Vec<UnitId>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);

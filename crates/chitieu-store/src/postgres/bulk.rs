@@ -576,6 +576,85 @@ impl PgStore {
             None => Ok(0),
         }
     }
+
+    /// The digest of the audit entry with id `id` (see
+    /// [`crate::snapshot::ChangeKey::entry_digest`]), when there is one.
+    pub fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
+        let rows = self.query(
+            "SELECT at, actor, action, entity, entity_key, detail FROM audit_log WHERE id = $1",
+            &[&id],
+        )?;
+        match rows.first() {
+            Some(r) => {
+                let mut fields = [const { String::new() }; 6];
+                for (i, f) in fields.iter_mut().enumerate() {
+                    *f = r.try_get(i)?;
+                }
+                Ok(Some(crate::snapshot::ChangeKey::entry_digest(id, &fields)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// None: PostgreSQL transactions take figure ids before they commit, in any order, so a
+    /// row with a smaller id than one already seen may still appear; a stale snapshot is read
+    /// again in full (see [`crate::snapshot::FigureSource::figure_high_water`]).
+    pub fn figure_high_water(&self) -> Result<Option<i64>> {
+        Ok(None)
+    }
+
+    /// Calls `each(indicator, unit, period, value)` for every current figure whose row id is
+    /// greater than `after`. Returns how many. Not used to catch a snapshot up on this
+    /// backend ([`PgStore::figure_high_water`]), but correct for what it says.
+    pub fn for_each_current_figure_after(
+        &self,
+        after: i64,
+        mut each: impl FnMut(&str, UnitId, &str, Decimal),
+    ) -> Result<u64> {
+        let rows = self.query(
+            "SELECT indicator, unit_id, period, value::text FROM figure WHERE id > $1 AND current",
+            &[&after],
+        )?;
+        let mut n = 0u64;
+        for r in &rows {
+            let indicator: &str = r.try_get(0)?;
+            let unit: i64 = r.try_get(1)?;
+            let period: &str = r.try_get(2)?;
+            let text: &str = r.try_get(3)?;
+            let value = match parse_canonical_decimal(text) {
+                Some(v) => v,
+                None => parse_decimal(text, "figure value")?,
+            };
+            each(indicator, UnitId(unit), period, value);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The change stamp and a digest of the newest audit entry, read in one query: what a
+    /// snapshot saved on disk is checked against (see [`crate::snapshot::ChangeKey`]).
+    pub fn change_key(&self) -> Result<crate::snapshot::ChangeKey> {
+        let rows = self.query(
+            "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_key, a.detail,
+                    (SELECT count(*)::bigint FROM audit_log WHERE id > a.id - 1024)
+             FROM audit_log a ORDER BY a.id DESC LIMIT 1",
+            &[],
+        )?;
+        match rows.first() {
+            Some(r) => {
+                let newest: i64 = r.try_get(0)?;
+                let recent: i64 = r.try_get(7)?;
+                let mut fields = [const { String::new() }; 6];
+                for (i, f) in fields.iter_mut().enumerate() {
+                    *f = r.try_get(i + 1)?;
+                }
+                // The same stamp as `change_stamp`.
+                let stamp = newest.wrapping_mul(2048).wrapping_add(recent);
+                Ok(crate::snapshot::ChangeKey::new(stamp, newest, &fields))
+            }
+            None => Ok(crate::snapshot::ChangeKey::empty()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -432,6 +432,98 @@ impl SqliteStore {
         self.newest_audit_id()
     }
 
+    /// The digest of the audit entry with id `id` (see
+    /// [`crate::snapshot::ChangeKey::entry_digest`]), when there is one.
+    pub fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
+        use rusqlite::OptionalExtension;
+        let fields = self
+            .conn
+            .query_row(
+                "SELECT at, actor, action, entity, entity_key, detail FROM audit_log WHERE id = ?1",
+                [id],
+                |r| {
+                    let mut fields = [const { String::new() }; 6];
+                    for (i, f) in fields.iter_mut().enumerate() {
+                        *f = r.get(i)?;
+                    }
+                    Ok(fields)
+                },
+            )
+            .optional()?;
+        Ok(fields.map(|f| crate::snapshot::ChangeKey::entry_digest(id, &f)))
+    }
+
+    /// The newest figure row id (0 when there is none). SQLite commits writers one at a time
+    /// and figure rows are only appended, so every figure written after this id was read has
+    /// a larger one (see [`crate::snapshot::FigureSource::figure_high_water`]).
+    pub fn figure_high_water(&self) -> Result<Option<i64>> {
+        Ok(Some(self.conn.query_row(
+            "SELECT coalesce(max(id), 0) FROM figure",
+            [],
+            |r| r.get(0),
+        )?))
+    }
+
+    /// Calls `each(indicator, unit, period, value)` for every current figure whose row id is
+    /// greater than `after` (a range of the primary key: only the new rows are read). Returns
+    /// how many.
+    pub fn for_each_current_figure_after(
+        &self,
+        after: i64,
+        mut each: impl FnMut(&str, UnitId, &str, Decimal),
+    ) -> Result<u64> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT indicator, unit_id, period, value FROM figure WHERE id > ?1 AND current = 1",
+        )?;
+        let mut rows = stmt.query([after])?;
+        let mut n = 0u64;
+        while let Some(row) = rows.next()? {
+            let text = |i: usize, what: &str| -> Result<&str> {
+                row.get_ref(i)?
+                    .as_str()
+                    .map_err(|e| StoreError::corrupt(what, e))
+            };
+            let value = text(3, "figure value")?;
+            let value = match parse_canonical_decimal(value) {
+                Some(v) => v,
+                None => parse_decimal(value, "figure value")?,
+            };
+            each(
+                text(0, "figure indicator")?,
+                UnitId(row.get(1)?),
+                text(2, "figure period")?,
+                value,
+            );
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The change stamp and a digest of the newest audit entry, read in one query: what a
+    /// snapshot saved on disk is checked against (see [`crate::snapshot::ChangeKey`]).
+    pub fn change_key(&self) -> Result<crate::snapshot::ChangeKey> {
+        use rusqlite::OptionalExtension;
+        let newest = self
+            .conn
+            .query_row(
+                "SELECT id, at, actor, action, entity, entity_key, detail FROM audit_log
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    let mut fields = [const { String::new() }; 6];
+                    for (i, f) in fields.iter_mut().enumerate() {
+                        *f = r.get(i + 1)?;
+                    }
+                    Ok((r.get::<_, i64>(0)?, fields))
+                },
+            )
+            .optional()?;
+        Ok(match newest {
+            Some((id, fields)) => crate::snapshot::ChangeKey::new(id, id, &fields),
+            None => crate::snapshot::ChangeKey::empty(),
+        })
+    }
+
     fn indicator_codes(&self) -> Result<HashSet<String>> {
         let mut stmt = self.conn.prepare("SELECT code FROM indicator")?;
         let codes = stmt

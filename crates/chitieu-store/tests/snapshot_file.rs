@@ -1,0 +1,376 @@
+//! The figure snapshot saved on disk (`FigureSnapshot::load_cached`): reused only while the
+//! store's change key is the one it was saved at, rebuilt after any write, after a restore
+//! that reaches the same stamp with other writes, and when the file is damaged; on both
+//! backends, with the same exact values as the store.
+
+#[macro_use]
+mod backend;
+mod common;
+
+use chitieu_core::admin::UnitId;
+use chitieu_core::figure::{FigureInput, FigureState, Provenance};
+use chitieu_core::period::Period;
+use chitieu_store::snapshot::{CacheUse, FigureSnapshot, FigureSource, SnapshotFileError};
+use chitieu_store::sqlite::bulk::{BulkFigure, BulkOptions, BulkReport};
+use chitieu_store::{Batch, NoProgress, PgStore, Result, SqliteStore, Store};
+use common::{bulk_options, code, dec, province_and_communes};
+use std::path::Path;
+
+trait Bulk: Store + FigureSource {
+    fn figures<'a>(&mut self, rows: Vec<BulkFigure<'a>>, o: &BulkOptions) -> Result<BulkReport>;
+}
+impl Bulk for SqliteStore {
+    fn figures<'a>(&mut self, rows: Vec<BulkFigure<'a>>, o: &BulkOptions) -> Result<BulkReport> {
+        self.bulk_insert_figures(rows, o, &NoProgress)
+    }
+}
+impl Bulk for PgStore {
+    fn figures<'a>(&mut self, rows: Vec<BulkFigure<'a>>, o: &BulkOptions) -> Result<BulkReport> {
+        self.bulk_insert_figures(rows, o, &NoProgress)
+    }
+}
+
+for_each_backend!(
+    a_saved_snapshot_is_reused_until_a_write,
+    a_damaged_or_foreign_file_is_rebuilt,
+);
+
+fn months() -> Vec<Period> {
+    (10..=12)
+        .map(|m| Period::month(2025, m).expect("period"))
+        .collect()
+}
+
+/// Edge values: negative, zero, the largest mantissa, 28 decimal places.
+const VALUES: [&str; 6] = [
+    "1234.500",
+    "-0.001",
+    "0",
+    "79228162514264337593543950335",
+    "0.0000000000000000000000000001",
+    "43.248",
+];
+
+fn load<S: Bulk>(store: &mut S) -> Vec<UnitId> {
+    let (_province, c) = province_and_communes(store, 3);
+    let (revenue, rate) = (code("budget_revenue"), code("poverty_rate"));
+    let periods = months();
+    let mut rows = Vec::new();
+    for (k, v) in VALUES.iter().enumerate() {
+        rows.push(BulkFigure {
+            indicator: if k % 2 == 0 { &revenue } else { &rate },
+            unit: c[k % 3].unit,
+            period: periods[k % 3],
+            value: dec(v),
+        });
+    }
+    store.figures(rows, &bulk_options("test")).expect("bulk");
+    c.iter().map(|v| v.unit).collect()
+}
+
+fn correct<S: Store>(store: &mut S, unit: UnitId, value: &str) {
+    store
+        .apply(
+            &Batch {
+                figures: vec![FigureInput {
+                    indicator: code("budget_revenue"),
+                    unit,
+                    period: months()[0],
+                    value: dec(value),
+                    state: FigureState::Official,
+                    as_of: None,
+                    provenance: Provenance::Manual,
+                    note: None,
+                }],
+                ..Batch::default()
+            },
+            "test",
+        )
+        .expect("correction");
+}
+
+fn same(a: &FigureSnapshot, b: &FigureSnapshot) {
+    assert_eq!(a.figures(), b.figures());
+    assert_eq!(a.key(), b.key());
+    assert_eq!(a.periods(), b.periods());
+    for p in a.periods() {
+        for i in a.indicators() {
+            assert_eq!(a.column(p, i.as_str()), b.column(p, i.as_str()), "{p} {i}");
+        }
+        for i in b.indicators() {
+            assert_eq!(a.column(p, i.as_str()), b.column(p, i.as_str()), "{p} {i}");
+        }
+    }
+}
+
+fn a_saved_snapshot_is_reused_until_a_write<S: Bulk>(mut store: S) {
+    let units = load(&mut store);
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = dir.path().join("cache");
+    let periods = months();
+
+    let (first, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("first");
+    let CacheUse::Rebuilt {
+        path,
+        why,
+        save_error,
+    } = used
+    else {
+        panic!("nothing was saved yet: {used:?}");
+    };
+    assert_eq!(why, "no saved snapshot yet");
+    assert_eq!(save_error, None);
+    assert!(path.exists() && path.starts_with(&cache));
+    assert_eq!(first.figures(), VALUES.len() as u64);
+    same(
+        &first,
+        &FigureSnapshot::load(&store, &periods).expect("direct"),
+    );
+
+    // Read back exactly, from the file.
+    let (second, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("second");
+    assert_eq!(used, CacheUse::Reused { path: path.clone() });
+    same(&first, &second);
+    for (k, v) in VALUES.iter().enumerate() {
+        let ind = if k % 2 == 0 {
+            "budget_revenue"
+        } else {
+            "poverty_rate"
+        };
+        assert_eq!(
+            second.value(ind, units[k % 3], &periods[k % 3]),
+            Some(dec(v))
+        );
+    }
+    assert!(second.is_current(&store).expect("stamp"));
+
+    // Any write makes the saved file stale. SQLite catches up on the rows written since;
+    // PostgreSQL, whose ids may commit out of order, reads the store again.
+    let catches_up = FigureSource::figure_high_water(&store)
+        .expect("high water")
+        .is_some();
+    correct(&mut store, units[0], "2000.5");
+    let (third, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("third");
+    if catches_up {
+        assert!(
+            matches!(
+                &used,
+                CacheUse::CaughtUp {
+                    figures_read: 1,
+                    save_error: None,
+                    ..
+                }
+            ),
+            "{used:?}"
+        );
+    } else {
+        assert!(
+            matches!(&used, CacheUse::Rebuilt { why, .. } if why.contains("changed")),
+            "{used:?}"
+        );
+    }
+    assert_eq!(
+        third.value("budget_revenue", units[0], &periods[0]),
+        Some(dec("2000.5"))
+    );
+    same(
+        &third,
+        &FigureSnapshot::load(&store, &periods).expect("direct"),
+    );
+    let (_, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("fourth");
+    assert!(matches!(used, CacheUse::Reused { .. }), "{used:?}");
+
+    // A write that does not touch figures is still a write: the key moves, nothing to read.
+    store.set_setting("test.key", "1", "test").expect("setting");
+    let (_, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("fifth");
+    if catches_up {
+        assert!(
+            matches!(
+                used,
+                CacheUse::CaughtUp {
+                    figures_read: 0,
+                    ..
+                }
+            ),
+            "{used:?}"
+        );
+    } else {
+        assert!(matches!(used, CacheUse::Rebuilt { .. }), "{used:?}");
+    }
+
+    // New units, a new indicator in a period, a period outside the snapshot, and a
+    // correction of a figure first loaded in bulk: caught up exactly like a full read.
+    let (province, _) = province_and_communes(&store, 3);
+    let (revenue, pop) = (code("budget_revenue"), code("economic_growth_rate"));
+    let outside = Period::month(2025, 9).expect("period");
+    store
+        .figures(
+            vec![
+                BulkFigure {
+                    indicator: &revenue,
+                    unit: province.unit,
+                    period: periods[2],
+                    value: dec("5"),
+                },
+                BulkFigure {
+                    indicator: &pop,
+                    unit: units[1],
+                    period: periods[1],
+                    value: dec("12345"),
+                },
+                BulkFigure {
+                    indicator: &revenue,
+                    unit: units[0],
+                    period: outside,
+                    value: dec("9"),
+                },
+            ],
+            &bulk_options("test"),
+        )
+        .expect("more");
+    correct(&mut store, units[0], "-3.5");
+    let mut held = FigureSnapshot::load(&store, &periods).expect("held");
+    let (caught, _) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("sixth");
+    same(&caught, &held);
+    assert_eq!(caught.value("budget_revenue", units[0], &outside), None);
+    assert_eq!(
+        caught.value("economic_growth_rate", units[1], &periods[1]),
+        Some(dec("12345"))
+    );
+    // An in-memory snapshot refreshes the same way.
+    correct(&mut store, units[0], "1");
+    assert!(held.refresh(&store).expect("refresh"));
+    same(
+        &held,
+        &FigureSnapshot::load(&store, &periods).expect("direct"),
+    );
+    assert!(!held.refresh(&store).expect("current"));
+
+    // Other periods get a file of their own.
+    let fewer = &periods[..2];
+    assert_ne!(
+        FigureSnapshot::file_name(fewer),
+        FigureSnapshot::file_name(&periods)
+    );
+    let (part, used) = FigureSnapshot::load_cached(&store, fewer, &cache).expect("fewer");
+    assert!(matches!(used, CacheUse::Rebuilt { .. }));
+    assert_eq!(part.periods(), fewer);
+    // The file of all periods is untouched by that, stale since the last correction, and
+    // current again once read.
+    let (s, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("all again");
+    assert!(!matches!(used, CacheUse::Reused { .. }), "{used:?}");
+    same(&s, &held);
+    let (_, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("current");
+    assert!(matches!(used, CacheUse::Reused { .. }), "{used:?}");
+}
+
+fn a_damaged_or_foreign_file_is_rebuilt<S: Bulk>(store: S) {
+    let mut store = store;
+    load(&mut store);
+    let dir = tempfile::tempdir().expect("dir");
+    let periods = months();
+    let (good, _) = FigureSnapshot::load_cached(&store, &periods, dir.path()).expect("first");
+    let path = dir.path().join(FigureSnapshot::file_name(&periods));
+    let bytes = std::fs::read(&path).expect("saved");
+
+    let rebuilt_because = |store: &S, contents: &[u8]| -> String {
+        std::fs::write(&path, contents).expect("write");
+        match FigureSnapshot::load_cached(store, &periods, dir.path()).expect("load") {
+            (s, CacheUse::Rebuilt { why, .. }) => {
+                same(&s, &good);
+                why
+            }
+            (_, used) => panic!("a bad file was used: {used:?}"),
+        }
+    };
+    // One flipped bit in a value.
+    let mut flipped = bytes.clone();
+    let at = bytes.len() - 10;
+    flipped[at] ^= 0x10;
+    assert!(rebuilt_because(&store, &flipped).contains("checksum"));
+    // Cut short.
+    assert!(rebuilt_because(&store, &bytes[..bytes.len() / 2]).contains("checksum"));
+    assert!(rebuilt_because(&store, &bytes[..3]).contains("truncated"));
+    // Not a snapshot at all.
+    assert!(rebuilt_because(&store, b"PRAGMA journal_mode = WAL;\n").contains("does not start"));
+    // A snapshot of other periods under this name.
+    let other = FigureSnapshot::load(&store, &periods[..1]).expect("other");
+    other.save(&path).expect("save other");
+    assert!(
+        rebuilt_because(&store, &std::fs::read(&path).expect("read")).contains("other periods")
+    );
+    // After all that, the file is good again and reused.
+    let (_, used) = FigureSnapshot::load_cached(&store, &periods, dir.path()).expect("again");
+    assert!(matches!(used, CacheUse::Reused { .. }), "{used:?}");
+
+    // A folder that cannot be written: the snapshot is still returned, with the reason.
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, b"x").expect("file");
+    let (s, used) = FigureSnapshot::load_cached(&store, &periods, &blocked).expect("unsaved");
+    same(&s, &good);
+    assert!(
+        matches!(&used, CacheUse::Rebuilt { save_error: Some(e), .. } if e.contains("a-file")),
+        "{used:?}"
+    );
+    assert!(matches!(
+        FigureSnapshot::read_file(&dir.path().join("none.snap")),
+        Err(SnapshotFileError::Missing { .. })
+    ));
+}
+
+/// A database restored from a backup and written again can reach the very stamp a saved
+/// snapshot has, with other data: the digest of the newest audit entry tells them apart.
+#[test]
+fn a_restored_database_with_the_same_stamp_is_not_mistaken_for_the_saved_one() {
+    let (dir, mut store) = backend::sqlite(true);
+    let units = load(&mut store);
+    let db = dir.path().join("test.db");
+    let backup = dir.path().join("backup.db");
+    store
+        .connection()
+        .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+        .expect("backup");
+    let cache = dir.path().join("cache");
+    let periods = months();
+
+    correct(&mut store, units[0], "111");
+    let (saved, _) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("save");
+    drop(store);
+
+    restore(&backup, &db);
+    let mut store = SqliteStore::open(&db).expect("reopen");
+    correct(&mut store, units[0], "222");
+    assert_eq!(
+        FigureSource::change_stamp(&store).expect("stamp"),
+        saved.stamp(),
+        "the restored database reached the saved stamp again"
+    );
+    let (s, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("load");
+    assert!(matches!(used, CacheUse::Rebuilt { .. }), "{used:?}");
+    assert_eq!(
+        s.value("budget_revenue", units[0], &periods[0]),
+        Some(dec("222"))
+    );
+}
+
+fn restore(backup: &Path, db: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    std::fs::copy(backup, db).expect("restore");
+}
+
+/// The default cache folder sits beside a SQLite file; PostgreSQL has none.
+#[test]
+fn the_default_folder_is_beside_the_sqlite_file() {
+    let (dir, store) = backend::sqlite(true);
+    let any = chitieu_store::AnyStore::Sqlite(store);
+    assert_eq!(
+        any.snapshot_dir(),
+        Some(dir.path().join("test.db-snapshots"))
+    );
+    let memory = chitieu_store::AnyStore::Sqlite(SqliteStore::open_in_memory().expect("memory"));
+    assert_eq!(memory.snapshot_dir(), None);
+}
