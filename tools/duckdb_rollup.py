@@ -3,13 +3,20 @@
 
 chitieu-bench exports the current figures of the year it rolls up (figures.csv), the units
 (units.csv) and the indicators (indicators.csv) from its SQLite database as CSV into a folder,
-writes this script beside it and runs it. The script loads the CSV files into an in-memory
-DuckDB database (timed apart, as `load_s`: the "cold" side, compared with chitieu loading its
-in-memory snapshot of the same year from SQLite), then runs the roll-up query `--runs` times on
-the data already in memory (`query_s`: the "warm" side, compared with chitieu's roll-up from its
-snapshot) and prints one JSON object on standard output:
+writes this script beside it and runs it. The script:
 
-    {"duckdb": "<version>", "load_s": 1.2, "query_s": [0.31, 0.29, 0.30], "rows": 2100,
+1. loads the CSV files into an in-memory DuckDB database (timed, `load_s`);
+2. runs the roll-up query `--runs` times on the data already in memory (`query_s`: the "warm"
+   side, compared with chitieu's roll-up from its snapshot in memory);
+3. with `--db-file`, copies the tables into DuckDB's own database file (not timed), then
+   `--runs` times opens that file with a new connection and runs the query (`file_s`: the
+   "cold" side, each engine reading its own storage on disk, compared with chitieu opening its
+   database and reading its snapshot saved on disk); the results must agree with step 2;
+
+and prints one JSON object on standard output:
+
+    {"duckdb": "<version>", "load_s": 1.2, "query_s": [0.31, 0.29, 0.30],
+     "file_s": [0.2, 0.19, 0.2], "file_bytes": 31000000, "rows": 2100,
      "national_sums": {"budget_revenue": "123456.789", ...}}
 
 The roll-up follows chitieu_core::rollup on a tree nation -> provinces -> communes:
@@ -22,7 +29,7 @@ Sums stay exact (DECIMAL); DuckDB divides in DOUBLE, so means and ratios are app
 `national_sums` holds the nation's value of every summed indicator, as exact decimal text, for
 chitieu-bench to compare with its own.
 
-Usage: python3 duckdb_rollup.py --dir DIR --year 2025 --scale 3 --runs 3
+Usage: python3 duckdb_rollup.py --dir DIR --year 2025 --scale 3 --runs 3 [--db-file FILE]
 """
 
 import argparse
@@ -121,6 +128,7 @@ def main():
     ap.add_argument("--year", type=int, required=True)
     ap.add_argument("--scale", type=int, default=3)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--db-file", default=None)
     a = ap.parse_args()
     if not 0 <= a.scale <= 18:
         sys.exit("--scale must be 0 to 18")
@@ -157,16 +165,42 @@ def main():
 
     sums = con.execute("SELECT code FROM indicator WHERE aggregation = 'sum'").fetchall()
     summed = {c for (c,) in sums}
-    national = {}
-    for level_name, indicator, _unit, exact, _approx, _k in rows:
-        if level_name == "nation" and indicator in summed and exact is not None:
-            national[indicator] = str(exact)
+
+    def national_sums(result):
+        out = {}
+        for level_name, indicator, _unit, exact, _approx, _k in result:
+            if level_name == "nation" and indicator in summed and exact is not None:
+                out[indicator] = str(exact)
+        return out
+
+    national = national_sums(rows)
+
+    file_s = []
+    file_bytes = 0
+    if a.db_file:
+        if os.path.exists(a.db_file):
+            os.remove(a.db_file)
+        con.execute(f"ATTACH '{a.db_file.replace(chr(39), chr(39) * 2)}' AS disk")
+        for table in ("figure", "unit", "indicator"):
+            con.execute(f"CREATE TABLE disk.{table} AS SELECT * FROM {table}")
+        con.execute("DETACH disk")
+        file_bytes = os.path.getsize(a.db_file)
+        for _ in range(max(1, a.runs)):
+            start = time.perf_counter()
+            disk = duckdb.connect(a.db_file, read_only=True)
+            from_file = disk.execute(sql).fetchall()
+            disk.close()
+            file_s.append(time.perf_counter() - start)
+            if national_sums(from_file) != national or len(from_file) != len(rows):
+                sys.exit("the roll-up from the database file differs from the one in memory")
     print(
         json.dumps(
             {
                 "duckdb": duckdb.__version__,
                 "load_s": load_s,
                 "query_s": times,
+                "file_s": file_s,
+                "file_bytes": file_bytes,
                 "rows": len(rows),
                 "national_sums": national,
             }
