@@ -654,7 +654,14 @@ fn render_entry(
             .and_then(|d| d.comment.clone()),
         editable: ds.as_ref().is_none_or(|d| d.state.editable()),
         rows,
-        events: store.data_set_events(unit.unit, period)?,
+        events: {
+            let actors = view::Actors::load(store)?;
+            let mut events = store.data_set_events(unit.unit, period)?;
+            for e in &mut events {
+                e.actor = actors.show(&e.actor);
+            }
+            events
+        },
     }
     .render()?)
 }
@@ -845,6 +852,7 @@ fn queue_items(
     with_values: bool,
 ) -> Result<Vec<QueueItem>, WebError> {
     let catalog = s.catalog()?;
+    let actors = view::Actors::load(s)?;
     let mut out = Vec::new();
     for d in s.data_sets(Some(state))? {
         if !auth::in_scope(s, account, d.unit, d.period.end_date())? {
@@ -878,7 +886,7 @@ fn queue_items(
             period_vi: format_period_vi(&d.period),
             state: d.state.key().to_string(),
             state_vi: d.state.vi().to_string(),
-            updated_by: d.updated_by,
+            updated_by: actors.show(&d.updated_by),
             updated_at: d.updated_at,
             values,
         });
@@ -976,6 +984,7 @@ async fn explanations_page(
     app.db
         .run(move |s| {
             let catalog = s.catalog()?;
+            let actors = view::Actors::load(s)?;
             let mut items = Vec::new();
             for e in s.explanations()? {
                 if !auth::in_scope(s, &account, e.unit, e.period.end_date())? {
@@ -991,11 +1000,11 @@ async fn explanations_page(
                     unit_name: unit.title(),
                     period_vi: format_period_vi(&e.period),
                     question: e.question,
-                    asked_by: e.asked_by,
+                    asked_by: actors.show(&e.asked_by),
                     asked_at: e.asked_at,
                     can_answer: e.answer.is_none() && ENTER.contains(&account.role),
                     answer: e.answer,
-                    answered_by: e.answered_by.unwrap_or_default(),
+                    answered_by: e.answered_by.map(|a| actors.show(&a)).unwrap_or_default(),
                 });
             }
             // Lagging indicators the office may ask about: red or orange rows of the units in
@@ -2081,7 +2090,12 @@ async fn audit_page(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Html<String
     ctx.require(&[Role::Admin])?;
     app.db
         .run(move |s| {
-            let entries = s.audit_log(300)?;
+            let mut entries = s.audit_log(300)?;
+            // The stored actor stays whole beside the account's name.
+            let actors = view::Actors::load(s)?;
+            for e in &mut entries {
+                e.actor = actors.show_stored(&e.actor);
+            }
             let p = Page::new(&ctx, ctx.lang.t("audit"), "audit");
             html(AuditTpl { p, entries })
         })

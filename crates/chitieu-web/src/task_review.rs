@@ -164,6 +164,7 @@ async fn page(
             let doc = s.document(id)?;
             let props = s.task_proposals(Some(id), None)?;
             let mut units = unit_choices(s, &account)?;
+            let actors = crate::view::Actors::load(s)?;
             let mut items = Vec::new();
             for (i, p) in props.iter().enumerate() {
                 let lead = guessed_lead(s, &doc, p);
@@ -209,8 +210,10 @@ async fn page(
                     state: p.state.vi(),
                     task: p.task,
                     reviewed: match (&p.reviewed_by, &p.review_note) {
-                        (Some(by), Some(note)) if !note.is_empty() => format!("{by}: {note}"),
-                        (Some(by), _) => by.clone(),
+                        (Some(by), Some(note)) if !note.is_empty() => {
+                            format!("{}: {note}", actors.show(by))
+                        }
+                        (Some(by), _) => actors.show(by),
                         _ => String::new(),
                     },
                 });

@@ -306,6 +306,7 @@ async fn task_page(
                 ));
             }
             let t = chitieu_app::tasks::view(s, &stored, today);
+            let actors = crate::view::Actors::load(s)?;
             let events = stored
                 .events
                 .iter()
@@ -321,19 +322,19 @@ async fn task_page(
                             ),
                             _ => r.note.clone(),
                         },
-                        by: e.by.clone(),
+                        by: actors.show(&e.by),
                     },
                     TaskEvent::Review(Review::Confirm { on, note }) => EventRow {
                         what: "Xác nhận hoàn thành".into(),
                         on: chitieu_text::format_date_vi(*on),
                         note: note.clone(),
-                        by: e.by.clone(),
+                        by: actors.show(&e.by),
                     },
                     TaskEvent::Review(Review::Return { on, reason }) => EventRow {
                         what: "Trả lại".into(),
                         on: chitieu_text::format_date_vi(*on),
                         note: reason.clone(),
-                        by: e.by.clone(),
+                        by: actors.show(&e.by),
                     },
                 })
                 .collect();

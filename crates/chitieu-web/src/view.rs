@@ -15,10 +15,59 @@ use chitieu_core::indicator::Indicator;
 use chitieu_core::period::Period;
 use chitieu_core::period_vi::format_period_vi;
 use chitieu_core::target::Comparator;
-use chitieu_store::{AnyStore, Store, WorkflowStore};
+use chitieu_store::{AccountStore, AnyStore, Store, WorkflowStore};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+/// Who did something, as the pages show it. The store records a web account as
+/// `web:<login>` (the audit log keeps that, unchanged); a page shows the account's display
+/// name with the login in parentheses, "Nguyễn Thị Lan (vanphong)" — the name alone when it
+/// is the login. Actors that are not web accounts (`cli:…`, `import:…`, `test`) and logins no
+/// longer known are shown as stored.
+#[derive(Debug, Clone, Default)]
+pub struct Actors {
+    /// Display name by login.
+    names: HashMap<String, String>,
+}
+
+impl Actors {
+    /// The accounts' display names, read once for a page.
+    pub fn load(store: &impl AccountStore) -> Result<Actors, WebError> {
+        Ok(Actors {
+            names: store
+                .accounts()?
+                .into_iter()
+                .map(|a| (a.username.as_str().to_string(), a.display_name))
+                .collect(),
+        })
+    }
+
+    /// `actor` (as stored) for a reader.
+    pub fn show(&self, actor: &str) -> String {
+        let Some(login) = actor.strip_prefix("web:") else {
+            return actor.to_string();
+        };
+        match self.names.get(login).map(|n| n.trim()) {
+            Some(name) if !name.is_empty() && name != login => format!("{name} ({login})"),
+            Some(_) => login.to_string(),
+            None => actor.to_string(),
+        }
+    }
+
+    /// `actor` for the audit log page: the display name with the stored actor itself in
+    /// parentheses, "Nguyễn Thị Lan (web:vanphong)"; other actors as stored.
+    pub fn show_stored(&self, actor: &str) -> String {
+        match actor
+            .strip_prefix("web:")
+            .and_then(|login| self.names.get(login))
+            .map(|n| n.trim())
+        {
+            Some(name) if !name.is_empty() => format!("{name} ({actor})"),
+            _ => actor.to_string(),
+        }
+    }
+}
 
 /// The dashboard colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -142,7 +191,7 @@ fn signed_percent(p: Decimal) -> String {
     }
 }
 
-fn row_of(store: &AnyStore, r: &StatusRow) -> Row {
+fn row_of(store: &AnyStore, actors: &Actors, r: &StatusRow) -> Row {
     let e = &r.evaluation;
     let unit = r.indicator.unit.as_str();
     let value = r
@@ -179,7 +228,12 @@ fn row_of(store: &AnyStore, r: &StatusRow) -> Row {
         },
         colour: Colour::of(e),
         at_risk: e.at_risk,
-        source: r.actual.as_ref().map(|f| source_vi(store, f)),
+        // Who entered or accepted the figure, by name (the stored revision keeps the actor).
+        source: r.actual.as_ref().map(|f| {
+            let mut f = f.clone();
+            f.entered_by = actors.show(&f.entered_by);
+            source_vi(store, &f)
+        }),
     }
 }
 
@@ -192,6 +246,7 @@ pub fn dashboard(
     with_children: bool,
 ) -> Result<Dashboard, WebError> {
     let rows = evaluate_unit(store, unit, period)?;
+    let actors = Actors::load(store)?;
     let summary = Summary::of(rows.iter().map(|r| &r.evaluation));
     let mut children = Vec::new();
     if with_children {
@@ -222,7 +277,7 @@ pub fn dashboard(
         unit_name: unit.title(),
         period: period.to_string(),
         period_vi: format_period_vi(period),
-        rows: rows.iter().map(|r| row_of(store, r)).collect(),
+        rows: rows.iter().map(|r| row_of(store, &actors, r)).collect(),
         met: summary.met(),
         total: summary.total(),
         fraction: summary.fraction_vi(),

@@ -1,13 +1,15 @@
 //! The key-task pages and API over HTTP against the real server on a temporary database:
 //! who may enter a task, report its progress, confirm it; the anti-forgery token; the counts;
-//! notifications belong to their account.
+//! notifications belong to their account; who did what is shown by the account's display name
+//! (the stored actor unchanged).
 
 mod common;
 
 use chitieu_core::indicator::Catalog;
-use chitieu_store::accounts::Role;
+use chitieu_core::task::{ProgressReport, TaskEvent, TaskStatus};
+use chitieu_store::accounts::{NewAccount, Role, Username};
 use chitieu_store::notifications::NewNotification;
-use chitieu_store::{NoProgress, NotificationStore, SqliteStore, Store};
+use chitieu_store::{AccountStore, NoProgress, NotificationStore, SqliteStore, Store, TaskStore};
 use common::{Client, Resp, config, create_accounts, serve};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -17,6 +19,9 @@ struct Fixture {
     addr: SocketAddr,
     /// Two communes of Lạng Sơn after the 2025 reform.
     commune_a: i64,
+    /// A commune of another province, outside every Lạng Sơn account's scope (its tasks
+    /// change no count the other tests read).
+    commune_c: i64,
     /// The database, for checks.
     path: std::path::PathBuf,
     accounts: HashMap<&'static str, i64>,
@@ -33,6 +38,8 @@ fn fixture() -> &'static Fixture {
         let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
         let communes = s.children_on(province, on).expect("communes");
         let (a, b) = (communes[0].unit, communes[1].unit);
+        let other = s.resolve_unit("tỉnh Cao Bằng", on).expect("province").unit;
+        let c = s.children_on(other, on).expect("communes")[0].unit;
         let accounts = create_accounts(
             &mut s,
             &[
@@ -42,11 +49,30 @@ fn fixture() -> &'static Fixture {
                 ("nguoi.xem", Role::Viewer, vec![a]),
             ],
         );
+        // Accounts whose display name is not their login.
+        let hash = chitieu_web::auth::hash_password(common::PASSWORD).expect("hash");
+        for (login, name, role, scopes) in [
+            ("lan.xa.c", "Nguyễn Thị Lan", Role::Reporter, vec![c]),
+            ("quantri", "Quản trị hệ thống", Role::Admin, vec![]),
+        ] {
+            s.create_account(
+                &NewAccount {
+                    username: Username::new(login).expect("login"),
+                    display_name: name.to_string(),
+                    role,
+                    scopes,
+                    password_hash: hash.clone(),
+                },
+                "test",
+            )
+            .expect("account");
+        }
         drop(s);
         let addr = serve(config(&path));
         Fixture {
             addr,
             commune_a: a.0,
+            commune_c: c.0,
             path,
             accounts,
         }
@@ -318,4 +344,81 @@ fn notifications_belong_to_their_account() {
     );
     assert_eq!(r.status, 303);
     assert_eq!(s.email(a_id).expect("email"), None);
+}
+
+#[test]
+fn actors_are_shown_by_display_name_and_stored_as_actors() {
+    let mut lan = Client::login("lan.xa.c");
+    let mut admin = Client::login("quantri");
+    let token = admin.csrf("/app/tasks");
+    let lead = fixture().commune_c.to_string();
+    let r = admin.post(
+        "/app/tasks",
+        &[
+            ("_csrf", &token),
+            ("text", "Nâng cấp nhà văn hóa thôn"),
+            ("field", "culture_society"),
+            ("lead", &lead),
+            ("deadline", "31/12/2099"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = task_id(&r);
+    let token = lan.csrf(&format!("/app/tasks/{id}"));
+    let r = lan.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[
+            ("_csrf", &token),
+            ("status", "in_progress"),
+            ("note", "Đã chọn nhà thầu"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A report recorded by something that is not a web account keeps its stored text.
+    let mut s = SqliteStore::open(&fixture().path).expect("open");
+    let n: i64 = id.parse().expect("id");
+    s.add_task_event(
+        n,
+        &TaskEvent::Report(ProgressReport {
+            reported_on: chrono::Utc::now().date_naive() - chrono::Duration::days(1),
+            status: TaskStatus::InProgress,
+            completed_on: None,
+            note: "Nhập từ bảng tổng hợp".into(),
+        }),
+        None,
+        "import:bao-cao-quy.xlsx",
+    )
+    .expect("event");
+
+    // The task page names the reporter, with the login beside the name.
+    let page = admin.get(&format!("/app/tasks/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Nguyễn Thị Lan (lan.xa.c)"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("web:lan.xa.c"), "{}", page.body);
+    assert!(page.body.contains("import:bao-cao-quy.xlsx"));
+    // The audit log page shows the name beside the stored actor; the store keeps the actor.
+    let audit = admin.get("/app/audit");
+    assert_eq!(audit.status, 200);
+    assert!(
+        audit.body.contains("Nguyễn Thị Lan (web:lan.xa.c)"),
+        "{}",
+        audit.body
+    );
+    let stored = s.task(n).expect("task");
+    assert!(
+        stored.events.iter().any(|e| e.by == "web:lan.xa.c"),
+        "{:?}",
+        stored.events
+    );
+    assert!(
+        s.audit_log(50)
+            .expect("audit")
+            .iter()
+            .any(|e| e.actor == "web:lan.xa.c"),
+        "the audit log keeps the actor"
+    );
 }
