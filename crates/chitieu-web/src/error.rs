@@ -42,12 +42,21 @@ impl From<StoreError> for WebError {
             StoreError::NoSuchUnit(u) => WebError::NotFound(format!("đơn vị {u}")),
             StoreError::NoSuchDocument(d) => WebError::NotFound(format!("văn bản {d}")),
             StoreError::NoSuchProposal(p) => WebError::NotFound(format!("đề xuất {p}")),
+            // Deciding what was already decided, or making what exists, conflicts with the
+            // stored state: 409, with who decided it.
+            StoreError::AlreadyReviewed { id, state, by } => WebError::Refused(format!(
+                "đề xuất {id} đã được quyết định trước đó ({state}{}); không quyết định lại (already decided)",
+                if by.is_empty() {
+                    String::new()
+                } else {
+                    format!(", bởi {by}")
+                }
+            )),
+            e @ StoreError::AlreadyExists(_) => WebError::Refused(e.to_string()),
             e @ (StoreError::UnknownUnit { .. }
             | StoreError::AmbiguousUnit { .. }
             | StoreError::UnknownIndicator(_)
-            | StoreError::UnknownPlanSource(_)
-            | StoreError::AlreadyReviewed { .. }
-            | StoreError::AlreadyExists(_)) => WebError::BadRequest(e.to_string()),
+            | StoreError::UnknownPlanSource(_)) => WebError::BadRequest(e.to_string()),
             other => WebError::Store(other),
         }
     }

@@ -335,13 +335,25 @@ fn apply_decision(
     let doc = s.document(id)?;
     let p = s.task_proposal(proposal)?;
     if p.document != id {
-        return Err(WebError::BadRequest(
-            "nhiệm vụ đề xuất không thuộc văn bản này".into(),
-        ));
+        return Err(WebError::NotFound(format!(
+            "nhiệm vụ đề xuất {proposal} trong văn bản {id} (task proposal {proposal} belongs to document {})",
+            p.document
+        )));
+    }
+    if !matches!(f.decision.as_str(), "accept" | "reject") {
+        return Err(WebError::BadRequest(format!(
+            "trường «decision»: '{}' không hợp lệ (accept, reject)",
+            f.decision
+        )));
+    }
+    // A decided proposal is not decided again (409), the answer says by whom and when. The
+    // store checks it again in its write transaction, for a decision made meanwhile.
+    if p.state != ProposalState::Proposed {
+        return Err(already_decided(s, &p)?);
     }
     let note = Some(f.note.trim()).filter(|n| !n.is_empty());
     let decision = match f.decision.as_str() {
-        "accept" if p.state == ProposalState::Proposed => {
+        "accept" => {
             let edits = edits_of(s, &doc, &p, f)?;
             let task = decide_task(s, &doc, &p, &edits).map_err(|e| match e {
                 TaskIngestError::Store(e) => WebError::from(e),
@@ -355,8 +367,7 @@ fn apply_decision(
             }
             TaskDecision::Accept(task)
         }
-        // A decided proposal: the store says who decided it and how.
-        "accept" | "reject" => {
+        _ => {
             if let Some(u) = doc.unit
                 && !may_act(s, account, u, doc_date(&doc, &p))?
             {
@@ -364,13 +375,45 @@ fn apply_decision(
             }
             TaskDecision::Reject
         }
-        other => {
-            return Err(WebError::BadRequest(format!(
-                "quyết định '{other}' không hợp lệ (accept, reject)"
-            )));
-        }
     };
-    Ok(s.review_task_proposal(proposal, &decision, note, &account.actor())?)
+    match s.review_task_proposal(proposal, &decision, note, &account.actor()) {
+        Ok(p) => Ok(p),
+        // Decided by someone else between the read above and this write.
+        Err(chitieu_store::StoreError::AlreadyReviewed { .. }) => {
+            Err(already_decided(s, &s.task_proposal(proposal)?)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The refusal of deciding proposal `p` again: 409, naming it, how it was decided, by whom
+/// (the account's display name) and when.
+fn already_decided(s: &AnyStore, p: &TaskProposal) -> Result<WebError, WebError> {
+    let by = match &p.reviewed_by {
+        Some(by) => format!(" bởi {}", crate::view::Actors::load(s)?.show(by)),
+        None => String::new(),
+    };
+    let at = match &p.reviewed_at {
+        Some(at) => format!(" lúc {}", at_vi(at)),
+        None => String::new(),
+    };
+    Ok(WebError::Refused(format!(
+        "nhiệm vụ đề xuất {} đã được quyết định ({}){by}{at}; không quyết định lại (task proposal already decided)",
+        p.id,
+        p.state.vi()
+    )))
+}
+
+/// A stored time (RFC 3339, UTC) as "14:05 ngày 25/11/2026" in Vietnam's time; as stored
+/// when it does not read.
+fn at_vi(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t
+            .with_timezone(&crate::scheduler::vietnam())
+            .format("%H:%M ngày %d/%m/%Y")
+            .to_string(),
+        Err(_) => at.to_string(),
+    }
 }
 
 // ----- API -----

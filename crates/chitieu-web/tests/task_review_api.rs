@@ -192,7 +192,7 @@ fn task_proposals_are_reviewed_through_the_api() {
         stored.task.provenance
     );
 
-    // Reject the second; deciding it again is refused with who decided it.
+    // Reject the second; deciding it again is a conflict (409) naming who decided it.
     let r = office.post_json(
         &decide(second),
         &json!({"decision": "reject", "note": "không phải nhiệm vụ của huyện"}),
@@ -201,9 +201,16 @@ fn task_proposals_are_reviewed_through_the_api() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["state"], "rejected");
     assert!(r.json()["task"].is_null());
-    let r = office.post_json(&decide(second), &json!({"decision": "accept"}), None);
-    assert_eq!(r.status, 400, "{}", r.body);
-    assert!(message(&r).contains("vanphong"), "{}", r.body);
+    for decision in ["accept", "reject"] {
+        let r = office.post_json(&decide(second), &json!({"decision": decision}), None);
+        assert_eq!(r.status, 409, "{decision}: {}", r.body);
+        let m = message(&r);
+        assert!(
+            m.contains("đã được quyết định") && m.contains("đã loại") && m.contains("vanphong"),
+            "{}",
+            r.body
+        );
+    }
 
     let list = office.get(&list_url).json();
     assert_eq!(list["pending"], 0);
