@@ -6,12 +6,17 @@
 //! The same checks as the pages apply: role, then scope, then the store's workflow rules.
 
 use crate::auth::{Ctx, require_scope};
+use crate::error::{ErrorReport, json_error};
 use crate::pages::{
     ANY, ENTER, REVIEW, ReviewForm, UnitPeriod, check_entries, entry_indicators, indicator_of,
     moderate, pick_unit_period, review_apply, unit_choices,
 };
 use crate::{App, WebError};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -22,11 +27,12 @@ use chitieu_store::portal::CommentState;
 use chitieu_store::workflow::DataSetState;
 use chitieu_store::{DocumentStore, PortalStore, Store, WorkflowStore};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// An error answered as JSON.
+/// An error answered as JSON ([`crate::error::json_error`]'s shape).
 pub struct ApiError(WebError);
 
 impl From<WebError> for ApiError {
@@ -38,6 +44,172 @@ impl From<WebError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.json()
+    }
+}
+
+/// The middleware of every `/api/` route: an error answered any other way than as JSON — an
+/// HTML error page, the log-in redirect, an extractor's plain-text refusal, an unknown path,
+/// a method the path does not take — is answered as JSON in the one shape, with its status.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    if let Some(report) = resp.extensions().get::<ErrorReport>() {
+        return json_error(report.status, &report.message);
+    }
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let text = match axum::body::to_bytes(resp.into_body(), 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let message = match status {
+        StatusCode::NOT_FOUND if text.is_empty() => {
+            format!("không có đường dẫn API {method} {path} (no such API route)")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => format!(
+            "đường dẫn {path} không nhận phương thức {method} (method not allowed{})",
+            allow
+                .as_ref()
+                .and_then(|a| a.to_str().ok())
+                .map(|a| format!("; allowed: {a}"))
+                .unwrap_or_default()
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("nội dung gửi tới {path} quá lớn (payload too large) {text}")
+        }
+        _ if text.is_empty() => format!("{method} {path}: yêu cầu bị từ chối (request refused)"),
+        _ => format!("{method} {path}: {text}"),
+    };
+    let mut r = json_error(status, message.trim());
+    if let Some(a) = allow {
+        r.headers_mut().insert(header::ALLOW, a);
+    }
+    r
+}
+
+/// A serde message about one field, in Vietnamese with the original in parentheses:
+/// "missing field `status`" → "thiếu trường «status» (…)"; "lead: invalid type: …" →
+/// "trường «lead» không hợp lệ (…)"; anything else as given after `what`.
+fn field_message(what: &str, detail: &str) -> String {
+    if let Some(rest) = detail.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        return format!("{what}: thiếu trường «{name}» ({detail})");
+    }
+    if let Some((path, rest)) = detail.split_once(": ")
+        && !path.is_empty()
+        && !path.contains(' ')
+    {
+        return format!("{what}: trường «{path}» không hợp lệ ({rest})");
+    }
+    format!("{what}: {detail}")
+}
+
+/// The inner error of an extractor's refusal (serde's message, with the field's path).
+fn inner(e: &(dyn std::error::Error + 'static)) -> String {
+    e.source()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+/// A JSON request body whose refusals are JSON: 400 naming the field for a missing field,
+/// a wrong type or malformed JSON, 415 without `Content-Type: application/json`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError(match &e {
+                JsonRejection::JsonDataError(d) => {
+                    WebError::BadRequest(field_message("nội dung JSON (request body)", &inner(d)))
+                }
+                JsonRejection::JsonSyntaxError(d) => WebError::BadRequest(format!(
+                    "nội dung JSON sai cú pháp (malformed JSON body): {}",
+                    inner(d)
+                )),
+                JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType(
+                    "cần gửi nội dung JSON với tiêu đề Content-Type: application/json (expected a JSON body)".into(),
+                ),
+                other => WebError::BadRequest(format!(
+                    "không đọc được nội dung yêu cầu (cannot read the request body): {}",
+                    other.body_text()
+                )),
+            })),
+        }
+    }
+}
+
+/// Path parameters whose refusals are JSON: 400 naming the parameter and the value given.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                use axum::extract::path::ErrorKind;
+                let message = match e.kind() {
+                    ErrorKind::ParseErrorAtKey {
+                        key,
+                        value,
+                        expected_type,
+                    } => format!(
+                        "tham số đường dẫn «{key}» = «{value}» không hợp lệ (cannot parse path parameter `{key}` as {expected_type})"
+                    ),
+                    ErrorKind::ParseErrorAtIndex {
+                        value,
+                        expected_type,
+                        ..
+                    }
+                    | ErrorKind::ParseError {
+                        value,
+                        expected_type,
+                    } => format!(
+                        "tham số đường dẫn «{value}» không hợp lệ (cannot parse path parameter as {expected_type})"
+                    ),
+                    _ => format!("đường dẫn không hợp lệ (invalid path): {}", e.body_text()),
+                };
+                Err(ApiError(WebError::BadRequest(message)))
+            }
+            Err(other) => Err(ApiError(WebError::BadRequest(format!(
+                "đường dẫn không hợp lệ (invalid path): {}",
+                other.body_text()
+            )))),
+        }
+    }
+}
+
+/// A query string whose refusals are JSON: 400 naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(ApiError(
+                WebError::BadRequest(field_message("tham số truy vấn (query)", &inner(&e))),
+            )),
+            Err(other) => Err(ApiError(WebError::BadRequest(format!(
+                "tham số truy vấn không hợp lệ (invalid query): {}",
+                other.body_text()
+            )))),
+        }
     }
 }
 
@@ -98,7 +270,7 @@ async fn units(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
 async fn dashboard(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Query(q): Query<UnitPeriod>,
+    ApiQuery(q): ApiQuery<UnitPeriod>,
 ) -> ApiResult {
     let account = ctx.require(ANY)?.clone();
     let app2 = app.clone();
@@ -117,8 +289,8 @@ async fn dashboard(
 async fn series(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<UnitPeriod>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<UnitPeriod>,
 ) -> ApiResult {
     let account = ctx.require(ANY)?.clone();
     let v = app
@@ -136,8 +308,8 @@ async fn series(
 async fn by_unit(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<UnitPeriod>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<UnitPeriod>,
 ) -> ApiResult {
     let account = ctx.require(ANY)?.clone();
     let v = app
@@ -155,7 +327,7 @@ async fn by_unit(
 async fn entry_get(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Query(q): Query<UnitPeriod>,
+    ApiQuery(q): ApiQuery<UnitPeriod>,
 ) -> ApiResult {
     let account = ctx.require(ENTER)?.clone();
     let v = app
@@ -215,7 +387,7 @@ struct EntryBody {
 async fn entry_post(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Json(b): Json<EntryBody>,
+    ApiJson(b): ApiJson<EntryBody>,
 ) -> Result<Response, ApiError> {
     let account = ctx.require(ENTER)?.clone();
     let r = app
@@ -232,12 +404,23 @@ async fn entry_post(
                 }
             }
             let (entries, checks) = check_entries(s, unit, &period, &typed)?;
-            if checks.values().any(|c| !c.errors.is_empty()) {
-                return Ok((
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    Json(json!({"error": "Unprocessable Entity", "message": "some values are not valid; nothing was saved", "checks": checks})),
-                )
-                    .into_response());
+            let mut bad: Vec<&str> = checks
+                .iter()
+                .filter(|(_, c)| !c.errors.is_empty())
+                .map(|(code, _)| code.as_str())
+                .collect();
+            if !bad.is_empty() {
+                bad.sort_unstable();
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                let mut body = crate::error::error_body(
+                    status,
+                    &format!(
+                        "giá trị không hợp lệ ở chỉ tiêu {}; chưa lưu gì (some values are not valid; nothing was saved)",
+                        bad.join(", ")
+                    ),
+                );
+                body["checks"] = to_json(&checks)?;
+                return Ok((status, Json(body)).into_response());
             }
             let actor = account.actor();
             let mut ds = s.save_draft(unit, &period, &entries, &actor)?;
@@ -258,7 +441,11 @@ struct CheckQuery {
     value: String,
 }
 
-async fn check(State(app): State<Arc<App>>, ctx: Ctx, Query(q): Query<CheckQuery>) -> ApiResult {
+async fn check(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+) -> ApiResult {
     let account = ctx.require(ANY)?.clone();
     let v = app
         .db
@@ -300,7 +487,7 @@ async fn review_queue(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
 async fn review_post(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Json(f): Json<ReviewForm>,
+    ApiJson(f): ApiJson<ReviewForm>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
@@ -338,7 +525,7 @@ struct AskBody {
 async fn explanation_ask(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Json(b): Json<AskBody>,
+    ApiJson(b): ApiJson<AskBody>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
@@ -363,8 +550,8 @@ struct AnswerBody {
 async fn explanation_answer(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<AnswerBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AnswerBody>,
 ) -> ApiResult {
     let account = ctx.require(ENTER)?.clone();
     let v = app
@@ -386,7 +573,7 @@ struct CommentsQuery {
 async fn comments(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Query(q): Query<CommentsQuery>,
+    ApiQuery(q): ApiQuery<CommentsQuery>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
@@ -414,8 +601,8 @@ async fn comments(
 async fn comment_moderate(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(f): Json<crate::pages::ModerateForm>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<crate::pages::ModerateForm>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
@@ -446,7 +633,11 @@ struct DocBody {
     unit: Option<String>,
 }
 
-async fn document_add(State(app): State<Arc<App>>, ctx: Ctx, Json(b): Json<DocBody>) -> ApiResult {
+async fn document_add(
+    State(app): State<Arc<App>>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<DocBody>,
+) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
         .db
@@ -474,7 +665,7 @@ async fn document_add(State(app): State<Arc<App>>, ctx: Ctx, Json(b): Json<DocBo
     Ok(Json(v))
 }
 
-async fn document(State(app): State<Arc<App>>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+async fn document(State(app): State<Arc<App>>, ctx: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     ctx.require(REVIEW)?;
     let v = app
         .db
@@ -497,8 +688,8 @@ struct DocReview {
 async fn document_review(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(b): Json<DocReview>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<DocReview>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     let v = app
@@ -507,14 +698,29 @@ async fn document_review(
             let doc = s.document(id)?;
             let p = s.proposal(b.proposal)?;
             if p.document != id {
-                return Err(WebError::BadRequest("proposal of another document".into()));
+                return Err(WebError::NotFound(format!(
+                    "đề xuất {} trong văn bản {id} (proposal {} belongs to document {})",
+                    b.proposal, b.proposal, p.document
+                )));
             }
-            let decision = if b.decision == "accept" {
-                let siblings = s.proposals(Some(id), None)?;
-                chitieu_app::ingest::decide(&s.catalog()?, &doc, &p, &siblings, &Default::default())
-                    .map_err(|e| WebError::BadRequest(e.to_string()))?
-            } else {
-                chitieu_store::documents::Decision::Reject
+            let decision = match b.decision.as_str() {
+                "accept" => {
+                    let siblings = s.proposals(Some(id), None)?;
+                    chitieu_app::ingest::decide(
+                        &s.catalog()?,
+                        &doc,
+                        &p,
+                        &siblings,
+                        &Default::default(),
+                    )
+                    .map_err(|e| WebError::BadRequest(format!("đề xuất {}: {e}", b.proposal)))?
+                }
+                "reject" => chitieu_store::documents::Decision::Reject,
+                other => {
+                    return Err(WebError::BadRequest(format!(
+                        "trường «decision»: '{other}' không hợp lệ (accept, reject)"
+                    )));
+                }
             };
             to_json(s.review(b.proposal, &decision, None, &account.actor())?)
         })
@@ -544,8 +750,8 @@ struct PeriodQuery {
 
 async fn portal_unit(
     State(app): State<Arc<App>>,
-    Path(id): Path<i64>,
-    Query(q): Query<PeriodQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult {
     let app2 = app.clone();
     let v = app
@@ -555,7 +761,9 @@ async fn portal_unit(
             let period = parse_period(&q.period)?;
             let ds = s.data_set(unit, &period)?;
             if ds.is_none_or(|d| d.state != DataSetState::Approved) {
-                return Err(WebError::NotFound("not published".into()));
+                return Err(WebError::NotFound(format!(
+                    "kết quả đã công bố của đơn vị {id}, kỳ {period} (not published)"
+                )));
             }
             let v = s.unit_on(unit, period.end_date()).or_else(|_| s.unit_latest(unit))?;
             let d = app2.cache.get_or_build(s, &v, &period, false)?;
@@ -569,9 +777,9 @@ async fn portal_unit(
 async fn portal_comment(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<PeriodQuery>,
-    Json(f): Json<crate::portal::CommentForm>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+    ApiJson(f): ApiJson<crate::portal::CommentForm>,
 ) -> ApiResult {
     let app2 = app.clone();
     let v = app
@@ -606,7 +814,7 @@ async fn audit(State(app): State<Arc<App>>, ctx: Ctx) -> ApiResult {
 async fn target_post(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Json(f): Json<crate::pages::TargetForm>,
+    ApiJson(f): ApiJson<crate::pages::TargetForm>,
 ) -> ApiResult {
     let account = ctx.require(REVIEW)?.clone();
     app.db
@@ -618,7 +826,7 @@ async fn target_post(
 async fn report_get(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Query(q): Query<crate::pages::ReportQuery>,
+    ApiQuery(q): ApiQuery<crate::pages::ReportQuery>,
 ) -> Result<Response, ApiError> {
     let account = ctx.require(REVIEW)?.clone();
     Ok(app
@@ -926,10 +1134,10 @@ pub fn openapi_document() -> Value {
             "responses": {
                 "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
                 "400": {"description": "Bad request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "401": {"description": "Log-in required"},
+                "401": {"description": "Log-in required", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                 "403": {"description": "Not allowed (role, scope or CSRF)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                 "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "409": {"description": "Refused by the workflow (locked, not submitted, units below not approved)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "409": {"description": "Refused by the stored state (locked, not submitted, units below not approved, already decided, a concurrent change)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
         });
         if !auth {
@@ -953,7 +1161,7 @@ pub fn openapi_document() -> Value {
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}, "required": ["error", "message"]}},
+            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string", "description": "the HTTP reason phrase"}, "status": {"type": "integer", "description": "the HTTP status"}, "message": {"type": "string", "description": "what went wrong, in Vietnamese (English in parentheses), naming the field, id or value"}}, "required": ["error", "status", "message"]}},
         },
         "paths": paths,
     })

@@ -1,5 +1,11 @@
 //! Errors of the web layer and how they are answered: an HTML page for browsers, JSON under
 //! `/api`.
+//!
+//! Every JSON error has one shape, made only by [`json_error`]:
+//! `{"error": "<HTTP reason>", "status": <code>, "message": "<Vietnamese (English)>"}`, the
+//! message naming the field, id or value at fault. An HTML error page carries its status and
+//! message in an [`ErrorReport`] extension, so [`crate::api::json_errors`] answers an `/api`
+//! request with the JSON form whichever handler or extractor failed.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -21,6 +27,9 @@ pub enum WebError {
     Refused(String),
     #[error("{0}")]
     TooMany(String),
+    /// The request body is not of a type the route reads (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Store(StoreError),
     #[error("{0}")]
@@ -38,7 +47,9 @@ impl From<StoreError> for WebError {
             e @ StoreError::Conflict(_) => WebError::Refused(format!(
                 "có người khác vừa thay đổi cùng số liệu này; chưa có gì được lưu, hãy tải lại trang và thử lại ({e})"
             )),
-            StoreError::NotFound { what, key } => WebError::NotFound(format!("{what} {key}")),
+            StoreError::NotFound { what, key } => {
+                WebError::NotFound(format!("{} {key} ({what} {key})", what_vi(what)))
+            }
             StoreError::NoSuchUnit(u) => WebError::NotFound(format!("đơn vị {u}")),
             StoreError::NoSuchDocument(d) => WebError::NotFound(format!("văn bản {d}")),
             StoreError::NoSuchProposal(p) => WebError::NotFound(format!("đề xuất {p}")),
@@ -59,6 +70,21 @@ impl From<StoreError> for WebError {
             | StoreError::UnknownPlanSource(_)) => WebError::BadRequest(e.to_string()),
             other => WebError::Store(other),
         }
+    }
+}
+
+/// What the store names in English, in Vietnamese.
+fn what_vi(what: &str) -> &str {
+    match what {
+        "account" => "tài khoản",
+        "comment" => "ý kiến",
+        "data set" => "bộ số liệu",
+        "explanation request" => "yêu cầu giải trình",
+        "news" => "tin",
+        "task proposal" => "nhiệm vụ đề xuất",
+        "task" => "nhiệm vụ",
+        "DHIS2 mapping" => "ánh xạ DHIS2",
+        other => other,
     }
 }
 
@@ -86,6 +112,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Refused(_) => StatusCode::CONFLICT,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Store(_) | WebError::Io(_) | WebError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -94,12 +121,34 @@ impl WebError {
 
     /// The error as JSON, for the API.
     pub fn json(&self) -> Response {
-        let body = serde_json::json!({
-            "error": self.status().canonical_reason().unwrap_or("error"),
-            "message": self.to_string(),
-        });
-        (self.status(), axum::Json(body)).into_response()
+        if matches!(self.status(), StatusCode::INTERNAL_SERVER_ERROR) {
+            tracing::error!("{self}");
+        }
+        json_error(self.status(), &self.to_string())
     }
+}
+
+/// The one JSON error of the API: `{"error": "<HTTP reason>", "status": <code>, "message":
+/// "<message>"}` with that status and `Content-Type: application/json`.
+pub fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(error_body(status, message))).into_response()
+}
+
+/// The body of [`json_error`], for an answer that adds details beside it (the entry checks).
+pub fn error_body(status: StatusCode, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "message": message,
+    })
+}
+
+/// An error's status and message, kept in the extensions of the HTML page (or log-in
+/// redirect) that answered it, for the API's JSON form.
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    pub status: StatusCode,
+    pub message: String,
 }
 
 impl IntoResponse for WebError {
@@ -107,12 +156,18 @@ impl IntoResponse for WebError {
         if matches!(self.status(), StatusCode::INTERNAL_SERVER_ERROR) {
             tracing::error!("{self}");
         }
+        let report = ErrorReport {
+            status: self.status(),
+            message: self.to_string(),
+        };
         if matches!(self, WebError::Unauthenticated) {
-            return (
+            let mut r = (
                 StatusCode::SEE_OTHER,
                 [(axum::http::header::LOCATION, "/login")],
             )
                 .into_response();
+            r.extensions_mut().insert(report);
+            return r;
         }
         let msg = crate::pages::escape(&self.to_string());
         let body = format!(
@@ -121,6 +176,8 @@ impl IntoResponse for WebError {
              <h1>{code}</h1><p class=\"error\">{msg}</p><p><a href=\"/app\">← Trang chính (home)</a></p></main></body></html>",
             code = self.status().as_u16()
         );
-        (self.status(), Html(body)).into_response()
+        let mut r = (self.status(), Html(body)).into_response();
+        r.extensions_mut().insert(report);
+        r
     }
 }

@@ -113,6 +113,8 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(tasks::api_routes())
         .merge(notify::api_routes())
         .nest("/api", api::routes())
+        // Every `/api/` error as JSON, whichever handler, extractor or route answered it.
+        .layer(axum::middleware::from_fn(api::json_errors))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::context,

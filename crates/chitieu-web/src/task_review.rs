@@ -13,7 +13,7 @@
 //! guessed) and `POST /api/v1/documents/{id}/tasks/{proposal}` (`{"decision": "accept" |
 //! "reject", …corrections}`), answering errors as JSON.
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiJson, ApiPath};
 use crate::auth::{self, Ctx};
 use crate::pages::{Page, REVIEW, unit_choices};
 use crate::{App, WebError};
@@ -481,7 +481,7 @@ fn api_proposal(
 async fn api_list(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     ctx.require(REVIEW)?;
     Ok(app
@@ -510,8 +510,8 @@ async fn api_list(
 async fn api_decide(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path((id, proposal)): Path<(i64, i64)>,
-    axum::Json(d): axum::Json<ApiDecision>,
+    ApiPath((id, proposal)): ApiPath<(i64, i64)>,
+    ApiJson(d): ApiJson<ApiDecision>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let account = ctx.require(REVIEW)?.clone();
     Ok(app

@@ -11,6 +11,7 @@
 //! Rules live in `chitieu_core::task` and `chitieu_app::tasks`; handlers check the role, then
 //! the unit against the account's scope.
 
+use crate::api::{ApiError, ApiJson, ApiPath};
 use crate::auth::{self, Ctx};
 use crate::pages::{ANY, ENTER, Page, REVIEW, unit_choices};
 use crate::{App, WebError};
@@ -61,7 +62,9 @@ impl From<TaskUseError> for WebError {
             TaskUseError::NotLead { .. } | TaskUseError::NotOffice => {
                 WebError::Forbidden(e.to_string())
             }
-            TaskUseError::Task(t) => WebError::Refused(t.to_string()),
+            TaskUseError::Task(t) => WebError::Refused(format!(
+                "nhiệm vụ không nhận thay đổi này (refused by the task's life cycle): {t}"
+            )),
         }
     }
 }
@@ -223,12 +226,28 @@ pub struct NewTaskForm {
 }
 
 fn new_task<S: Store>(s: &S, account: &Account, f: &NewTaskForm) -> Result<Task, WebError> {
-    let field = TaskField::parse(&f.field)
-        .ok_or_else(|| WebError::BadRequest(format!("lĩnh vực '{}' không hợp lệ", f.field)))?;
-    let deadline =
-        Deadline::parse(&f.deadline).map_err(|e| WebError::BadRequest(format!("thời hạn: {e}")))?;
+    if f.text.trim().is_empty() {
+        return Err(WebError::BadRequest(
+            "trường «text»: nội dung nhiệm vụ còn trống (the task's text is empty)".into(),
+        ));
+    }
+    let field = TaskField::parse(&f.field).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "trường «field»: lĩnh vực '{}' không hợp lệ (unknown field)",
+            f.field
+        ))
+    })?;
+    let deadline = Deadline::parse(&f.deadline).map_err(|e| {
+        WebError::BadRequest(format!("trường «deadline»: thời hạn '{}': {e}", f.deadline))
+    })?;
     let lead = UnitId(f.lead);
-    s.unit_latest(lead)?;
+    s.unit_latest(lead).map_err(|e| match e {
+        chitieu_store::StoreError::NoSuchUnit(_) => WebError::NotFound(format!(
+            "đơn vị chủ trì {} (trường «lead»: no unit {})",
+            f.lead, f.lead
+        )),
+        e => e.into(),
+    })?;
     if !sees(s, account, lead, deadline.date()) {
         return Err(WebError::Forbidden(
             "đơn vị này nằm ngoài phạm vi của tài khoản (unit outside your scope)".into(),
@@ -399,16 +418,22 @@ fn record_progress<S: Store + TaskStore>(
     id: i64,
     f: &ProgressForm,
 ) -> Result<TaskView, WebError> {
-    let status = TaskStatus::parse(&f.status)
-        .ok_or_else(|| WebError::BadRequest(format!("trạng thái '{}' không hợp lệ", f.status)))?;
+    let status = TaskStatus::parse(&f.status).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "trường «status»: trạng thái '{}' không hợp lệ (not_started, in_progress, completed)",
+            f.status
+        ))
+    })?;
     let today = today();
-    let reported_on = date_field(&f.reported_on, "ngày báo cáo")?.unwrap_or(today);
+    let reported_on =
+        date_field(&f.reported_on, "trường «reported_on»: ngày báo cáo")?.unwrap_or(today);
     if reported_on > today {
-        return Err(WebError::BadRequest(
-            "ngày báo cáo không được sau hôm nay".into(),
-        ));
+        return Err(WebError::BadRequest(format!(
+            "trường «reported_on»: ngày báo cáo {} không được sau hôm nay (a report cannot be dated in the future)",
+            chitieu_text::format_date_vi(reported_on)
+        )));
     }
-    let completed_on = date_field(&f.completed_on, "ngày hoàn thành")?;
+    let completed_on = date_field(&f.completed_on, "trường «completed_on»: ngày hoàn thành")?;
     let task = s.task(id)?;
     let actor = actor_for(s, account, task.task.lead, today);
     let stored = chitieu_app::tasks::report_progress(
@@ -717,13 +742,17 @@ async fn ntm_page(
 }
 
 // ----- API -----
+//
+// Errors are answered as JSON (`crate::api::ApiError`), and a body, a path id or a query the
+// route cannot read too (`ApiJson`, `ApiPath`), naming the field.
 
 async fn api_tasks(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-) -> Result<axum::Json<serde_json::Value>, WebError> {
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let account = ctx.require(ANY)?.clone();
-    app.db
+    Ok(app
+        .db
         .run(move |s| {
             let today = today();
             let tasks = visible(s, &account, today)?;
@@ -734,16 +763,17 @@ async fn api_tasks(
                 "tasks": tasks,
             })))
         })
-        .await
+        .await?)
 }
 
 async fn api_task_create(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    axum::Json(f): axum::Json<NewTaskForm>,
-) -> Result<Response, WebError> {
+    ApiJson(f): ApiJson<NewTaskForm>,
+) -> Result<Response, ApiError> {
     let account = ctx.require(REVIEW)?.clone();
-    app.db
+    Ok(app
+        .db
         .run(move |s| {
             let task = new_task(s, &account, &f)?;
             let id = chitieu_app::tasks::create_task(s, &task, &account.actor())?;
@@ -754,17 +784,18 @@ async fn api_task_create(
             )
                 .into_response())
         })
-        .await
+        .await?)
 }
 
 async fn api_task_progress(
     State(app): State<Arc<App>>,
     ctx: Ctx,
-    Path(id): Path<i64>,
-    axum::Json(f): axum::Json<ProgressForm>,
-) -> Result<axum::Json<TaskView>, WebError> {
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<ProgressForm>,
+) -> Result<axum::Json<TaskView>, ApiError> {
     let account = ctx.require(ENTER)?.clone();
-    app.db
+    Ok(app
+        .db
         .run(move |s| Ok(axum::Json(record_progress(s, &account, id, &f)?)))
-        .await
+        .await?)
 }
