@@ -1,13 +1,17 @@
 //! Key tasks (nhiệm vụ trọng tâm): create, report progress (the lead unit only), confirm or
 //! return (the office only), list with their status on a date, and count as reports do
-//! ("hoàn thành 45/52 nhiệm vụ, đúng hạn 40") per unit and per field.
+//! ("hoàn thành 45/52 nhiệm vụ, đúng hạn 40") per unit and per field. Counted for a period on
+//! a day before its end, only the tasks due by that day are in the count; those due later in
+//! the period are "chưa đến hạn", counted apart and never overdue
+//! ([`chitieu_core::task::report_cut_off`]).
 //!
 //! "Today" is always passed in: the command line gives the local date, tests a fixed one.
 
 use chitieu_core::admin::{UnitId, UnitVersion};
 use chitieu_core::period::Period;
 use chitieu_core::task::{
-    ProgressReport, Review, Task, TaskCounts, TaskError, TaskEvent, TaskField, TaskState,
+    ProgressReport, Review, Task, TaskCounts, TaskError, TaskEvent, TaskField, TaskState, due_by,
+    report_cut_off,
 };
 use chitieu_store::tasks::{StoredTask, TaskFilter};
 use chitieu_store::{Store, StoreError, TaskStore};
@@ -196,6 +200,10 @@ pub struct TaskCountsView {
     pub total: TaskCounts,
     pub by_unit: Vec<(UnitVersion, TaskCounts)>,
     pub by_field: Vec<(TaskField, TaskCounts)>,
+    /// With a period and a day before its end: the period's tasks due after that day, not in
+    /// the counts above (none is overdue; some may be done early).
+    pub not_yet_due: TaskCounts,
+    /// "hoàn thành 3/5 nhiệm vụ, đúng hạn 2; 2 nhiệm vụ quá hạn; 4 nhiệm vụ chưa đến hạn".
     pub summary_vi: String,
 }
 
@@ -205,10 +213,16 @@ pub fn count_tasks(
     today: NaiveDate,
 ) -> Result<TaskCountsView> {
     let tasks = store.tasks(&scope.filter())?;
+    let cut_off = scope.period.map(|p| report_cut_off(&p, today));
     let mut total = TaskCounts::default();
+    let mut not_yet_due = TaskCounts::default();
     let mut by_unit: BTreeMap<UnitId, TaskCounts> = BTreeMap::new();
     let mut by_field: BTreeMap<TaskField, TaskCounts> = BTreeMap::new();
     for t in &tasks {
+        if cut_off.is_some_and(|c| !due_by(&t.task.deadline, c)) {
+            not_yet_due.add(&t.state(today).not_yet_due());
+            continue;
+        }
         let s = t.state(today);
         total.add(&s);
         by_unit.entry(t.task.lead).or_default().add(&s);
@@ -219,11 +233,16 @@ pub fn count_tasks(
         units.push((store.unit_latest(u)?, c));
     }
     units.sort_by_key(|a| a.0.full_name());
+    let mut summary_vi = total.summary_vi();
+    if not_yet_due.total > 0 {
+        summary_vi.push_str(&format!("; {} nhiệm vụ chưa đến hạn", not_yet_due.total));
+    }
     Ok(TaskCountsView {
-        summary_vi: total.summary_vi(),
+        summary_vi,
         total,
         by_unit: units,
         by_field: by_field.into_iter().collect(),
+        not_yet_due,
     })
 }
 
@@ -426,5 +445,73 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.total.total, 0);
+    }
+
+    /// Counted for the first half on 20/6/2022, a task due 30/6 is not yet due: not in the
+    /// count, not overdue; on 5/7 it is due, and overdue when unfinished.
+    #[test]
+    fn counts_for_a_period_before_its_end_leave_out_tasks_not_yet_due() {
+        let (_dir, mut s) = store();
+        let lead = s
+            .resolve_unit("huyện Bắc Sơn", d("2022-06-15"))
+            .unwrap()
+            .unit;
+        let unit_actor = Actor {
+            name: "bac_son".into(),
+            units: vec![lead],
+            office: false,
+        };
+        let early =
+            create_task(&mut s, &task(lead, "2022-05-31", TaskField::Economy), "vp").unwrap();
+        report_progress(
+            &mut s,
+            early,
+            &unit_actor,
+            report("2022-05-30", TaskStatus::Completed, Some("2022-05-30")),
+        )
+        .unwrap();
+        create_task(&mut s, &task(lead, "2022-06-10", TaskField::Economy), "vp").unwrap();
+        create_task(&mut s, &task(lead, "2022-H1", TaskField::Economy), "vp").unwrap();
+        let late = create_task(
+            &mut s,
+            &task(lead, "2022-06-30", TaskField::CultureSociety),
+            "vp",
+        )
+        .unwrap();
+        report_progress(
+            &mut s,
+            late,
+            &unit_actor,
+            report("2022-06-18", TaskStatus::Overdue, None),
+        )
+        .unwrap();
+        let h1 = TaskScope {
+            period: Some("2022-H1".parse().unwrap()),
+            ..TaskScope::default()
+        };
+        let c = count_tasks(&s, &h1, d("2022-06-20")).unwrap();
+        assert_eq!(
+            c.summary_vi,
+            "hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn; 2 nhiệm vụ chưa đến hạn"
+        );
+        assert_eq!(
+            c.not_yet_due,
+            TaskCounts {
+                total: 2,
+                not_started: 1,
+                in_progress: 1,
+                ..TaskCounts::default()
+            }
+        );
+        assert_eq!(c.by_field.len(), 1, "{:?}", c.by_field);
+        let c = count_tasks(&s, &h1, d("2022-07-05")).unwrap();
+        assert_eq!(
+            c.summary_vi,
+            "hoàn thành 1/4 nhiệm vụ, đúng hạn 1; 3 nhiệm vụ quá hạn"
+        );
+        assert_eq!(c.not_yet_due.total, 0);
+        // Without a period, every task counts, as before.
+        let c = count_tasks(&s, &TaskScope::default(), d("2022-06-20")).unwrap();
+        assert_eq!(c.total.total, 4);
     }
 }

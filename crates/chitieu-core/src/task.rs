@@ -601,6 +601,33 @@ impl TaskCounts {
     }
 }
 
+/// The day up to which a report on `period` dated `report_date` counts tasks as due: the
+/// report's date, or the period's last day when the report comes after the period.
+///
+/// A report issued on 20/6 for "6 tháng đầu năm" reviews what was due by 20/6. A task whose
+/// deadline falls after the cut-off, still within the period (30/6), is "chưa đến hạn": it is
+/// not among the tasks the report counts as due (the Y of "hoàn thành X/Y"), and it is never
+/// overdue, whatever its progress.
+pub fn report_cut_off(period: &Period, report_date: NaiveDate) -> NaiveDate {
+    report_date.min(period.end_date())
+}
+
+/// Whether a task with this deadline is due by the cut-off day (see [`report_cut_off`]).
+pub fn due_by(deadline: &Deadline, cut_off: NaiveDate) -> bool {
+    deadline.date() <= cut_off
+}
+
+impl TaskState {
+    /// The state as a report shows a task that is not yet due on its cut-off day: never
+    /// "quá hạn" (a unit may have reported it so), but in progress.
+    pub fn not_yet_due(mut self) -> TaskState {
+        if self.status == TaskStatus::Overdue {
+            self.status = TaskStatus::InProgress;
+        }
+        self
+    }
+}
+
 /// Counts grouped by a key (a unit, a field): `count_by(items, |t| t.field)`.
 pub fn count_by<T, K: Ord>(
     items: impl IntoIterator<Item = (T, TaskState)>,
@@ -894,5 +921,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A report dated before the period's end counts as due only what was due by its date;
+    /// afterwards, everything due in the period.
+    #[test]
+    fn the_report_cut_off_splits_due_from_not_yet_due() {
+        let h1: Period = "2022-H1".parse().unwrap();
+        assert_eq!(report_cut_off(&h1, d("2022-06-20")), d("2022-06-20"));
+        assert_eq!(report_cut_off(&h1, d("2022-07-05")), d("2022-06-30"));
+        let end_of_half = Deadline::parse("2022-H1").unwrap();
+        let june_20 = Deadline::Date {
+            date: d("2022-06-20"),
+        };
+        assert!(due_by(&june_20, d("2022-06-20")));
+        assert!(!due_by(&end_of_half, d("2022-06-20")));
+        assert!(due_by(&end_of_half, report_cut_off(&h1, d("2022-07-05"))));
+        // A unit that reported its task "quá hạn" before the deadline: not overdue yet.
+        let events = [report("2022-06-10", TaskStatus::Overdue, None)];
+        let state = derive_state(&end_of_half, &events, d("2022-06-20"));
+        assert_eq!(state.status, TaskStatus::Overdue);
+        assert_eq!(state.not_yet_due().status, TaskStatus::InProgress);
+        let done = [report(
+            "2022-06-10",
+            TaskStatus::Completed,
+            Some("2022-06-10"),
+        )];
+        let state = derive_state(&end_of_half, &done, d("2022-06-20"));
+        assert_eq!(state.clone().not_yet_due(), state);
     }
 }

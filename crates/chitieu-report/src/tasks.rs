@@ -2,7 +2,10 @@
 //!
 //! - "kết quả thực hiện nhiệm vụ trọng tâm": the tasks due in the report period (lead unit the
 //!   report's unit or a unit below it), counted as reports count them ("hoàn thành 45/52 nhiệm
-//!   vụ, đúng hạn 40"), by field, each with its status, the overdue ones named;
+//!   vụ, đúng hạn 40"), by field, each with its status, the overdue ones named. A report dated
+//!   before the period ends counts as due only the tasks due by its date (the cut-off,
+//!   [`chitieu_core::task::report_cut_off`]); those due later in the period are "chưa đến hạn",
+//!   listed and counted apart, never overdue;
 //! - the next period's task list ("nhiệm vụ trọng tâm 6 tháng cuối năm 2022"): tasks whose
 //!   deadline falls in the next period;
 //! - the NTM figures of the communes below ("8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã
@@ -19,7 +22,7 @@ use chitieu_core::admin::{UnitId, UnitKind, UnitVersion};
 use chitieu_core::ntm::{NtmLevel, NtmSummary, builtin_set};
 use chitieu_core::period::Period;
 use chitieu_core::period_vi::format_period_vi;
-use chitieu_core::task::{TaskCounts, TaskField, TaskStatus};
+use chitieu_core::task::{TaskCounts, TaskField, TaskStatus, due_by, report_cut_off};
 use chitieu_store::tasks::TaskFilter;
 use chitieu_store::{NtmStore, Store, TaskStore};
 use chrono::{Datelike, NaiveDate};
@@ -43,11 +46,20 @@ pub struct TaskLine {
 /// The key tasks of the report period and of the next one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskSection {
-    /// Tasks due in the report period, with their status on the report's date.
+    /// Tasks of the report period due by its cut-off (the whole period when the report comes
+    /// after it), with their status on the report's date.
     pub tasks: Vec<TaskLine>,
     pub counts: TaskCounts,
     /// Counts per field, in the order of [`TaskField::ALL`]; fields without tasks left out.
     pub by_field: Vec<(TaskField, TaskCounts)>,
+    /// The report's date when it comes before the period's end: tasks due after it are in
+    /// `not_yet_due`. `None` when the whole period is over.
+    #[serde(default)]
+    pub cut_off: Option<NaiveDate>,
+    /// Tasks due after the cut-off but within the period: "chưa đến hạn", never overdue
+    /// (status as of the report's date; done early, in progress or not started).
+    #[serde(default)]
+    pub not_yet_due: Vec<TaskLine>,
     /// "6 tháng cuối năm 2022".
     pub next_label: String,
     /// Tasks due in the next period.
@@ -117,35 +129,47 @@ fn unit_name(store: &impl Store, unit: UnitId, on: NaiveDate) -> String {
         .unwrap_or_else(|_| format!("đơn vị {unit}"))
 }
 
+/// The tasks due in `period` led in `scope`, with their state on `today`, split on `cut_off`:
+/// those due by it, and those due after it (not yet due, so never overdue). Without a cut-off
+/// every task is in the first list.
 fn lines_due(
     store: &(impl Store + TaskStore),
     scope: &HashSet<UnitId>,
     period: &Period,
     today: NaiveDate,
-) -> Result<Vec<TaskLine>> {
+    cut_off: Option<NaiveDate>,
+) -> Result<(Vec<TaskLine>, Vec<TaskLine>)> {
     let tasks = store.tasks(&TaskFilter {
         due_from: Some(period.start_date()),
         due_to: Some(period.end_date()),
         ..TaskFilter::default()
     })?;
-    let mut out: Vec<TaskLine> = tasks
-        .iter()
-        .filter(|t| scope.contains(&t.task.lead))
-        .map(|t| {
-            let state = t.state(today);
-            TaskLine {
-                text: t.task.text.clone(),
-                field: t.task.field,
-                lead: unit_name(store, t.task.lead, period.end_date()),
-                deadline: t.task.deadline.vi(),
-                deadline_date: t.task.deadline.date(),
-                status: state.status,
-                completed_on: state.completed_on,
-            }
-        })
-        .collect();
-    out.sort_by_key(|l| (l.field, l.deadline_date));
-    Ok(out)
+    let (mut due, mut later) = (Vec::new(), Vec::new());
+    for t in tasks.iter().filter(|t| scope.contains(&t.task.lead)) {
+        let is_due = cut_off.is_none_or(|c| due_by(&t.task.deadline, c));
+        let state = if is_due {
+            t.state(today)
+        } else {
+            t.state(today).not_yet_due()
+        };
+        let line = TaskLine {
+            text: t.task.text.clone(),
+            field: t.task.field,
+            lead: unit_name(store, t.task.lead, period.end_date()),
+            deadline: t.task.deadline.vi(),
+            deadline_date: t.task.deadline.date(),
+            status: state.status,
+            completed_on: state.completed_on,
+        };
+        if is_due {
+            due.push(line);
+        } else {
+            later.push(line);
+        }
+    }
+    due.sort_by_key(|l| (l.field, l.deadline_date));
+    later.sort_by_key(|l| (l.field, l.deadline_date));
+    Ok((due, later))
 }
 
 /// Counts of task lines (by the status each already carries).
@@ -168,6 +192,9 @@ fn count(lines: &[TaskLine]) -> TaskCounts {
 
 /// The task section for `unit` (and the units below it) over `period`, statuses as of
 /// `today` (the report's date). `None` when no task is due in the period or the next.
+///
+/// Tasks due by the cut-off ([`report_cut_off`]: the report's date, or the period's end) are
+/// counted; those due after it within the period are kept apart as not yet due.
 pub fn task_section(
     store: &(impl Store + TaskStore),
     unit: &UnitVersion,
@@ -175,15 +202,16 @@ pub fn task_section(
     today: NaiveDate,
 ) -> Result<Option<TaskSection>> {
     let scope = subtree(store, unit.unit, period.end_date())?;
-    let tasks = lines_due(store, &scope, period, today)?;
+    let cut_off = report_cut_off(period, today);
+    let (tasks, not_yet_due) = lines_due(store, &scope, period, today, Some(cut_off))?;
     let (next_label, next) = match next_period(period) {
         Some(np) => (
             format_period_vi_next(period, &np),
-            lines_due(store, &scope, &np, today)?,
+            lines_due(store, &scope, &np, today, None)?.0,
         ),
         None => (String::new(), Vec::new()),
     };
-    if tasks.is_empty() && next.is_empty() {
+    if tasks.is_empty() && not_yet_due.is_empty() && next.is_empty() {
         return Ok(None);
     }
     let counts = count(&tasks);
@@ -198,6 +226,8 @@ pub fn task_section(
         tasks,
         counts,
         by_field,
+        cut_off: (cut_off < period.end_date()).then_some(cut_off),
+        not_yet_due,
         next_label,
         next,
     }))
@@ -326,18 +356,76 @@ fn status_words(t: &TaskLine) -> String {
     }
 }
 
+/// The status of a task not yet due, as the list prints it: "đang thực hiện, chưa đến hạn",
+/// "chưa triển khai, chưa đến hạn", or "hoàn thành ngày 10/06/2022" for one done early.
+pub fn not_yet_due_words(t: &TaskLine) -> String {
+    match t.status {
+        TaskStatus::Completed | TaskStatus::CompletedLate => status_words(t),
+        TaskStatus::NotStarted => "chưa triển khai, chưa đến hạn".into(),
+        TaskStatus::InProgress | TaskStatus::Overdue => "đang thực hiện, chưa đến hạn".into(),
+    }
+}
+
+/// "Ngoài ra, 2 nhiệm vụ có thời hạn sau ngày 20/06/2022 chưa đến hạn: 1 nhiệm vụ đã hoàn
+/// thành trước hạn; 1 nhiệm vụ đang thực hiện." — `None` without such tasks.
+pub fn not_yet_due_sentence(s: &TaskSection) -> Option<String> {
+    let cut_off = s.cut_off?;
+    if s.not_yet_due.is_empty() {
+        return None;
+    }
+    let c = count(&s.not_yet_due);
+    let mut parts = Vec::new();
+    if c.done() > 0 {
+        parts.push(format!("{} nhiệm vụ đã hoàn thành trước hạn", c.done()));
+    }
+    // Not due: a unit's own "quá hạn" counts as in progress.
+    let in_progress = c.in_progress + c.overdue;
+    if in_progress > 0 {
+        parts.push(format!("{in_progress} nhiệm vụ đang thực hiện"));
+    }
+    if c.not_started > 0 {
+        parts.push(format!("{} nhiệm vụ chưa triển khai", c.not_started));
+    }
+    Some(format!(
+        "{} {} nhiệm vụ có thời hạn sau ngày {} chưa đến hạn: {}.",
+        if s.tasks.is_empty() {
+            "Có"
+        } else {
+            "Ngoài ra,"
+        },
+        s.not_yet_due.len(),
+        chitieu_text::format_date_vi(cut_off),
+        parts.join("; ")
+    ))
+}
+
 /// The paragraphs of "kết quả thực hiện nhiệm vụ trọng tâm": the count, by field, each task
-/// with its status, and the overdue ones named.
+/// with its status, and the overdue ones named. In a report dated before the period's end,
+/// the count covers the tasks due by that date, and the tasks due later in the period follow
+/// as not yet due.
 pub fn result_paragraphs(s: &TaskSection, period: &Period, unit_word: &str) -> Vec<String> {
-    if s.tasks.is_empty() {
+    if s.tasks.is_empty() && s.not_yet_due.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![format!(
-        "Trong {}, {unit_word} có {} nhiệm vụ trọng tâm cần hoàn thành trong kỳ; {}.",
-        format_period_vi(period),
-        s.counts.total,
-        counts_phrase(&s.counts)
-    )];
+    let p = format_period_vi(period);
+    let mut out = vec![match s.cut_off {
+        None => format!(
+            "Trong {p}, {unit_word} có {} nhiệm vụ trọng tâm cần hoàn thành trong kỳ; {}.",
+            s.counts.total,
+            counts_phrase(&s.counts)
+        ),
+        Some(d) if s.tasks.is_empty() => format!(
+            "Trong {p}, tính đến ngày {}, {unit_word} chưa có nhiệm vụ trọng tâm nào đến hạn hoàn thành.",
+            chitieu_text::format_date_vi(d)
+        ),
+        Some(d) => format!(
+            "Trong {p}, tính đến ngày {}, {unit_word} có {} nhiệm vụ trọng tâm đã đến hạn hoàn thành; {}.",
+            chitieu_text::format_date_vi(d),
+            s.counts.total,
+            counts_phrase(&s.counts)
+        ),
+    }];
+    out.extend(not_yet_due_sentence(s));
     if s.by_field.len() > 1 {
         let parts: Vec<String> = s
             .by_field
@@ -356,6 +444,14 @@ pub fn result_paragraphs(s: &TaskSection, period: &Period, unit_word: &str) -> V
     }
     for (i, t) in s.tasks.iter().enumerate() {
         out.push(format!("{}. {}: {}.", i + 1, item(t), status_words(t)));
+    }
+    for (i, t) in s.not_yet_due.iter().enumerate() {
+        out.push(format!(
+            "{}. {}: {}.",
+            s.tasks.len() + i + 1,
+            item(t),
+            not_yet_due_words(t)
+        ));
     }
     let overdue: Vec<&TaskLine> = s
         .tasks
@@ -475,6 +571,8 @@ mod tests {
             tasks,
             counts,
             by_field,
+            cut_off: None,
+            not_yet_due: vec![],
             next_label: "6 tháng cuối năm 2022".into(),
             next,
         }
@@ -611,6 +709,148 @@ mod tests {
             "Các tiêu chí còn nhiều xã chưa đạt: tiêu chí số 13 (Tổ chức sản xuất và phát triển kinh tế nông thôn): 2 xã; tiêu chí số 10: 1 xã."
         );
         assert_eq!(ps.len(), 2);
+    }
+
+    /// A report dated 20/6/2022 on the first half counts as due only the tasks due by 20/6;
+    /// those due later in June are not yet due — never overdue, listed apart, one done early
+    /// credited as such. The same tasks in a report of 5/7/2022 are all due.
+    #[test]
+    fn a_report_before_the_period_ends_counts_only_tasks_due_by_its_date() {
+        use chitieu_core::figure::Provenance;
+        use chitieu_core::indicator::Catalog;
+        use chitieu_core::task::{Deadline, ExpectedOutput, ProgressReport, Task, TaskEvent};
+        use chitieu_store::{NoProgress, SqliteStore};
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        s.init(&Catalog::builtin(), &NoProgress).unwrap();
+        let bac_son = s.resolve_unit("huyện Bắc Sơn", d("2022-06-30")).unwrap();
+        let mut add = |text: &str, deadline: &str, reports: &[(&str, TaskStatus, Option<&str>)]| {
+            let id = s
+                .add_task(
+                    &Task {
+                        text: text.into(),
+                        field: TaskField::Economy,
+                        lead: bac_son.unit,
+                        cooperating: vec![],
+                        deadline: Deadline::parse(deadline).unwrap(),
+                        output: ExpectedOutput::Project { name: text.into() },
+                        source: String::new(),
+                        period: None,
+                        provenance: Provenance::Manual,
+                    },
+                    "vp",
+                )
+                .unwrap();
+            for (on, status, done) in reports {
+                let event = TaskEvent::Report(ProgressReport {
+                    reported_on: d(on),
+                    status: *status,
+                    completed_on: done.map(d),
+                    note: String::new(),
+                });
+                s.add_task_event(id, &event, Some(bac_son.unit), "bac_son")
+                    .unwrap();
+            }
+        };
+        add(
+            "hoàn thành quy hoạch",
+            "2022-05-31",
+            &[("2022-05-20", TaskStatus::Completed, Some("2022-05-20"))],
+        );
+        add("khởi công cầu", "2022-06-15", &[]);
+        add(
+            "thu ngân sách",
+            "2022-H1",
+            &[("2022-06-10", TaskStatus::InProgress, None)],
+        );
+        // The unit called it "quá hạn" before its deadline: still not overdue on 20/6.
+        add(
+            "giải ngân vốn",
+            "2022-06-30",
+            &[("2022-06-18", TaskStatus::Overdue, None)],
+        );
+        add(
+            "tổng kết năm học",
+            "2022-06-25",
+            &[("2022-06-12", TaskStatus::Completed, Some("2022-06-12"))],
+        );
+        add("tuyển quân đợt 2", "2022-06-28", &[]);
+        let h1: Period = "2022-H1".parse().unwrap();
+
+        let sec = task_section(&s, &bac_son, &h1, d("2022-06-20"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(sec.cut_off, Some(d("2022-06-20")));
+        let texts = |ls: &[TaskLine]| ls.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&sec.tasks), ["hoàn thành quy hoạch", "khởi công cầu"]);
+        assert_eq!(
+            texts(&sec.not_yet_due),
+            [
+                "tổng kết năm học",
+                "tuyển quân đợt 2",
+                "thu ngân sách",
+                "giải ngân vốn"
+            ]
+        );
+        assert!(
+            sec.not_yet_due
+                .iter()
+                .all(|l| l.status != TaskStatus::Overdue)
+        );
+        assert_eq!(
+            (sec.counts.total, sec.counts.done(), sec.counts.overdue),
+            (2, 1, 1)
+        );
+        let ps = result_paragraphs(&sec, &h1, "huyện");
+        assert_eq!(
+            ps[0],
+            "Trong 6 tháng đầu năm 2022, tính đến ngày 20/06/2022, huyện có 2 nhiệm vụ trọng tâm đã đến hạn hoàn thành; hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn."
+        );
+        assert_eq!(
+            ps[1],
+            "Ngoài ra, 4 nhiệm vụ có thời hạn sau ngày 20/06/2022 chưa đến hạn: 1 nhiệm vụ đã hoàn thành trước hạn; 2 nhiệm vụ đang thực hiện; 1 nhiệm vụ chưa triển khai."
+        );
+        assert_eq!(
+            &ps[2..],
+            [
+                "1. Hoàn thành quy hoạch (huyện Bắc Sơn; thời hạn: 31/05/2022): hoàn thành ngày 20/05/2022.",
+                "2. Khởi công cầu (huyện Bắc Sơn; thời hạn: 15/06/2022): quá hạn.",
+                "3. Tổng kết năm học (huyện Bắc Sơn; thời hạn: 25/06/2022): hoàn thành ngày 12/06/2022.",
+                "4. Tuyển quân đợt 2 (huyện Bắc Sơn; thời hạn: 28/06/2022): chưa triển khai, chưa đến hạn.",
+                "5. Thu ngân sách (huyện Bắc Sơn; thời hạn: hết 6 tháng đầu năm 2022): đang thực hiện, chưa đến hạn.",
+                "6. Giải ngân vốn (huyện Bắc Sơn; thời hạn: 30/06/2022): đang thực hiện, chưa đến hạn.",
+                "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: khởi công cầu (huyện Bắc Sơn, thời hạn 15/06/2022).",
+            ]
+        );
+
+        // On 10/5 nothing was due yet.
+        let sec = task_section(&s, &bac_son, &h1, d("2022-05-10"))
+            .unwrap()
+            .unwrap();
+        assert!(sec.tasks.is_empty());
+        assert_eq!(sec.not_yet_due.len(), 6);
+        let ps = result_paragraphs(&sec, &h1, "huyện");
+        assert_eq!(
+            ps[0],
+            "Trong 6 tháng đầu năm 2022, tính đến ngày 10/05/2022, huyện chưa có nhiệm vụ trọng tâm nào đến hạn hoàn thành."
+        );
+        assert_eq!(
+            ps[1],
+            "Có 6 nhiệm vụ có thời hạn sau ngày 10/05/2022 chưa đến hạn: 6 nhiệm vụ chưa triển khai."
+        );
+
+        // After the period: every task of the half year is due; the late ones are overdue.
+        let sec = task_section(&s, &bac_son, &h1, d("2022-07-05"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(sec.cut_off, None);
+        assert!(sec.not_yet_due.is_empty());
+        let ps = result_paragraphs(&sec, &h1, "huyện");
+        assert_eq!(
+            ps[0],
+            "Trong 6 tháng đầu năm 2022, huyện có 6 nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành 2/6 nhiệm vụ, đúng hạn 2; 4 nhiệm vụ quá hạn."
+        );
     }
 
     #[test]

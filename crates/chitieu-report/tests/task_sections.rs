@@ -68,6 +68,8 @@ fn with_sections() -> Report {
             ),
         ],
         tasks,
+        cut_off: None,
+        not_yet_due: vec![],
         next_label: "6 tháng cuối năm 2022".into(),
         next: vec![line(
             "đẩy mạnh chuyển đổi số",
@@ -179,4 +181,61 @@ fn the_parts_are_kept_in_the_stored_json() {
     obj.remove("tasks");
     let back = Report::from_json(&old.to_string()).unwrap();
     assert!(back.tasks.is_none() && back.ntm.is_none());
+}
+
+/// A report dated before the period's end: the tasks due later in the period are not yet
+/// due, in Markdown (their own sentence and status) and in XLSX (their own block), and kept in
+/// the stored JSON; a task section stored before the cut-off existed still reads.
+#[test]
+fn tasks_not_yet_due_are_shown_apart_in_each_format() {
+    use calamine::{Data, Reader, Xlsx};
+    let mut r = with_sections();
+    let mut later = line(
+        "tổ chức hội nghị sơ kết",
+        TaskField::PartyBuilding,
+        "6 tháng đầu năm 2022",
+        TaskStatus::InProgress,
+    );
+    later.deadline_date = day("2022-06-30");
+    if let Some(ts) = r.tasks.as_mut() {
+        ts.cut_off = Some(day("2022-06-20"));
+        ts.not_yet_due = vec![later];
+    }
+    let md = markdown(&r);
+    for want in [
+        "Trong 6 tháng đầu năm 2022, tính đến ngày 20/06/2022, huyện có 2 nhiệm vụ trọng tâm đã đến hạn hoàn thành; hoàn thành 1/2 nhiệm vụ, đúng hạn 1; 1 nhiệm vụ quá hạn.",
+        "Ngoài ra, 1 nhiệm vụ có thời hạn sau ngày 20/06/2022 chưa đến hạn: 1 nhiệm vụ đang thực hiện.",
+        "3. Tổ chức hội nghị sơ kết (huyện Bắc Sơn; thời hạn: hết 6 tháng đầu năm 2022): đang thực hiện, chưa đến hạn.",
+        "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: rà soát, bổ sung quy hoạch cán bộ",
+    ] {
+        assert!(md.contains(want), "missing «{want}» in:\n{md}");
+    }
+    assert!(!md.contains("cần hoàn thành trong kỳ"), "{md}");
+
+    let bytes = render(&r, Format::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let tasks = wb.worksheet_range("Nhiệm vụ").unwrap();
+    assert!(tasks.rows().any(|row| {
+        row.first()
+        == Some(&Data::String(
+            "Nhiệm vụ trọng tâm 6 tháng đầu năm 2022 chưa đến hạn (thời hạn sau ngày 20/06/2022)"
+                .into()
+        ))
+    }));
+    let row = tasks
+        .rows()
+        .find(|row| row.get(1) == Some(&Data::String("Tổ chức hội nghị sơ kết".into())))
+        .expect("the task not yet due");
+    assert_eq!(row[5], Data::String("Đang thực hiện, chưa đến hạn".into()));
+
+    let back = Report::from_json(&r.to_json().unwrap()).unwrap();
+    assert_eq!(back, r);
+    let mut old: serde_json::Value =
+        serde_json::from_str(&with_sections().to_json().unwrap()).unwrap();
+    let ts = old["tasks"].as_object_mut().unwrap();
+    ts.remove("cut_off");
+    ts.remove("not_yet_due");
+    let back = Report::from_json(&old.to_string()).unwrap();
+    let ts = back.tasks.unwrap();
+    assert_eq!((ts.cut_off, ts.not_yet_due.len()), (None, 0));
 }

@@ -216,12 +216,12 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
                      r: &mut u32,
                      caption: String,
                      lines: &[crate::tasks::TaskLine],
-                     with_status: bool|
+                     status: Option<fn(&crate::tasks::TaskLine) -> String>|
          -> Result<()> {
             ws.write_string_with_format(*r, 0, caption, &title)
                 .map_err(err)?;
             *r += 1;
-            let n = if with_status { 6 } else { 5 };
+            let n = if status.is_some() { 6 } else { 5 };
             for (c, h) in heads.iter().take(n).enumerate() {
                 ws.write_string_with_format(*r, c as u16, *h, &head)
                     .map_err(err)?;
@@ -238,8 +238,8 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
                     .map_err(err)?;
                 ws.write_string_with_format(*r, 4, &t.deadline, &text)
                     .map_err(err)?;
-                if with_status {
-                    ws.write_string_with_format(*r, 5, narrative::capitalize(t.status.vi()), &text)
+                if let Some(status) = status {
+                    ws.write_string_with_format(*r, 5, narrative::capitalize(&status(t)), &text)
                         .map_err(err)?;
                 }
                 *r += 1;
@@ -247,17 +247,37 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
             *r += 1;
             Ok(())
         };
+        let period_vi = chitieu_core::period_vi::format_period_vi(&report.period);
         if !ts.tasks.is_empty() {
+            let caption = match ts.cut_off {
+                None => format!(
+                    "Kết quả thực hiện nhiệm vụ trọng tâm {period_vi}: {}",
+                    crate::tasks::counts_phrase(&ts.counts)
+                ),
+                Some(d) => format!(
+                    "Kết quả thực hiện nhiệm vụ trọng tâm {period_vi}, nhiệm vụ đến hạn tính đến ngày {}: {}",
+                    chitieu_text::format_date_vi(d),
+                    crate::tasks::counts_phrase(&ts.counts)
+                ),
+            };
+            block(
+                ws,
+                &mut r,
+                caption,
+                &ts.tasks,
+                Some(|t| t.status.vi().to_string()),
+            )?;
+        }
+        if let Some(d) = ts.cut_off.filter(|_| !ts.not_yet_due.is_empty()) {
             block(
                 ws,
                 &mut r,
                 format!(
-                    "Kết quả thực hiện nhiệm vụ trọng tâm {}: {}",
-                    chitieu_core::period_vi::format_period_vi(&report.period),
-                    crate::tasks::counts_phrase(&ts.counts)
+                    "Nhiệm vụ trọng tâm {period_vi} chưa đến hạn (thời hạn sau ngày {})",
+                    chitieu_text::format_date_vi(d)
                 ),
-                &ts.tasks,
-                true,
+                &ts.not_yet_due,
+                Some(crate::tasks::not_yet_due_words),
             )?;
         }
         if !ts.next.is_empty() {
@@ -266,7 +286,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
                 &mut r,
                 format!("Nhiệm vụ trọng tâm {}", ts.next_label),
                 &ts.next,
-                false,
+                None,
             )?;
         }
     }
