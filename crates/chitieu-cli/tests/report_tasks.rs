@@ -53,9 +53,12 @@ const BAC_SON: &str = "huyện Bắc Sơn, tỉnh Lạng Sơn";
 const HUU_LUNG: &str = "huyện Hữu Lũng, tỉnh Lạng Sơn";
 const NTM: &str = "8/17 xã đạt chuẩn nông thôn mới; bình quân mỗi xã đạt 14,3 tiêu chí";
 
-/// The count sentence of Bắc Sơn's 2022-H1 results, from the demo's sample tasks.
-const BS_COUNTS: &str = "Trong 6 tháng đầu năm 2022, huyện có 12 nhiệm vụ trọng tâm cần hoàn thành trong kỳ; hoàn thành 10/12 nhiệm vụ, đúng hạn 9; 1 nhiệm vụ quá hạn; 1 nhiệm vụ chưa triển khai.";
-const BS_BY_FIELD: &str = "Theo lĩnh vực: lĩnh vực kinh tế hoàn thành 4/5, đúng hạn 4; lĩnh vực văn hóa - xã hội hoàn thành 3/3, đúng hạn 2; lĩnh vực quốc phòng - an ninh hoàn thành 2/2, đúng hạn 2; lĩnh vực xây dựng Đảng và hệ thống chính trị hoàn thành 1/2, đúng hạn 1.";
+/// The count sentence of Bắc Sơn's 2022-H1 results on 15/6/2022, from the demo's sample
+/// tasks: only the 7 tasks due by 15/6 are counted.
+const BS_COUNTS: &str = "Trong 6 tháng đầu năm 2022, tính đến ngày 15/06/2022, huyện có 7 nhiệm vụ trọng tâm đã đến hạn hoàn thành; hoàn thành 6/7 nhiệm vụ, đúng hạn 5; 1 nhiệm vụ quá hạn.";
+/// The 5 tasks due after 15/6 but within the half year: not yet due, none overdue.
+const BS_NOT_YET_DUE: &str = "Ngoài ra, 5 nhiệm vụ có thời hạn sau ngày 15/06/2022 chưa đến hạn: 4 nhiệm vụ đã hoàn thành trước hạn; 1 nhiệm vụ chưa triển khai.";
+const BS_BY_FIELD: &str = "Theo lĩnh vực: lĩnh vực kinh tế hoàn thành 3/4, đúng hạn 3; lĩnh vực văn hóa - xã hội hoàn thành 2/2, đúng hạn 1; lĩnh vực quốc phòng - an ninh hoàn thành 1/1, đúng hạn 1.";
 /// The overdue task, named.
 const BS_OVERDUE: &str = "Còn 1 nhiệm vụ quá hạn chưa hoàn thành: hoàn thành giải phóng mặt bằng, khởi công các công trình khởi công mới năm 2022 theo kế hoạch (huyện Bắc Sơn, thời hạn 31/05/2022).";
 /// Some of the tasks as the list prints them, with their status on 15/6/2022: one of each
@@ -79,7 +82,7 @@ const BS_TASKS: [(&str, &str); 5] = [
     ),
     (
         "Tổ chức học tập, quán triệt, triển khai Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII (huyện Bắc Sơn; thời hạn: 30/06/2022)",
-        "chưa triển khai",
+        "chưa triển khai, chưa đến hạn",
     ),
 ];
 
@@ -114,9 +117,11 @@ fn demo_reports_show_tasks_and_ntm_in_every_format() {
         md.contains("### V. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022"),
         "{md}"
     );
-    // 12 tasks due in the half year, as the demo's stories leave them on 15/6/2022: 9 done on
-    // time, 1 done late, 1 overdue (in progress past 31/5), 1 not started (due 30/6).
+    // 12 tasks due in the half year, as the demo's stories leave them on 15/6/2022: of the 7
+    // due by then, 5 done on time, 1 done late, 1 overdue (in progress past 31/5); of the 5 due
+    // later in June, 4 done early and 1 not started (due 30/6), which is not overdue.
     assert!(md.contains(BS_COUNTS), "{md}");
+    assert!(md.contains(BS_NOT_YET_DUE), "{md}");
     assert!(md.contains(BS_BY_FIELD), "{md}");
     for (task, status) in BS_TASKS {
         let line = format!("{task}: {status}.");
@@ -140,6 +145,7 @@ fn demo_reports_show_tasks_and_ntm_in_every_format() {
             "{text}"
         );
         assert!(text.contains(BS_COUNTS), "{text}");
+        assert!(text.contains(BS_NOT_YET_DUE), "{text}");
         assert!(text.contains(BS_OVERDUE), "{text}");
         assert!(text.contains(NTM), "{text}");
         assert!(text.contains("8/17"), "{text}");
