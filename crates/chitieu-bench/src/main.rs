@@ -598,15 +598,16 @@ fn saved_snapshot(
     let r = rollup_warm(&fresh, &snap, scope, LAST_YEAR, th)?;
     let after_write = caught + r.timings.rollup_only();
     same(&r, "after a write")?;
-    let (caught_up, rows_read) = match &used {
+    let (caught_up, rows_read, resaved) = match &used {
         CacheUse::CaughtUp {
             figures_read,
+            saved,
             save_error: None,
             ..
-        } => (true, *figures_read),
+        } => (true, *figures_read, *saved),
         CacheUse::Rebuilt {
             save_error: None, ..
-        } => (false, 0),
+        } => (false, 0, true),
         other => bail!("after a write: {other}"),
     };
     let start = Instant::now();
@@ -627,7 +628,14 @@ fn saved_snapshot(
     println!(
         "   after a correction was written: a new connection {} in {} + roll-up = {}; the in-memory snapshot refreshed in {}; same totals",
         if caught_up {
-            format!("caught the file up on {rows_read} new figure rows and saved it")
+            format!(
+                "caught the file up on {rows_read} new figure rows ({})",
+                if resaved {
+                    "and saved it again"
+                } else {
+                    "too few to rewrite the file for"
+                }
+            )
         } else {
             "read the year again (this backend cannot catch up) and saved it".to_string()
         },
@@ -1681,10 +1689,7 @@ fn duckdb(
     println!(
         "   cold after a correction was written: ours {} + roll-up {} → ours/DuckDB's file = {:.2}   goal ≤ 1: {}",
         if saved.caught_up {
-            format!(
-                "catches the saved snapshot up ({} rows) and saves it",
-                saved.rows_read
-            )
+            format!("catches the saved snapshot up ({} rows)", saved.rows_read)
         } else {
             "reads the year again".to_string()
         },

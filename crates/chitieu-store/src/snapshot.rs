@@ -28,10 +28,12 @@
 //! appended, so reading the current rows with a larger id than the file's newest one brings it
 //! up to date (on SQLite, which commits writers in id order; PostgreSQL reads again in full).
 //! Anything else — another history, other periods, another format version, a truncated or
-//! damaged file (CRC-32 over the whole file) — makes it read the store again. Either way the
-//! file is then replaced (written to a temporary name, then renamed, so a reader never sees
-//! half a file). The folder is a cache: deleting it loses nothing, and backups need not
-//! include it.
+//! damaged file (CRC-32 over the whole file) — makes it read the store again. The file is then
+//! replaced (written to a temporary name, then renamed, so a reader never sees half a file):
+//! always after reading the store again, and after catching up once the rows caught up on
+//! reach [`RESAVE_AFTER_ROWS`] or 1% of the figures (below that, the next reader catching up
+//! on the same few rows costs less than rewriting the file). The folder is a cache: deleting
+//! it loses nothing, and backups need not include it.
 
 use crate::{AnyStore, PgStore, Result, SqliteStore};
 use chitieu_core::Decimal;
@@ -494,6 +496,10 @@ const MAGIC: &[u8; 16] = b"chitieu-figsnap\n";
 /// The layout version; a file of another version is read again from the store.
 const FORMAT: u32 = 1;
 
+/// Catching a saved snapshot up on fewer figure rows than this (or than 1% of its figures)
+/// leaves the file as it is ([`CacheUse::CaughtUp`]).
+pub const RESAVE_AFTER_ROWS: u64 = 1_000;
+
 /// Why a saved snapshot could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotFileError {
@@ -515,11 +521,14 @@ pub enum CacheUse {
     /// The saved file was current and was read instead of the store.
     Reused { path: PathBuf },
     /// The saved file was read and caught up on the figures written since it was saved
-    /// (`figures_read` new figure rows, [`FigureSnapshot::catch_up`]), then saved again unless
-    /// `save_error` says why not.
+    /// (`figures_read` new figure rows, [`FigureSnapshot::catch_up`]). It is saved again
+    /// (`saved`) once catching up reads [`RESAVE_AFTER_ROWS`] rows or 1% of its figures,
+    /// whichever is more: below that, rewriting the whole file would cost the reader more than
+    /// catching up on the same few rows again; `save_error` says why saving failed.
     CaughtUp {
         path: PathBuf,
         figures_read: u64,
+        saved: bool,
         save_error: Option<String>,
     },
     /// The store was read, because of `why`; the file was then replaced, unless `save_error`
@@ -538,6 +547,7 @@ impl fmt::Display for CacheUse {
             CacheUse::CaughtUp {
                 path,
                 figures_read,
+                saved,
                 save_error,
             } => {
                 write!(
@@ -545,9 +555,10 @@ impl fmt::Display for CacheUse {
                     "read the saved snapshot {} and {figures_read} figures written since",
                     path.display()
                 )?;
-                match save_error {
-                    None => Ok(()),
-                    Some(e) => write!(f, "; could not save it again: {e}"),
+                match (saved, save_error) {
+                    (_, Some(e)) => write!(f, "; could not save it again: {e}"),
+                    (true, None) => write!(f, ", and saved it again"),
+                    (false, None) => Ok(()),
                 }
             }
             CacheUse::Rebuilt {
@@ -604,12 +615,18 @@ impl FigureSnapshot {
             }
             Ok(mut saved) => match saved.catch_up(source)? {
                 Some(read) => {
-                    let save_error = saved.save(&path).err().map(|e| e.to_string());
+                    let resave = read >= RESAVE_AFTER_ROWS.max(saved.figures / 100);
+                    let save_error = if resave {
+                        saved.save(&path).err().map(|e| e.to_string())
+                    } else {
+                        None
+                    };
                     return Ok((
                         saved,
                         CacheUse::CaughtUp {
                             path,
                             figures_read: read,
+                            saved: resave && save_error.is_none(),
                             save_error,
                         },
                     ));
