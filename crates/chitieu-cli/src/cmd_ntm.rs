@@ -170,7 +170,8 @@ pub fn run(store: &mut AnyStore, args: &NtmArgs, actor: &str) -> Result<()> {
                 s.set.decision
             );
             println!("{}", s.summary.summary_vi());
-            if !s.summary.unrecorded.is_empty() {
+            // Without any record the line above already says there is no data.
+            if s.summary.has_data() && !s.summary.unrecorded.is_empty() {
                 println!(
                     "({} xã chưa có số liệu, tính là chưa đạt tiêu chí nào)",
                     s.summary.unrecorded.len()

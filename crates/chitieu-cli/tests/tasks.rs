@@ -192,6 +192,23 @@ fn ntm_import_summary_and_history() {
         "{sum}"
     );
     assert!(sum.contains("11. Nghèo đa chiều"), "{sum}");
+    // A year without any record: no "0/17", no count of communes "counted as not meeting".
+    let none = env.ok(&[
+        "ntm",
+        "summary",
+        "--unit",
+        "huyện Bắc Sơn",
+        "--year",
+        "2023",
+    ]);
+    assert!(
+        none.contains("chưa có dữ liệu xã đạt chuẩn nông thôn mới năm 2023"),
+        "{none}"
+    );
+    assert!(
+        !none.contains("0/17") && !none.contains("tính là chưa đạt"),
+        "{none}"
+    );
     env.ok(&[
         "ntm",
         "set-state",
