@@ -38,10 +38,11 @@ pub enum PeriodKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
     #[error(
-        "'{0}' is not a period: expected a form such as 2022, 2022-H1, 2023-Q2, 2022-9M, 2022-M05 or 2020-2025"
+        "'{0}' không phải là kỳ báo cáo (not a period): hãy viết dạng 2022, 2022-H1, 2023-Q2, 2022-9M, 2022-M05 hoặc 2020-2025"
     )]
     Syntax(String),
-    #[error("'{input}': {reason}")]
+    /// The form is right but a number is not: `reason` says which and what is allowed.
+    #[error("kỳ '{input}' không hợp lệ: {reason}")]
     OutOfRange { input: String, reason: &'static str },
 }
 
@@ -54,7 +55,7 @@ impl Period {
         if !(1..=12).contains(&month) {
             return Err(PeriodError::OutOfRange {
                 input: format!("{year}-M{month:02}"),
-                reason: "a month is 1 to 12",
+                reason: "tháng chỉ từ 1 đến 12",
             });
         }
         Ok(Period::Month { year, month })
@@ -64,7 +65,7 @@ impl Period {
         if !(1..=4).contains(&quarter) {
             return Err(PeriodError::OutOfRange {
                 input: format!("{year}-Q{quarter}"),
-                reason: "a quarter is 1 to 4",
+                reason: "quý chỉ từ 1 đến 4",
             });
         }
         Ok(Period::Quarter { year, quarter })
@@ -74,7 +75,7 @@ impl Period {
         if !(1..=2).contains(&half) {
             return Err(PeriodError::OutOfRange {
                 input: format!("{year}-H{half}"),
-                reason: "a half-year is 1 or 2",
+                reason: "nửa năm chỉ là 1 (6 tháng đầu năm) hoặc 2 (6 tháng cuối năm)",
             });
         }
         Ok(Period::Half { year, half })
@@ -94,7 +95,7 @@ impl Period {
         if end <= start || end - start > 10 {
             return Err(PeriodError::OutOfRange {
                 input,
-                reason: "a term ends after it starts, within 10 years",
+                reason: "nhiệm kỳ phải kết thúc sau năm bắt đầu, trong vòng 10 năm",
             });
         }
         Ok(Period::Term { start, end })
@@ -255,7 +256,7 @@ fn check_year(year: i32, input: &str) -> Result<(), PeriodError> {
     } else {
         Err(PeriodError::OutOfRange {
             input: input.to_string(),
-            reason: "the year must be between 1945 and 2200",
+            reason: "năm phải từ 1945 đến 2200",
         })
     }
 }
@@ -362,6 +363,23 @@ mod tests {
         ] {
             assert!(s.parse::<Period>().is_err(), "{s} should fail");
         }
+    }
+
+    /// Errors are Vietnamese first, name the text as given and say what to write.
+    #[test]
+    fn errors_name_the_input_and_what_to_write() {
+        let e = "ky-la".parse::<Period>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "'ky-la' không phải là kỳ báo cáo (not a period): hãy viết dạng 2022, 2022-H1, 2023-Q2, 2022-9M, 2022-M05 hoặc 2020-2025"
+        );
+        let e = "2022-H3".parse::<Period>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "kỳ '2022-H3' không hợp lệ: nửa năm chỉ là 1 (6 tháng đầu năm) hoặc 2 (6 tháng cuối năm)"
+        );
+        let e = "1900".parse::<Period>().unwrap_err().to_string();
+        assert_eq!(e, "kỳ '1900' không hợp lệ: năm phải từ 1945 đến 2200");
     }
 
     #[test]

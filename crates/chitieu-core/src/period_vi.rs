@@ -13,25 +13,41 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodViError {
     #[error(
-        "'{0}' is not a period: expected a label such as \"6 tháng đầu năm 2022\", \"quý II/2023\", \"9 tháng năm 2022\", \"năm 2021\", \"tháng 5/2022\" or \"nhiệm kỳ 2020 – 2025\""
+        "'{0}' không phải là kỳ báo cáo (not a period): hãy viết như \"6 tháng đầu năm 2022\", \"quý II/2023\", \"9 tháng năm 2022\", \"năm 2021\", \"tháng 5/2022\", \"nhiệm kỳ 2020 – 2025\" hoặc dạng gọn 2022-H1"
     )]
     NotAPeriod(String),
-    #[error("'{0}' names no year, and none was given to fill it in")]
+    #[error(
+        "'{0}' chưa ghi năm (no year): hãy ghi thêm năm, ví dụ \"6 tháng đầu năm 2022\", \"quý II/2023\""
+    )]
     NoYear(String),
-    #[error("'{text}': {source}")]
-    OutOfRange {
-        text: String,
-        #[source]
-        source: PeriodError,
-    },
+    /// The label has the right form, but a number in it is not allowed (`quý V/2023`).
+    #[error("kỳ '{text}' không hợp lệ: {reason}")]
+    OutOfRange { text: String, reason: &'static str },
+}
+
+impl PeriodViError {
+    /// The period's own error, said of the text the user wrote.
+    fn of(text: &str, e: PeriodError) -> PeriodViError {
+        match e {
+            PeriodError::OutOfRange { reason, .. } => PeriodViError::OutOfRange {
+                text: text.to_string(),
+                reason,
+            },
+            PeriodError::Syntax(_) => PeriodViError::NotAPeriod(text.to_string()),
+        }
+    }
 }
 
 /// Parses a Vietnamese period label, or a compact one (`2022-H1`). `default_year` fills in a
 /// label that leaves the year to the reader ("6 tháng đầu năm", "quý II", "9 tháng").
 /// Case, Unicode normalization, old-style tone marks and the dash in terms do not matter.
 pub fn parse_period_vi(text: &str, default_year: Option<i32>) -> Result<Period, PeriodViError> {
-    if let Ok(p) = text.trim().parse::<Period>() {
-        return Ok(p);
+    match text.trim().parse::<Period>() {
+        Ok(p) => return Ok(p),
+        // A compact form with a number out of range (`2022-H3`): say which, rather than
+        // that it is no period at all.
+        Err(e @ PeriodError::OutOfRange { .. }) => return Err(PeriodViError::of(text, e)),
+        Err(PeriodError::Syntax(_)) => {}
     }
     let not = || PeriodViError::NotAPeriod(text.to_string());
     let words = words_of(text);
@@ -47,10 +63,7 @@ pub fn parse_period_vi(text: &str, default_year: Option<i32>) -> Result<Period, 
             break;
         }
     }
-    let out_of_range = |source| PeriodViError::OutOfRange {
-        text: text.to_string(),
-        source,
-    };
+    let out_of_range = |e| PeriodViError::of(text, e);
     let year_or_default = |rest: &[&str]| -> Result<i32, PeriodViError> {
         match trailing_year(rest) {
             Some(Some(y)) => Ok(y),
@@ -282,6 +295,28 @@ mod tests {
             let e = parse_period_vi(bad, Some(2022)).unwrap_err();
             assert!(e.to_string().contains(bad), "{bad}: {e}");
         }
+    }
+
+    /// Each message is said once, in Vietnamese, of the text as written, with what to write.
+    #[test]
+    fn errors_are_vietnamese_and_said_once() {
+        let msg = |t: &str| parse_period_vi(t, None).unwrap_err().to_string();
+        assert_eq!(
+            msg("tháng 13/2022"),
+            "kỳ 'tháng 13/2022' không hợp lệ: tháng chỉ từ 1 đến 12"
+        );
+        // A compact form out of range says which number, not that it is no period.
+        assert_eq!(
+            msg("2022-H3"),
+            "kỳ '2022-H3' không hợp lệ: nửa năm chỉ là 1 (6 tháng đầu năm) hoặc 2 (6 tháng cuối năm)"
+        );
+        let e = msg("ky-la");
+        assert!(
+            e.starts_with("'ky-la' không phải là kỳ báo cáo (not a period): hãy viết như"),
+            "{e}"
+        );
+        assert_eq!(e.matches("ky-la").count(), 1, "{e}");
+        assert!(msg("quý II").starts_with("'quý II' chưa ghi năm (no year)"));
     }
 
     #[test]
