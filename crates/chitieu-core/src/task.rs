@@ -340,39 +340,76 @@ pub enum TaskEvent {
     Review(Review),
 }
 
-/// Why a task event is refused.
+/// Why a task event is refused. Messages are in Vietnamese, as the people entering tasks read
+/// them, with the English gist in parentheses for logs and scripts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
     #[error(
-        "unknown field '{0}': expected kinh tế, văn hóa - xã hội, quốc phòng - an ninh or xây dựng Đảng"
+        "lĩnh vực '{0}' không hợp lệ: chọn kinh tế, văn hóa - xã hội, quốc phòng - an ninh hoặc xây dựng Đảng (unknown field)"
     )]
     UnknownField(String),
     #[error(
-        "unknown status '{0}': expected chưa triển khai, đang thực hiện, hoàn thành, hoàn thành quá hạn or quá hạn"
+        "tình trạng '{0}' không hợp lệ: chọn chưa triển khai, đang thực hiện, hoàn thành, hoàn thành quá hạn hoặc quá hạn (unknown status)"
     )]
     UnknownStatus(String),
-    #[error("cannot read deadline '{0}': write a date (30/6/2023) or a period (quý II/2023)")]
+    #[error(
+        "không đọc được thời hạn '{0}': ghi một ngày (30/6/2023) hoặc một kỳ (quý II/2023) (cannot read deadline '{0}')"
+    )]
     BadDeadline(String),
-    #[error("the task text is empty")]
+    #[error("nội dung nhiệm vụ còn trống (the task text is empty)")]
     EmptyText,
-    #[error("there is no reported completion to {0}: the lead unit has not reported it done")]
+    #[error(
+        "chưa có báo cáo hoàn thành để {what_vi}: đơn vị chủ trì chưa báo cáo đã hoàn thành nhiệm vụ (no reported completion to {what})",
+        what = .0,
+        what_vi = review_vi(.0)
+    )]
     NothingToReview(&'static str),
-    #[error("the completion was already confirmed on {0}")]
+    #[error(
+        "kết quả hoàn thành đã được xác nhận ngày {} (the completion was already confirmed)",
+        chitieu_text::format_date_vi(*.0)
+    )]
     AlreadyConfirmed(NaiveDate),
-    #[error("the task was confirmed complete on {0}: a further progress report is not accepted")]
+    #[error(
+        "nhiệm vụ đã được xác nhận hoàn thành ngày {}: không nhận thêm báo cáo tiến độ (the task is closed)",
+        chitieu_text::format_date_vi(*.0)
+    )]
     Closed(NaiveDate),
     #[error(
-        "the review's date {review} is before the completion it reviews was reported ({reported})"
+        "ngày {} của ý kiến xác nhận/trả lại trước ngày báo cáo hoàn thành {} (the review is dated before the report)",
+        chitieu_text::format_date_vi(*.review),
+        chitieu_text::format_date_vi(*.reported)
     )]
     ReviewBeforeReport {
         review: NaiveDate,
         reported: NaiveDate,
     },
-    #[error("the completion date {completed} is after the report's date {reported}")]
+    #[error(
+        "ngày hoàn thành {} sau ngày báo cáo {} (the completion date is after the report's date)",
+        chitieu_text::format_date_vi(*.completed),
+        chitieu_text::format_date_vi(*.reported)
+    )]
     CompletedAfterReport {
         completed: NaiveDate,
         reported: NaiveDate,
     },
+    /// "Quá hạn" is a fact of the calendar, not a status a unit declares: a report dated on or
+    /// before the deadline may not say it.
+    #[error(
+        "chưa đến hạn: thời hạn là {deadline}, báo cáo ngày {}; không báo cáo «quá hạn» trước thời hạn — chọn «đang thực hiện» hoặc «chưa triển khai» (a task is not overdue before its deadline)",
+        chitieu_text::format_date_vi(*.reported)
+    )]
+    OverdueBeforeDeadline {
+        deadline: String,
+        reported: NaiveDate,
+    },
+}
+
+/// "confirm" / "return" as the refusal says it.
+fn review_vi(what: &str) -> &'static str {
+    match what {
+        "return" => "trả lại",
+        _ => "xác nhận",
+    }
 }
 
 impl Task {
@@ -409,6 +446,9 @@ pub struct TaskState {
 ///   unit used.
 /// - A return sets the completion aside: the task is in progress again (or overdue).
 /// - Otherwise the latest report's status, and quá hạn from the day after the deadline.
+///   "Quá hạn" comes from the calendar only: a report that called the task "quá hạn" before
+///   its deadline (no longer accepted, [`check_report`], but possibly stored earlier) reads as
+///   đang thực hiện until the deadline has passed.
 ///
 /// Events dated after `today` are ignored, so a state can be asked for any past day.
 pub fn derive_state(deadline: &Deadline, events: &[TaskEvent], today: NaiveDate) -> TaskState {
@@ -456,7 +496,6 @@ pub fn derive_state(deadline: &Deadline, events: &[TaskEvent], today: NaiveDate)
         None if today > due => TaskStatus::Overdue,
         None => match reported {
             None | Some(TaskStatus::NotStarted) => TaskStatus::NotStarted,
-            Some(TaskStatus::Overdue) => TaskStatus::Overdue,
             Some(_) => TaskStatus::InProgress,
         },
     };
@@ -468,6 +507,21 @@ pub fn derive_state(deadline: &Deadline, events: &[TaskEvent], today: NaiveDate)
         returned,
         last_report,
     }
+}
+
+/// Checks what a unit reports, at entry: "quá hạn" only after the deadline has passed (from
+/// the day after it), since before then the task is not overdue whatever the unit thinks.
+///
+/// Kept apart from [`check_event`] (the storage's life-cycle rule) so that reports stored
+/// before this rule still load; [`derive_state`] reads those as đang thực hiện.
+pub fn check_report(deadline: &Deadline, report: &ProgressReport) -> Result<(), TaskError> {
+    if report.status == TaskStatus::Overdue && report.reported_on <= deadline.date() {
+        return Err(TaskError::OverdueBeforeDeadline {
+            deadline: deadline.vi(),
+            reported: report.reported_on,
+        });
+    }
+    Ok(())
 }
 
 /// Checks that a new event may follow the recorded ones (as of the event's own date).
@@ -810,6 +864,120 @@ mod tests {
         ));
     }
 
+    /// "Quá hạn" comes from the calendar: a report saying so before the deadline is refused at
+    /// entry, naming the deadline; one stored earlier reads as đang thực hiện until the
+    /// deadline has passed, then the task is overdue like any unfinished one.
+    #[test]
+    fn overdue_is_not_something_a_unit_declares() {
+        use TaskStatus::*;
+        let dl = Deadline::Date {
+            date: d("2023-06-30"),
+        };
+        let early = ProgressReport {
+            reported_on: d("2023-06-10"),
+            status: Overdue,
+            completed_on: None,
+            note: String::new(),
+        };
+        let err = check_report(&dl, &early).unwrap_err();
+        assert_eq!(
+            err,
+            TaskError::OverdueBeforeDeadline {
+                deadline: "30/06/2023".into(),
+                reported: d("2023-06-10"),
+            }
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("chưa đến hạn: thời hạn là 30/06/2023, báo cáo ngày 10/06/2023"),
+            "{msg}"
+        );
+        assert!(msg.contains("«đang thực hiện»"), "{msg}");
+        // On the deadline itself the task is still on time.
+        let on_the_day = ProgressReport {
+            reported_on: d("2023-06-30"),
+            ..early.clone()
+        };
+        assert!(check_report(&dl, &on_the_day).is_err());
+        let after = ProgressReport {
+            reported_on: d("2023-07-01"),
+            ..early.clone()
+        };
+        assert_eq!(check_report(&dl, &after), Ok(()));
+        // A period-end deadline is named as reports write it.
+        let q2 = Deadline::parse("quý II/2023").unwrap();
+        assert!(
+            check_report(&q2, &early)
+                .unwrap_err()
+                .to_string()
+                .contains("thời hạn là hết quý II/2023")
+        );
+        for status in [NotStarted, InProgress, Completed, CompletedLate] {
+            let r = ProgressReport {
+                status,
+                ..early.clone()
+            };
+            assert_eq!(check_report(&dl, &r), Ok(()), "{status:?}");
+        }
+        // Stored before the rule: in progress until the deadline, overdue after it.
+        let stored = [TaskEvent::Report(early)];
+        for (today, status) in [
+            ("2023-06-10", InProgress),
+            ("2023-06-30", InProgress),
+            ("2023-07-01", Overdue),
+        ] {
+            assert_eq!(
+                derive_state(&dl, &stored, d(today)).status,
+                status,
+                "{today}"
+            );
+        }
+    }
+
+    /// Refusals reach people as Vietnamese sentences with the dates as they write them.
+    #[test]
+    fn refusals_are_worded_in_vietnamese() {
+        let dl = Deadline::Date {
+            date: d("2023-06-30"),
+        };
+        let msg = |e: TaskEvent, events: &[TaskEvent]| {
+            check_event(&dl, events, &e).unwrap_err().to_string()
+        };
+        assert_eq!(
+            msg(confirm("2023-06-01"), &[]),
+            "chưa có báo cáo hoàn thành để xác nhận: đơn vị chủ trì chưa báo cáo đã hoàn thành nhiệm vụ (no reported completion to confirm)"
+        );
+        assert!(msg(ret("2023-06-01"), &[]).starts_with("chưa có báo cáo hoàn thành để trả lại:"));
+        let closed = [
+            report("2023-06-20", TaskStatus::Completed, None),
+            confirm("2023-06-21"),
+        ];
+        assert!(
+            msg(report("2023-06-25", TaskStatus::InProgress, None), &closed)
+                .starts_with("nhiệm vụ đã được xác nhận hoàn thành ngày 21/06/2023: không nhận thêm báo cáo tiến độ")
+        );
+        assert!(
+            msg(confirm("2023-06-25"), &closed)
+                .starts_with("kết quả hoàn thành đã được xác nhận ngày 21/06/2023")
+        );
+        assert!(msg(confirm("2023-06-19"), &closed[..1]).starts_with(
+            "ngày 19/06/2023 của ý kiến xác nhận/trả lại trước ngày báo cáo hoàn thành 20/06/2023"
+        ));
+        assert!(
+            msg(
+                report("2023-06-20", TaskStatus::Completed, Some("2023-06-21")),
+                &[]
+            )
+            .starts_with("ngày hoàn thành 21/06/2023 sau ngày báo cáo 20/06/2023")
+        );
+        assert!(
+            Deadline::parse("sớm")
+                .unwrap_err()
+                .to_string()
+                .starts_with("không đọc được thời hạn 'sớm'")
+        );
+    }
+
     #[test]
     fn counts_summary() {
         let mut c = TaskCounts::default();
@@ -917,7 +1085,7 @@ mod tests {
                     prop_assert!(done <= day(today));
                 }
                 if today <= due {
-                    prop_assert!(s.status != TaskStatus::Overdue || rs.iter().any(|r| r.1 == TaskStatus::Overdue && r.0 <= today));
+                    prop_assert!(s.status != TaskStatus::Overdue);
                 }
             }
         }
@@ -940,6 +1108,11 @@ mod tests {
         // A unit that reported its task "quá hạn" before the deadline: not overdue yet.
         let events = [report("2022-06-10", TaskStatus::Overdue, None)];
         let state = derive_state(&end_of_half, &events, d("2022-06-20"));
+        assert_eq!(state.status, TaskStatus::InProgress);
+        assert_eq!(state.clone().not_yet_due(), state);
+        // Asked on a day after the cut-off but before the deadline, a task not yet due on
+        // the cut-off is shown in progress, never overdue.
+        let state = derive_state(&end_of_half, &[], d("2022-07-01"));
         assert_eq!(state.status, TaskStatus::Overdue);
         assert_eq!(state.not_yet_due().status, TaskStatus::InProgress);
         let done = [report(
