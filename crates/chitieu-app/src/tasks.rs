@@ -23,17 +23,28 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum TaskUseError {
     #[error(
-        "task {task} is led by {lead}: only that unit reports its progress (you act for {acting})"
+        "nhiệm vụ số {task} do {lead} chủ trì: chỉ đơn vị đó báo cáo tiến độ (bạn thực hiện cho {acting}) (task {task}: only that unit reports its progress)"
     )]
     NotLead {
         task: i64,
         lead: String,
         acting: String,
     },
-    #[error("only the office (văn phòng) confirms or returns a task")]
+    #[error(
+        "chỉ văn phòng xác nhận hoặc trả lại nhiệm vụ (only the office confirms or returns a task)"
+    )]
     NotOffice,
     #[error(transparent)]
     Task(#[from] TaskError),
+    /// The task's rules refuse this report or review; names the task, and the rule says why
+    /// (its deadline, the confirmation that closed it, …).
+    #[error("nhiệm vụ số {task} «{text}»: {error}")]
+    Refused {
+        task: i64,
+        /// The task's text, shortened.
+        text: String,
+        error: TaskError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -68,7 +79,7 @@ pub fn report_progress(
     if !actor.units.contains(&task.task.lead) {
         let lead = unit_name(store, task.task.lead);
         let acting = if actor.units.is_empty() {
-            "no unit".to_string()
+            "không đơn vị nào".to_string()
         } else {
             actor
                 .units
@@ -83,12 +94,33 @@ pub fn report_progress(
             acting,
         });
     }
-    Ok(store.add_task_event(
-        id,
-        &TaskEvent::Report(report),
-        Some(task.task.lead),
-        &actor.name,
-    )?)
+    // "Quá hạn" before the deadline is refused here, at entry; the life-cycle rule is checked
+    // here for a message naming the task, and again by the store inside its transaction.
+    chitieu_core::task::check_report(&task.task.deadline, &report)
+        .map_err(|e| refused(&task, e))?;
+    let event = TaskEvent::Report(report);
+    check_life_cycle(&task, &event)?;
+    Ok(store.add_task_event(id, &event, Some(task.task.lead), &actor.name)?)
+}
+
+fn refused(task: &StoredTask, error: TaskError) -> TaskUseError {
+    let text = task.task.text.trim();
+    let text = if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(80).collect::<String>().trim_end())
+    } else {
+        text.to_string()
+    };
+    TaskUseError::Refused {
+        task: task.id,
+        text,
+        error,
+    }
+}
+
+fn check_life_cycle(task: &StoredTask, event: &TaskEvent) -> Result<()> {
+    let events: Vec<TaskEvent> = task.events.iter().map(|e| e.event.clone()).collect();
+    chitieu_core::task::check_event(&task.task.deadline, &events, event)
+        .map_err(|e| refused(task, e))
 }
 
 /// Confirms a reported completion or returns the task; only the office may.
@@ -101,7 +133,10 @@ pub fn review_task(
     if !actor.office {
         return Err(TaskUseError::NotOffice);
     }
-    Ok(store.add_task_event(id, &TaskEvent::Review(review), None, &actor.name)?)
+    let task = store.task(id)?;
+    let event = TaskEvent::Review(review);
+    check_life_cycle(&task, &event)?;
+    Ok(store.add_task_event(id, &event, None, &actor.name)?)
 }
 
 /// A task as lists show it, with its state on a date.
@@ -312,6 +347,23 @@ mod tests {
             office: true,
         };
         let id = create_task(&mut s, &task(lead, "2022-12-31", TaskField::Economy), "vp").unwrap();
+        // Nothing to confirm yet: refused in Vietnamese, naming the task.
+        let err = review_task(
+            &mut s,
+            id,
+            &office,
+            Review::Confirm {
+                on: d("2022-07-01"),
+                note: String::new(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "nhiệm vụ số {id} «đẩy nhanh tiến độ các công trình đầu tư công»: chưa có báo cáo hoàn thành để xác nhận: đơn vị chủ trì chưa báo cáo đã hoàn thành nhiệm vụ (no reported completion to confirm)"
+            )
+        );
         // Another unit may not report.
         let err = report_progress(
             &mut s,
@@ -478,13 +530,48 @@ mod tests {
             "vp",
         )
         .unwrap();
-        report_progress(
+        // "Quá hạn" before the deadline is refused at entry, naming the task and its deadline;
+        // nothing is stored.
+        let err = report_progress(
             &mut s,
             late,
             &unit_actor,
             report("2022-06-18", TaskStatus::Overdue, None),
         )
+        .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                TaskUseError::Refused {
+                    error: TaskError::OverdueBeforeDeadline { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "nhiệm vụ số {late} «đẩy nhanh tiến độ các công trình đầu tư công»: chưa đến hạn: thời hạn là 30/06/2022, báo cáo ngày 18/06/2022; không báo cáo «quá hạn» trước thời hạn — chọn «đang thực hiện» hoặc «chưa triển khai» (a task is not overdue before its deadline)"
+            )
+        );
+        assert!(s.task(late).unwrap().events.is_empty());
+        report_progress(
+            &mut s,
+            late,
+            &unit_actor,
+            report("2022-06-18", TaskStatus::InProgress, None),
+        )
         .unwrap();
+        // After the deadline the unit may say so; the task is overdue anyway.
+        let t = report_progress(
+            &mut s,
+            late,
+            &unit_actor,
+            report("2022-07-01", TaskStatus::Overdue, None),
+        )
+        .unwrap();
+        assert_eq!(t.state(d("2022-07-01")).status, TaskStatus::Overdue);
         let h1 = TaskScope {
             period: Some("2022-H1".parse().unwrap()),
             ..TaskScope::default()

@@ -51,10 +51,16 @@ fn a_task_is_reported_by_its_lead_confirmed_returned_and_counted() {
         "--on",
         "2023-05-02",
     ]);
-    assert!(err.contains("only that unit reports"), "{err}");
+    assert!(
+        err.contains("do huyện Hữu Lũng chủ trì: chỉ đơn vị đó báo cáo tiến độ"),
+        "{err}"
+    );
     // Confirming before a completion is refused.
     let err = env.fails(&["tasks", "confirm", "1", "--on", "2023-05-03"]);
-    assert!(err.contains("no reported completion"), "{err}");
+    assert!(
+        err.contains("chưa có báo cáo hoàn thành để xác nhận"),
+        "{err}"
+    );
     env.ok(&[
         "tasks",
         "report",
@@ -138,10 +144,10 @@ fn bad_task_input_names_the_problem() {
     ];
     let mut a = base.to_vec();
     a.extend(["--field", "thể thao", "--deadline", "2023-06-30"]);
-    assert!(env.fails(&a).contains("unknown field 'thể thao'"));
+    assert!(env.fails(&a).contains("lĩnh vực 'thể thao' không hợp lệ"));
     let mut a = base.to_vec();
     a.extend(["--field", "kinh tế", "--deadline", "sớm nhất"]);
-    assert!(env.fails(&a).contains("cannot read deadline 'sớm nhất'"));
+    assert!(env.fails(&a).contains("không đọc được thời hạn 'sớm nhất'"));
     let err = env.fails(&[
         "tasks",
         "report",
@@ -151,7 +157,7 @@ fn bad_task_input_names_the_problem() {
         "--status",
         "xong",
     ]);
-    assert!(err.contains("unknown status 'xong'"), "{err}");
+    assert!(err.contains("tình trạng 'xong' không hợp lệ"), "{err}");
 }
 
 #[test]

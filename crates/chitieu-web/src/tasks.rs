@@ -25,8 +25,8 @@ use chitieu_core::admin::UnitId;
 use chitieu_core::figure::Provenance;
 use chitieu_core::ntm::NtmLevel;
 use chitieu_core::task::{
-    Deadline, ExpectedOutput, ProgressReport, Review, Task, TaskCounts, TaskEvent, TaskField,
-    TaskStatus,
+    Deadline, ExpectedOutput, ProgressReport, Review, Task, TaskCounts, TaskError, TaskEvent,
+    TaskField, TaskStatus,
 };
 use chitieu_store::accounts::{Account, Role};
 use chitieu_store::{Store, TaskStore};
@@ -62,9 +62,17 @@ impl From<TaskUseError> for WebError {
             TaskUseError::NotLead { .. } | TaskUseError::NotOffice => {
                 WebError::Forbidden(e.to_string())
             }
-            TaskUseError::Task(t) => WebError::Refused(format!(
-                "nhiệm vụ không nhận thay đổi này (refused by the task's life cycle): {t}"
-            )),
+            // What was entered cannot be true (quá hạn before the deadline, dates out of
+            // order): 400. What the task's state no longer allows (nothing to confirm, already
+            // confirmed): 409.
+            TaskUseError::Refused { ref error, .. } | TaskUseError::Task(ref error) => {
+                match error {
+                    TaskError::NothingToReview(_)
+                    | TaskError::AlreadyConfirmed(_)
+                    | TaskError::Closed(_) => WebError::Refused(e.to_string()),
+                    _ => WebError::BadRequest(e.to_string()),
+                }
+            }
         }
     }
 }
@@ -305,7 +313,12 @@ struct TaskTpl {
     events: Vec<EventRow>,
     can_report: bool,
     can_review: bool,
-    today: String,
+    /// The progress form's values: as typed after a refusal, else today and no status.
+    form_status: &'static str,
+    form_reported_on: String,
+    form_completed_on: String,
+    form_note: String,
+    review_note: String,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
@@ -316,76 +329,120 @@ async fn task_page(
 ) -> Result<Html<String>, WebError> {
     let account = ctx.require(ANY)?.clone();
     app.db
-        .run(move |s| {
-            let today = today();
-            let stored = s.task(id)?;
-            if !sees(s, &account, stored.task.lead, today) {
-                return Err(WebError::Forbidden(
-                    "nhiệm vụ của đơn vị ngoài phạm vi tài khoản (task outside your scope)".into(),
-                ));
-            }
-            let t = chitieu_app::tasks::view(s, &stored, today);
-            let actors = crate::view::Actors::load(s)?;
-            let events = stored
-                .events
-                .iter()
-                .map(|e| match &e.event {
-                    TaskEvent::Report(r) => EventRow {
-                        what: format!("Báo cáo: {}", r.status.vi()),
-                        on: chitieu_text::format_date_vi(r.reported_on),
-                        note: match r.completed_on {
-                            Some(d) if r.status.is_completed() => format!(
-                                "hoàn thành ngày {}. {}",
-                                chitieu_text::format_date_vi(d),
-                                r.note
-                            ),
-                            _ => r.note.clone(),
-                        },
-                        by: actors.show(&e.by),
-                    },
-                    TaskEvent::Review(Review::Confirm { on, note }) => EventRow {
-                        what: "Xác nhận hoàn thành".into(),
-                        on: chitieu_text::format_date_vi(*on),
-                        note: note.clone(),
-                        by: actors.show(&e.by),
-                    },
-                    TaskEvent::Review(Review::Return { on, reason }) => EventRow {
-                        what: "Trả lại".into(),
-                        on: chitieu_text::format_date_vi(*on),
-                        note: reason.clone(),
-                        by: actors.show(&e.by),
-                    },
-                })
-                .collect();
-            let can_report = !t.state.confirmed
-                && match account.role {
-                    Role::Admin => true,
-                    Role::Reporter => covers(s, &account, t.lead, today),
-                    _ => false,
-                };
-            let can_review = REVIEW.contains(&account.role) && t.state.awaiting_confirmation;
-            let p = Page::new(&ctx, format!("Nhiệm vụ #{id}"), "tasks");
-            Ok(Html(
-                TaskTpl {
-                    p,
-                    t,
-                    events,
-                    can_report,
-                    can_review,
-                    today: today.format("%Y-%m-%d").to_string(),
-                    statuses: [
-                        TaskStatus::NotStarted,
-                        TaskStatus::InProgress,
-                        TaskStatus::Completed,
-                    ]
-                    .iter()
-                    .map(|s| (s.key(), s.vi()))
-                    .collect(),
-                }
-                .render()?,
-            ))
-        })
+        .run(move |s| Ok(Html(task_html(s, &ctx, &account, id, None)?)))
         .await
+}
+
+/// What a refused form showed: the message and what was typed, to fill the form again.
+struct Refusal<'a> {
+    message: String,
+    progress: Option<&'a ProgressForm>,
+    review_note: Option<&'a str>,
+}
+
+/// The task page; after a refused report or review, with the message and the form as typed.
+fn task_html<S: Store + TaskStore + chitieu_store::AccountStore>(
+    s: &S,
+    ctx: &Ctx,
+    account: &Account,
+    id: i64,
+    refusal: Option<Refusal<'_>>,
+) -> Result<String, WebError> {
+    let today = today();
+    let stored = s.task(id)?;
+    if !sees(s, account, stored.task.lead, today) {
+        return Err(WebError::Forbidden(
+            "nhiệm vụ của đơn vị ngoài phạm vi tài khoản (task outside your scope)".into(),
+        ));
+    }
+    let t = chitieu_app::tasks::view(s, &stored, today);
+    let actors = crate::view::Actors::load(s)?;
+    let events = stored
+        .events
+        .iter()
+        .map(|e| match &e.event {
+            TaskEvent::Report(r) => EventRow {
+                what: format!("Báo cáo: {}", r.status.vi()),
+                on: chitieu_text::format_date_vi(r.reported_on),
+                note: match r.completed_on {
+                    Some(d) if r.status.is_completed() => format!(
+                        "hoàn thành ngày {}. {}",
+                        chitieu_text::format_date_vi(d),
+                        r.note
+                    ),
+                    _ => r.note.clone(),
+                },
+                by: actors.show(&e.by),
+            },
+            TaskEvent::Review(Review::Confirm { on, note }) => EventRow {
+                what: "Xác nhận hoàn thành".into(),
+                on: chitieu_text::format_date_vi(*on),
+                note: note.clone(),
+                by: actors.show(&e.by),
+            },
+            TaskEvent::Review(Review::Return { on, reason }) => EventRow {
+                what: "Trả lại".into(),
+                on: chitieu_text::format_date_vi(*on),
+                note: reason.clone(),
+                by: actors.show(&e.by),
+            },
+        })
+        .collect();
+    let can_report = !t.state.confirmed
+        && match account.role {
+            Role::Admin => true,
+            Role::Reporter => covers(s, account, t.lead, today),
+            _ => false,
+        };
+    let can_review = REVIEW.contains(&account.role) && t.state.awaiting_confirmation;
+    let mut p = Page::new(ctx, format!("Nhiệm vụ #{id}"), "tasks");
+    let typed = refusal.as_ref().and_then(|r| r.progress);
+    let form_status = typed
+        .and_then(|f| TaskStatus::parse(&f.status))
+        .unwrap_or(TaskStatus::NotStarted)
+        .key();
+    let form_reported_on = typed
+        .map(|f| f.reported_on.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| today.format("%Y-%m-%d").to_string());
+    let form_completed_on = typed
+        .map(|f| f.completed_on.trim().to_string())
+        .unwrap_or_default();
+    let form_note = typed.map(|f| f.note.clone()).unwrap_or_default();
+    let review_note = refusal
+        .as_ref()
+        .and_then(|r| r.review_note)
+        .unwrap_or_default()
+        .to_string();
+    p.error = refusal.map(|r| r.message);
+    Ok(TaskTpl {
+        p,
+        t,
+        events,
+        can_report,
+        can_review,
+        form_status,
+        form_reported_on,
+        form_completed_on,
+        form_note,
+        review_note,
+        statuses: [
+            TaskStatus::NotStarted,
+            TaskStatus::InProgress,
+            TaskStatus::Completed,
+        ]
+        .iter()
+        .map(|s| (s.key(), s.vi()))
+        .collect(),
+    }
+    .render()?)
+}
+
+/// A refusal a person can act on (what was entered, or the task's state): the form again,
+/// with the message and the error's status; anything else (no access, no task, the
+/// database) is answered as an error page.
+fn shown_again(e: &WebError) -> bool {
+    matches!(e, WebError::BadRequest(_) | WebError::Refused(_))
 }
 
 #[derive(Deserialize)]
@@ -462,11 +519,31 @@ async fn task_progress(
 ) -> Result<Response, WebError> {
     let account = ctx.require(ENTER)?.clone();
     app.db
-        .run(move |s| {
-            record_progress(s, &account, id, &f)?;
-            Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response())
+        .run(move |s| match record_progress(s, &account, id, &f) {
+            Ok(_) => Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response()),
+            Err(e) if shown_again(&e) => {
+                let status = e.status();
+                let refusal = Refusal {
+                    message: e.to_string(),
+                    progress: Some(&f),
+                    review_note: None,
+                };
+                let body = task_html(s, &ctx, &account, id, Some(refusal))?;
+                Ok(with_error_report((status, Html(body)).into_response(), e))
+            }
+            Err(e) => Err(e),
         })
         .await
+}
+
+/// Keeps the refusal's status and message on a page that shows it (for the API's JSON form
+/// and the logs), as the error pages do.
+fn with_error_report(mut r: Response, e: WebError) -> Response {
+    r.extensions_mut().insert(crate::error::ErrorReport {
+        status: e.status(),
+        message: e.to_string(),
+    });
+    r
 }
 
 #[derive(Deserialize)]
@@ -511,8 +588,20 @@ async fn task_review(
                 }
             };
             let actor = actor_for(s, &account, task.task.lead, today);
-            chitieu_app::tasks::review_task(s, id, &actor, review)?;
-            Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response())
+            match chitieu_app::tasks::review_task(s, id, &actor, review).map_err(WebError::from) {
+                Ok(_) => Ok(Redirect::to(&format!("/app/tasks/{id}")).into_response()),
+                Err(e) if shown_again(&e) => {
+                    let status = e.status();
+                    let refusal = Refusal {
+                        message: e.to_string(),
+                        progress: None,
+                        review_note: Some(&f.note),
+                    };
+                    let body = task_html(s, &ctx, &account, id, Some(refusal))?;
+                    Ok(with_error_report((status, Html(body)).into_response(), e))
+                }
+                Err(e) => Err(e),
+            }
         })
         .await
 }

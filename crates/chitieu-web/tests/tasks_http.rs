@@ -422,3 +422,119 @@ fn actors_are_shown_by_display_name_and_stored_as_actors() {
         "the audit log keeps the actor"
     );
 }
+
+/// "Quá hạn" is a fact of the calendar: a lead unit reporting it before the deadline is
+/// refused, on the form (shown again with the message and what was typed) and in the API
+/// (400 JSON); a report of that kind stored earlier reads as "đang thực hiện".
+#[test]
+fn overdue_before_the_deadline_is_refused_and_never_shown() {
+    let mut lan = Client::login("lan.xa.c");
+    let mut admin = Client::login("quantri");
+    let token = admin.csrf("/app/tasks");
+    let lead = fixture().commune_c.to_string();
+    let r = admin.post(
+        "/app/tasks",
+        &[
+            ("_csrf", &token),
+            ("text", "Kiên cố hóa kênh mương nội đồng"),
+            ("field", "economy"),
+            ("lead", &lead),
+            ("deadline", "31/12/2099"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = task_id(&r);
+    let n: i64 = id.parse().expect("id");
+
+    let token = lan.csrf(&format!("/app/tasks/{id}"));
+    let r = lan.post(
+        &format!("/app/tasks/{id}/progress"),
+        &[
+            ("_csrf", &token),
+            ("status", "overdue"),
+            ("note", "Chậm do mưa lũ"),
+        ],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "nhiệm vụ số {id} «Kiên cố hóa kênh mương nội đồng»: chưa đến hạn: thời hạn là 31/12/2099"
+        )),
+        "the message names the task and its deadline: {}",
+        r.body
+    );
+    assert!(r.body.contains("class=\"error\""), "{}", r.body);
+    assert!(
+        r.body.contains("id=\"progress\"") && r.body.contains(">Chậm do mưa lũ</textarea>"),
+        "the form is shown again as typed: {}",
+        r.body
+    );
+    let s = SqliteStore::open(&fixture().path).expect("open");
+    assert!(s.task(n).expect("task").events.is_empty(), "nothing stored");
+
+    // The API answers 400 in the one JSON error shape.
+    let token = lan.csrf(&format!("/app/tasks/{id}"));
+    let r = lan.post_json(
+        &format!("/api/v1/tasks/{id}/progress"),
+        &serde_json::json!({"status": "quá hạn", "note": "x"}),
+        Some(&token),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["error"], "Bad Request");
+    assert_eq!(v["status"], 400);
+    let message = v["message"].as_str().expect("message");
+    assert!(
+        message.contains("chưa đến hạn: thời hạn là 31/12/2099"),
+        "{message}"
+    );
+    assert!(s.task(n).expect("task").events.is_empty(), "nothing stored");
+
+    // Stored before the rule (here straight into the store): read as in progress.
+    let mut s = s;
+    s.add_task_event(
+        n,
+        &TaskEvent::Report(ProgressReport {
+            reported_on: chrono::Utc::now().date_naive() - chrono::Duration::days(1),
+            status: TaskStatus::Overdue,
+            completed_on: None,
+            note: String::new(),
+        }),
+        None,
+        "import:cu.xlsx",
+    )
+    .expect("event");
+    let page = admin.get(&format!("/app/tasks/{id}"));
+    assert!(
+        page.body.contains("id=\"task-status\">đang thực hiện"),
+        "{}",
+        page.body
+    );
+    let v = admin.get("/api/v1/tasks").json();
+    let t = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["id"] == n)
+        .expect("the task");
+    assert_eq!(t["status_vi"], "đang thực hiện");
+    assert_eq!(t["state"]["status"], "in_progress");
+    assert_eq!(v["counts"]["overdue"], 0, "{v}");
+
+    // A refused confirmation shows the task page again with the reason (409).
+    let token = admin.csrf(&format!("/app/tasks/{id}"));
+    let r = admin.post(
+        &format!("/app/tasks/{id}/review"),
+        &[
+            ("_csrf", &token),
+            ("decision", "confirm"),
+            ("note", "đã kiểm tra"),
+        ],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body.contains("chưa có báo cáo hoàn thành để xác nhận"),
+        "{}",
+        r.body
+    );
+}
