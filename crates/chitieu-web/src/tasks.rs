@@ -657,7 +657,10 @@ struct NtmTpl {
     /// The levels the year's criteria set has, for the selector and the overview.
     levels: Vec<NtmLevelLine>,
     found: bool,
+    /// Some commune has a record at this level and year ([`chitieu_core::ntm::NtmSummary::has_data`]).
+    has_data: bool,
     heading: String,
+    /// The district's summary: X/Y and the average, or core's "chưa có dữ liệu …" sentence.
     summary: String,
     ratio: String,
     average: String,
@@ -725,6 +728,7 @@ async fn ntm_page(
                     })
                     .collect(),
                 found: false,
+                has_data: false,
                 heading: String::new(),
                 summary: String::new(),
                 ratio: String::new(),
@@ -795,8 +799,10 @@ async fn ntm_page(
                     .filter(|c| !c.recorded)
                     .map(|c| c.commune.full_name())
                     .collect();
-                tpl.summary = if unrecorded.len() == d.communes.len() {
-                    format!("Chưa có số liệu tiêu chí nông thôn mới năm {year} của các xã.")
+                // The wording of "no data" is core's (`NtmSummary::summary_vi`), as a sentence.
+                tpl.has_data = d.summary.has_data();
+                tpl.summary = if !tpl.has_data {
+                    sentence(&d.summary.summary_vi())
                 } else if unrecorded.is_empty() {
                     d.summary.summary_vi()
                 } else {
@@ -828,6 +834,20 @@ async fn ntm_page(
             Ok(Html(tpl.render()?))
         })
         .await
+}
+
+/// A phrase as a sentence: capital first letter, full stop.
+fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.is_empty() && !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 // ----- API -----
@@ -887,4 +907,19 @@ async fn api_task_progress(
         .db
         .run(move |s| Ok(axum::Json(record_progress(s, &account, id, &f)?)))
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn a_phrase_becomes_a_sentence() {
+        assert_eq!(
+            sentence("chưa có dữ liệu xã đạt chuẩn nông thôn mới năm 2021"),
+            "Chưa có dữ liệu xã đạt chuẩn nông thôn mới năm 2021."
+        );
+        assert_eq!(sentence("đã xong."), "Đã xong.");
+        assert_eq!(sentence(""), "");
+    }
 }
