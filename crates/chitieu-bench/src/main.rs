@@ -211,7 +211,7 @@ struct Saved {
     /// Median of the cold runs: that, then combining the months and rolling up.
     rollup: Duration,
     /// After a correction was written (and written back): open a new connection, catch the
-    /// file up (or read the year again where the backend cannot catch up), save it, roll up.
+    /// file up (or read the year again where it cannot), save it when it is worth it, roll up.
     after_write: Duration,
     /// Whether that caught up (SQLite) or read the year again (PostgreSQL).
     caught_up: bool,
@@ -637,7 +637,7 @@ fn saved_snapshot(
                 }
             )
         } else {
-            "read the year again (this backend cannot catch up) and saved it".to_string()
+            "read the year again and saved it".to_string()
         },
         secs(caught),
         secs(after_write),

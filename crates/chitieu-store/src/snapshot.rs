@@ -25,8 +25,9 @@
 //! whose audit ids later reach the saved stamp again with other writes. When the key moved
 //! but the audit entry the file was saved at is still in the store's history, the file is
 //! caught up instead of read again ([`FigureSnapshot::catch_up`]): figure rows are only ever
-//! appended, so reading the current rows with a larger id than the file's newest one brings it
-//! up to date (on SQLite, which commits writers in id order; PostgreSQL reads again in full).
+//! appended, so reading the current rows written after the file was made brings it up to date
+//! ([`CatchUpMark`]: on SQLite, which commits writers in id order, the rows with a larger id;
+//! on PostgreSQL the rows of transactions that committed after it).
 //! Anything else — another history, other periods, another format version, a truncated or
 //! damaged file (CRC-32 over the whole file) — makes it read the store again. The file is then
 //! replaced (written to a temporary name, then renamed, so a reader never sees half a file):
@@ -86,6 +87,26 @@ impl ChangeKey {
     }
 }
 
+/// What a store had committed when a snapshot was taken, to catch up from later
+/// ([`FigureSnapshot::catch_up`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatchUpMark {
+    /// SQLite: the newest figure row id. SQLite commits writers one at a time, so figure rows
+    /// commit in the order of their ids: every row written later has a larger one.
+    RowId(i64),
+    /// PostgreSQL: the transaction snapshot (`pg_current_snapshot()`). Transactions take row
+    /// ids before they commit, in any order, so ids cannot tell; but every transaction that
+    /// commits later has an id of at least `xmax` or was in progress then (`in_progress`), and
+    /// each figure row records the transaction that wrote it (migration 0009).
+    Transactions { xmax: i64, in_progress: Vec<i64> },
+}
+
+impl CatchUpMark {
+    fn same_kind(&self, other: &CatchUpMark) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
 /// Where a snapshot reads from: a backend's streaming read of a period's current figures and
 /// its change stamp.
 pub trait FigureSource {
@@ -109,19 +130,18 @@ pub trait FigureSource {
     /// is one: whether the history a snapshot was taken at is still the store's history.
     fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>>;
 
-    /// The newest figure row id, when the backend supports catching up from it: figure rows
-    /// are only ever appended (a correction adds a revision and marks the old one not
-    /// current, in one transaction), so every figure changed since a snapshot is a current
-    /// row with a larger id — provided rows commit in the order of their ids. SQLite commits
-    /// writers one at a time, so they do; PostgreSQL takes ids before committing, in any
-    /// order, so it answers None and a stale snapshot is read again in full.
-    fn figure_high_water(&self) -> Result<Option<i64>>;
+    /// What the store has committed, as a mark to catch up from later: every figure row
+    /// written after it is a current row the mark can name. Figure rows are only ever
+    /// appended (a correction adds a revision and marks the old one not current, in one
+    /// transaction), so the figures changed since are the current rows written after the mark.
+    /// None when the backend cannot say (then a stale snapshot is read again in full).
+    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>>;
 
-    /// Calls `each(indicator, unit, period, value)` for every current figure whose row id is
-    /// greater than `after`; returns how many.
-    fn stream_current_figures_after(
+    /// Calls `each(indicator, unit, period, value)` for every current figure written after
+    /// `mark` (a mark of this backend's kind); returns how many.
+    fn stream_current_figures_since(
         &self,
-        after: i64,
+        mark: &CatchUpMark,
         each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64>;
 }
@@ -143,15 +163,15 @@ impl FigureSource for SqliteStore {
     fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
         SqliteStore::audit_entry_digest(self, id)
     }
-    fn figure_high_water(&self) -> Result<Option<i64>> {
-        SqliteStore::figure_high_water(self)
+    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
+        SqliteStore::catch_up_mark(self)
     }
-    fn stream_current_figures_after(
+    fn stream_current_figures_since(
         &self,
-        after: i64,
+        mark: &CatchUpMark,
         each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
-        self.for_each_current_figure_after(after, each)
+        self.for_each_current_figure_since(mark, each)
     }
 }
 
@@ -172,15 +192,15 @@ impl FigureSource for PgStore {
     fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
         PgStore::audit_entry_digest(self, id)
     }
-    fn figure_high_water(&self) -> Result<Option<i64>> {
-        PgStore::figure_high_water(self)
+    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
+        PgStore::catch_up_mark(self)
     }
-    fn stream_current_figures_after(
+    fn stream_current_figures_since(
         &self,
-        after: i64,
+        mark: &CatchUpMark,
         each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
-        self.for_each_current_figure_after(after, each)
+        self.for_each_current_figure_since(mark, each)
     }
 }
 
@@ -210,20 +230,20 @@ impl FigureSource for AnyStore {
             AnyStore::Postgres(s) => s.audit_entry_digest(id),
         }
     }
-    fn figure_high_water(&self) -> Result<Option<i64>> {
+    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
         match self {
-            AnyStore::Sqlite(s) => s.figure_high_water(),
-            AnyStore::Postgres(s) => s.figure_high_water(),
+            AnyStore::Sqlite(s) => s.catch_up_mark(),
+            AnyStore::Postgres(s) => s.catch_up_mark(),
         }
     }
-    fn stream_current_figures_after(
+    fn stream_current_figures_since(
         &self,
-        after: i64,
+        mark: &CatchUpMark,
         each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
         match self {
-            AnyStore::Sqlite(s) => s.for_each_current_figure_after(after, each),
-            AnyStore::Postgres(s) => s.for_each_current_figure_after(after, each),
+            AnyStore::Sqlite(s) => s.for_each_current_figure_since(mark, each),
+            AnyStore::Postgres(s) => s.for_each_current_figure_since(mark, each),
         }
     }
 }
@@ -249,9 +269,9 @@ pub struct FigureSnapshot {
     columns: Vec<Vec<Column>>,
     figures: u64,
     key: ChangeKey,
-    /// The newest figure row id when the snapshot was taken, where the backend can catch up
-    /// from it ([`FigureSource::figure_high_water`]).
-    figure_high: Option<i64>,
+    /// What the store had committed when the snapshot was taken, where the backend can say
+    /// ([`FigureSource::catch_up_mark`]).
+    mark: Option<CatchUpMark>,
 }
 
 /// Merges changed (unit position, value) pairs, sorted by position, into a column: a unit it
@@ -301,7 +321,7 @@ impl FigureSnapshot {
             // snapshot stale rather than silently half-included, and catching up re-reads
             // every row it may have added.
             key: source.change_key()?,
-            figure_high: source.figure_high_water()?,
+            mark: source.catch_up_mark()?,
             ..FigureSnapshot::default()
         };
         for period in periods {
@@ -384,11 +404,11 @@ impl FigureSnapshot {
 
     /// Applies the figures written since the snapshot was taken, reading only the new figure
     /// rows. Returns how many rows were read, or None when catching up is not safe and the
-    /// snapshot must be read again in full: the backend cannot (PostgreSQL, see
-    /// [`FigureSource::figure_high_water`]), or the store's history no longer holds the audit
+    /// snapshot must be read again in full: the backend cannot say what it had committed
+    /// ([`FigureSource::catch_up_mark`]), or the store's history no longer holds the audit
     /// entry the snapshot was taken at (a database restored from a backup, another database).
     pub fn catch_up(&mut self, source: &dyn FigureSource) -> Result<Option<u64>> {
-        let Some(high) = self.figure_high else {
+        let Some(mark) = self.mark.clone() else {
             return Ok(None);
         };
         if self.key.newest_id == 0
@@ -398,9 +418,12 @@ impl FigureSnapshot {
         }
         // Taken before reading, as in `load`.
         let key = source.change_key()?;
-        let Some(new_high) = source.figure_high_water()? else {
+        let Some(new_mark) = source.catch_up_mark()? else {
             return Ok(None);
         };
+        if !mark.same_kind(&new_mark) {
+            return Ok(None);
+        }
         let period_index: HashMap<String, usize> = self
             .periods
             .iter()
@@ -411,7 +434,7 @@ impl FigureSnapshot {
         let mut changes: HashMap<(usize, usize), Vec<(u32, Decimal)>> = HashMap::new();
         let mut bad_code = None;
         let read =
-            source.stream_current_figures_after(high, &mut |code, unit, period, value| {
+            source.stream_current_figures_since(&mark, &mut |code, unit, period, value| {
                 let Some(&p) = period_index.get(period) else {
                     return;
                 };
@@ -439,7 +462,7 @@ impl FigureSnapshot {
             self.figures += merge(&mut cols[i], &changed);
         }
         self.key = key;
-        self.figure_high = Some(new_high);
+        self.mark = Some(new_mark);
         Ok(Some(read))
     }
 
@@ -696,7 +719,8 @@ impl FigureSnapshot {
     }
 
     /// The file layout, little-endian: magic, format, change key (stamp, newest audit id and
-    /// its digest), newest figure row id (-1: none), figure count; the periods,
+    /// its digest), catch-up mark (0 none; 1 and a row id; 2, xmax, a count and the transactions
+    /// in progress), figure count; the periods,
     /// indicator codes (each u16 length + UTF-8) and unit ids (i64); per period its columns,
     /// each a count, the unit positions (u32) and the values (rust_decimal's 16-byte form);
     /// then a CRC-32 of everything before it.
@@ -708,13 +732,6 @@ impl FigureSnapshot {
             .map(|c| c.units.len() * 20 + 4)
             .sum();
         let mut out = Vec::with_capacity(128 + values + self.units.len() * 8);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT.to_le_bytes());
-        out.extend_from_slice(&self.key.stamp.to_le_bytes());
-        out.extend_from_slice(&self.key.newest_id.to_le_bytes());
-        out.extend_from_slice(&self.key.newest_entry);
-        out.extend_from_slice(&self.figure_high.unwrap_or(-1).to_le_bytes());
-        out.extend_from_slice(&self.figures.to_le_bytes());
         let text = |out: &mut Vec<u8>, s: &str| {
             // Periods and indicator codes are short (IndicatorCode caps its length).
             let len = u16::try_from(s.len()).unwrap_or(u16::MAX);
@@ -724,6 +741,27 @@ impl FigureSnapshot {
         let count = |out: &mut Vec<u8>, n: usize| {
             out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
         };
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        out.extend_from_slice(&self.key.stamp.to_le_bytes());
+        out.extend_from_slice(&self.key.newest_id.to_le_bytes());
+        out.extend_from_slice(&self.key.newest_entry);
+        match &self.mark {
+            None => out.push(0),
+            Some(CatchUpMark::RowId(id)) => {
+                out.push(1);
+                out.extend_from_slice(&id.to_le_bytes());
+            }
+            Some(CatchUpMark::Transactions { xmax, in_progress }) => {
+                out.push(2);
+                out.extend_from_slice(&xmax.to_le_bytes());
+                count(&mut out, in_progress.len());
+                for x in in_progress {
+                    out.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+        }
+        out.extend_from_slice(&self.figures.to_le_bytes());
         count(&mut out, self.periods.len());
         for p in &self.periods {
             text(&mut out, &p.to_string());
@@ -778,7 +816,20 @@ impl FigureSnapshot {
         let stamp = r.i64()?;
         let newest_id = r.i64()?;
         let newest_entry = r.array()?;
-        let figure_high = Some(r.i64()?).filter(|&h| h >= 0);
+        let mark = match r.array::<1>()?[0] {
+            0 => None,
+            1 => Some(CatchUpMark::RowId(r.i64()?)),
+            2 => {
+                let xmax = r.i64()?;
+                let n = r.count()?;
+                let mut in_progress = Vec::with_capacity(n.min(1 << 16));
+                for _ in 0..n {
+                    in_progress.push(r.i64()?);
+                }
+                Some(CatchUpMark::Transactions { xmax, in_progress })
+            }
+            other => return Err(format!("an unknown catch-up mark {other}")),
+        };
         let figures = r.u64()?;
         let mut s = FigureSnapshot {
             key: ChangeKey {
@@ -786,7 +837,7 @@ impl FigureSnapshot {
                 newest_id,
                 newest_entry,
             },
-            figure_high,
+            mark,
             figures,
             ..FigureSnapshot::default()
         };

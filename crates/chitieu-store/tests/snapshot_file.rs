@@ -144,11 +144,10 @@ fn a_saved_snapshot_is_reused_until_a_write<S: Bulk>(mut store: S) {
     }
     assert!(second.is_current(&store).expect("stamp"));
 
-    // Any write makes the saved file stale. SQLite catches up on the rows written since;
-    // PostgreSQL, whose ids may commit out of order, reads the store again.
-    let catches_up = FigureSource::figure_high_water(&store)
-        .expect("high water")
-        .is_some();
+    // Any write makes the saved file stale; the reader catches up on the rows written since
+    // (by row id on SQLite, by writing transaction on PostgreSQL).
+    let catches_up = FigureSource::catch_up_mark(&store).expect("mark").is_some();
+    assert!(catches_up, "both backends catch up");
     correct(&mut store, units[0], "2000.5");
     let (third, used) = FigureSnapshot::load_cached(&store, &periods, &cache).expect("third");
     if catches_up {
@@ -429,4 +428,62 @@ fn the_default_folder_is_beside_the_sqlite_file() {
     );
     let memory = chitieu_store::AnyStore::Sqlite(SqliteStore::open_in_memory().expect("memory"));
     assert_eq!(memory.snapshot_dir(), None);
+}
+
+/// On PostgreSQL a transaction may take its figure row id before another one and commit after
+/// it: catching up by row id would miss it. Catching up by writing transaction does not.
+#[test]
+fn a_late_commit_on_postgresql_is_caught_up() {
+    let Some((schema, mut store)) = backend::postgres("snapshot_catch_up_late", true) else {
+        return;
+    };
+    let units = load(&mut store);
+    let periods = months();
+    let dir = tempfile::tempdir().expect("dir");
+    let mut late = PgStore::open_in_schema(&schema.url, Some(&schema.name)).expect("open");
+    late.with_client(|c| {
+        let mut tx = c.transaction()?;
+        // The late transaction writes a figure (and its audit entry) first …
+        tx.execute(
+            "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of,
+                                 provenance, note, entered_by, entered_at, current)
+             SELECT indicator, $1, '2025-M12', 1, 777, state, as_of, provenance, note,
+                    'late', entered_at, true
+             FROM figure WHERE indicator = 'budget_revenue' LIMIT 1",
+            &[&units[1].0],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail)
+             VALUES ('2026-01-01T00:00:00Z', 'late', 'test.late', 'figure', '', '{}')",
+            &[],
+        )?;
+        // … another connection writes a correction and commits …
+        correct(&mut store, units[0], "5");
+        // … and the snapshot is saved while the late one is still open.
+        let (before, _) = FigureSnapshot::load_cached(&store, &periods, dir.path())?;
+        assert_eq!(before.value("budget_revenue", units[1], &periods[2]), None);
+        assert_eq!(
+            before.value("budget_revenue", units[0], &periods[0]),
+            Some(dec("5"))
+        );
+        tx.commit()?;
+        let (after, used) = FigureSnapshot::load_cached(&store, &periods, dir.path())?;
+        assert!(
+            matches!(
+                used,
+                CacheUse::CaughtUp {
+                    figures_read: 1,
+                    ..
+                }
+            ),
+            "{used:?}"
+        );
+        assert_eq!(
+            after.value("budget_revenue", units[1], &periods[2]),
+            Some(dec("777"))
+        );
+        same(&after, &FigureSnapshot::load(&store, &periods)?);
+        Ok(())
+    })
+    .expect("late transaction");
 }

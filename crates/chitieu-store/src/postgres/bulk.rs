@@ -596,24 +596,45 @@ impl PgStore {
         }
     }
 
-    /// None: PostgreSQL transactions take figure ids before they commit, in any order, so a
-    /// row with a smaller id than one already seen may still appear; a stale snapshot is read
-    /// again in full (see [`crate::snapshot::FigureSource::figure_high_water`]).
-    pub fn figure_high_water(&self) -> Result<Option<i64>> {
-        Ok(None)
+    /// The transaction snapshot now: its xmax and the transactions in progress. Every figure
+    /// row records the transaction that wrote it (migration 0009), and every transaction that
+    /// commits after this has an id of at least xmax or is among those in progress (see
+    /// [`crate::snapshot::CatchUpMark::Transactions`]).
+    pub fn catch_up_mark(&self) -> Result<Option<crate::snapshot::CatchUpMark>> {
+        let rows = self.query(
+            "WITH q AS (SELECT pg_current_snapshot() AS s)
+             SELECT pg_snapshot_xmax(s)::text::bigint,
+                    ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x)
+             FROM q",
+            &[],
+        )?;
+        let row = rows
+            .first()
+            .ok_or_else(|| StoreError::corrupt("transaction snapshot", "no row"))?;
+        Ok(Some(crate::snapshot::CatchUpMark::Transactions {
+            xmax: row.try_get(0)?,
+            in_progress: row.try_get(1)?,
+        }))
     }
 
-    /// Calls `each(indicator, unit, period, value)` for every current figure whose row id is
-    /// greater than `after`. Returns how many. Not used to catch a snapshot up on this
-    /// backend ([`PgStore::figure_high_water`]), but correct for what it says.
-    pub fn for_each_current_figure_after(
+    /// Calls `each(indicator, unit, period, value)` for every current figure written after
+    /// `mark`: by a transaction with an id of at least its xmax or in progress then (over the
+    /// index of migration 0009). Returns how many.
+    pub fn for_each_current_figure_since(
         &self,
-        after: i64,
+        mark: &crate::snapshot::CatchUpMark,
         mut each: impl FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
+        let crate::snapshot::CatchUpMark::Transactions { xmax, in_progress } = mark else {
+            return Err(StoreError::corrupt(
+                "snapshot catch-up mark",
+                "a SQLite row-id mark given to PostgreSQL",
+            ));
+        };
         let rows = self.query(
-            "SELECT indicator, unit_id, period, value::text FROM figure WHERE id > $1 AND current",
-            &[&after],
+            "SELECT indicator, unit_id, period, value::text FROM figure
+             WHERE (txid >= $1 OR txid = ANY($2)) AND current",
+            &[xmax, in_progress],
         )?;
         let mut n = 0u64;
         for r in &rows {

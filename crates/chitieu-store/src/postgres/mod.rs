@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_tasks.sql"),
     include_str!("migrations/0007_notifications.sql"),
     include_str!("migrations/0008_bench_indexes.sql"),
+    include_str!("migrations/0009_figure_txid.sql"),
 ];
 
 /// The schema version this build writes.

@@ -455,23 +455,28 @@ impl SqliteStore {
 
     /// The newest figure row id (0 when there is none). SQLite commits writers one at a time
     /// and figure rows are only appended, so every figure written after this id was read has
-    /// a larger one (see [`crate::snapshot::FigureSource::figure_high_water`]).
-    pub fn figure_high_water(&self) -> Result<Option<i64>> {
-        Ok(Some(self.conn.query_row(
-            "SELECT coalesce(max(id), 0) FROM figure",
-            [],
-            |r| r.get(0),
-        )?))
+    /// a larger one (see [`crate::snapshot::CatchUpMark::RowId`]).
+    pub fn catch_up_mark(&self) -> Result<Option<crate::snapshot::CatchUpMark>> {
+        Ok(Some(crate::snapshot::CatchUpMark::RowId(
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM figure", [], |r| r.get(0))?,
+        )))
     }
 
-    /// Calls `each(indicator, unit, period, value)` for every current figure whose row id is
-    /// greater than `after` (a range of the primary key: only the new rows are read). Returns
-    /// how many.
-    pub fn for_each_current_figure_after(
+    /// Calls `each(indicator, unit, period, value)` for every current figure written after
+    /// `mark`: the rows with a larger id (a range of the primary key: only the new rows are
+    /// read). Returns how many.
+    pub fn for_each_current_figure_since(
         &self,
-        after: i64,
+        mark: &crate::snapshot::CatchUpMark,
         mut each: impl FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
+        let crate::snapshot::CatchUpMark::RowId(after) = *mark else {
+            return Err(StoreError::corrupt(
+                "snapshot catch-up mark",
+                "a PostgreSQL transaction mark given to SQLite",
+            ));
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT indicator, unit_id, period, value FROM figure WHERE id > ?1 AND current = 1",
         )?;

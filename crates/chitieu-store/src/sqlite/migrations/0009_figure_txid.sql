@@ -1,0 +1,3 @@
+-- 0009: kept in step with PostgreSQL's 0009 (the transaction that wrote each figure row, for
+-- catching up a saved figure snapshot). SQLite needs nothing: it commits writers one at a
+-- time, so figure rows commit in the order of their ids and the newest id read is enough.
