@@ -7,6 +7,11 @@
 //! and day after the digest hour, and e-mails new notifications when SMTP is configured — each
 //! e-mail claimed first, so only one process sends it.
 //!
+//! No database handle is held while mailing: a pass stores and claims in one step with a
+//! handle of the pool ([`prepare`]), sends without one ([`send`]), and gives back the claims of
+//! failed sends and records the pass in a second short step ([`settle`]). A slow or hung SMTP
+//! server therefore delays only the reminders, never the web's requests.
+//!
 //! The clock is injected ([`Clock`]), so tests run a pass "on" any day. Days are counted in
 //! Vietnam's time (UTC+7, no daylight saving).
 
@@ -16,7 +21,7 @@ use chitieu_core::admin::UnitId;
 use chitieu_core::remind::{self, Audience, Due, Inputs, Settings};
 use chitieu_core::task::{Review, TaskEvent};
 use chitieu_store::accounts::{Account, Role};
-use chitieu_store::notifications::{NewNotification, SchedulerRun};
+use chitieu_store::notifications::{NewNotification, Notification, SchedulerRun};
 use chitieu_store::workflow::{DataSetState, WorkflowAction};
 use chitieu_store::{AccountStore, NotificationStore, Store, TaskStore, WorkflowStore};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
@@ -296,12 +301,47 @@ fn to_new(d: &Due, account_id: i64) -> NewNotification {
     }
 }
 
+/// An e-mail a pass has claimed and is to send: the notification, the address, the name.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub notification: Notification,
+    pub to: String,
+    pub name: String,
+}
+
+/// What the database step of a pass did and the e-mails it claimed, to send without holding
+/// a database handle.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub report: PassReport,
+    pub outgoing: Vec<Outgoing>,
+}
+
 /// One pass at `now`: stores due notifications, digests, and e-mails what is unsent.
+///
+/// The three steps of [`prepare`], [`send`] and [`settle`] on one store; the server's
+/// scheduler ([`run`]) runs them with a pool handle only for the first and the last, so
+/// that a slow mail server never keeps a handle from the web's requests.
 pub fn pass<S>(
     store: &mut S,
     now: DateTime<Utc>,
     mailer: Option<&Mailer>,
 ) -> Result<PassReport, WebError>
+where
+    S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
+{
+    let prepared = prepare(store, now, mailer.is_some())?;
+    let sent = match mailer {
+        Some(m) => send(m, &prepared.outgoing),
+        None => Vec::new(),
+    };
+    settle(store, prepared, sent)
+}
+
+/// The database step before any mail: stores the due notifications and the digests, and,
+/// when `mailing`, claims the unsent e-mails of accounts with an address (`emailed_at` set
+/// where it was NULL, so another process sending at the same time skips them).
+pub fn prepare<S>(store: &mut S, now: DateTime<Utc>, mailing: bool) -> Result<Prepared, WebError>
 where
     S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
 {
@@ -325,24 +365,79 @@ where
         report.digests = digests(store, &accounts, day, now)?;
     }
 
-    if let Some(mailer) = mailer {
+    let mut outgoing = Vec::new();
+    if mailing {
         let names: BTreeMap<i64, String> = accounts
             .iter()
             .map(|a| (a.id, a.display_name.clone()))
             .collect();
-        for n in store.unsent_emails(now - Duration::days(2), 500)? {
-            let Some(to) = store.email(n.account_id)? else {
-                continue;
-            };
-            if !store.claim_email(n.id, now)? {
-                continue; // another process sends it
-            }
-            let name = names.get(&n.account_id).cloned().unwrap_or_default();
-            match mailer.send_notification(&n, &to, &name) {
-                Ok(()) => report.emailed += 1,
-                Err(e) => {
-                    store.release_email(n.id)?;
-                    report.email_errors.push(e.to_string());
+        // A failure while claiming stops the claiming, not the pass: what is claimed already
+        // is still sent (or its claim given back), never left claimed and unsent.
+        if let Err(e) = claim_emails(store, now, &names, &mut outgoing) {
+            report.email_errors.push(format!("claiming e-mails: {e}"));
+        }
+    }
+    Ok(Prepared { report, outgoing })
+}
+
+fn claim_emails<S: NotificationStore>(
+    store: &mut S,
+    now: DateTime<Utc>,
+    names: &BTreeMap<i64, String>,
+    outgoing: &mut Vec<Outgoing>,
+) -> Result<(), WebError> {
+    for n in store.unsent_emails(now - Duration::days(2), 500)? {
+        let Some(to) = store.email(n.account_id)? else {
+            continue;
+        };
+        if !store.claim_email(n.id, now)? {
+            continue; // another process sends it
+        }
+        let name = names.get(&n.account_id).cloned().unwrap_or_default();
+        outgoing.push(Outgoing {
+            notification: n,
+            to,
+            name,
+        });
+    }
+    Ok(())
+}
+
+/// Sends the claimed e-mails; touches no database. One outcome per e-mail, in order.
+pub fn send(mailer: &Mailer, outgoing: &[Outgoing]) -> Vec<Result<(), String>> {
+    outgoing
+        .iter()
+        .map(|o| {
+            mailer
+                .send_notification(&o.notification, &o.to, &o.name)
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// The database step after the mail: gives back the claim of each e-mail that failed, so a
+/// later pass tries it again, and completes the report.
+pub fn settle<S>(
+    store: &mut S,
+    prepared: Prepared,
+    sent: Vec<Result<(), String>>,
+) -> Result<PassReport, WebError>
+where
+    S: NotificationStore,
+{
+    let mut report = prepared.report;
+    for (o, outcome) in prepared.outgoing.iter().zip(sent) {
+        match outcome {
+            Ok(()) => report.emailed += 1,
+            Err(e) => {
+                report.email_errors.push(e);
+                // Each claim is given back on its own: one that cannot be does not keep the
+                // others claimed.
+                if let Err(r) = store.release_email(o.notification.id) {
+                    report.email_errors.push(format!(
+                        "giving back the e-mail of notification {}: {r}",
+                        o.notification.id
+                    ));
                 }
             }
         }
@@ -418,36 +513,7 @@ pub async fn run(app: Arc<crate::App>, cfg: SchedulerConfig) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let now = cfg.clock.now();
-        let mailer = mailer.clone();
-        let outcome = app
-            .db
-            .run(move |s| {
-                let r = pass(s, now, mailer.as_deref());
-                let (created, emailed, digests, error) = match &r {
-                    Ok(p) => (
-                        p.created,
-                        p.emailed,
-                        p.digests,
-                        (!p.email_errors.is_empty()).then(|| p.email_errors.join("; ")),
-                    ),
-                    Err(e) => (0, 0, 0, Some(e.to_string())),
-                };
-                if created + emailed + digests > 0 || error.is_some() {
-                    let finished = Utc::now().max(now);
-                    s.record_run(&SchedulerRun {
-                        id: 0,
-                        started_at: chitieu_stamp(now),
-                        finished_at: chitieu_stamp(finished),
-                        created,
-                        emailed,
-                        digests,
-                        error,
-                    })?;
-                }
-                r
-            })
-            .await;
+        let outcome = one_pass(&app, cfg.clock.now(), mailer.clone()).await;
         match outcome {
             Ok(r) => {
                 if r.created + r.emailed + r.digests > 0 {
@@ -465,6 +531,54 @@ pub async fn run(app: Arc<crate::App>, cfg: SchedulerConfig) {
             Err(e) => tracing::error!("reminders: pass failed: {e}"),
         }
     }
+}
+
+/// One pass of the server's scheduler: a pool handle to store the notifications and claim
+/// the e-mails, none while mailing (SMTP may be slow or hang: up to the mailer's timeout per
+/// message), a handle again to give back failed claims and record the pass.
+async fn one_pass(
+    app: &Arc<crate::App>,
+    now: DateTime<Utc>,
+    mailer: Option<Arc<Mailer>>,
+) -> Result<PassReport, WebError> {
+    let mailing = mailer.is_some();
+    let prepared = app.db.run(move |s| Ok(prepare(s, now, mailing))).await?;
+    let sent = match (&prepared, mailer) {
+        (Ok(p), Some(m)) if !p.outgoing.is_empty() => {
+            let outgoing = p.outgoing.clone();
+            tokio::task::spawn_blocking(move || send(&m, &outgoing))
+                .await
+                .map_err(|e| WebError::Internal(format!("sending e-mail: {e}")))?
+        }
+        _ => Vec::new(),
+    };
+    app.db
+        .run(move |s| {
+            let r = prepared.and_then(|p| settle(s, p, sent));
+            let (created, emailed, digests, error) = match &r {
+                Ok(p) => (
+                    p.created,
+                    p.emailed,
+                    p.digests,
+                    (!p.email_errors.is_empty()).then(|| p.email_errors.join("; ")),
+                ),
+                Err(e) => (0, 0, 0, Some(e.to_string())),
+            };
+            if created + emailed + digests > 0 || error.is_some() {
+                let finished = Utc::now().max(now);
+                s.record_run(&SchedulerRun {
+                    id: 0,
+                    started_at: chitieu_stamp(now),
+                    finished_at: chitieu_stamp(finished),
+                    created,
+                    emailed,
+                    digests,
+                    error,
+                })?;
+            }
+            r
+        })
+        .await
 }
 
 fn chitieu_stamp(t: DateTime<Utc>) -> String {

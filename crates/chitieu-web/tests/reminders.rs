@@ -569,3 +569,187 @@ fn two_servers_on_postgresql_remind_once() {
         assert_eq!(n.iter().filter(|n| n.kind == "digest").count(), 1);
     }
 }
+
+/// A mail server that answers only when told: it accepts one connection, runs `meanwhile`
+/// before its greeting — so while the sender waits on it —, then takes one message. Returns
+/// what `meanwhile` returned and the message's DATA (empty when the sender had given up).
+fn held_smtp<T: Send + 'static>(
+    listener: std::net::TcpListener,
+    meanwhile: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<(T, String)> {
+    use std::io::{BufRead, BufReader, Write};
+    std::thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("the scheduler connects");
+        let out = meanwhile();
+        let mut data = String::new();
+        let mut w = conn.try_clone().expect("clone");
+        let mut r = BufReader::new(conn);
+        let say = |w: &mut std::net::TcpStream, line: &str| {
+            w.write_all(format!("{line}\r\n").as_bytes()).is_ok()
+        };
+        if !say(&mut w, "220 held.test ESMTP") {
+            return (out, data);
+        }
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if r.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+            let ok = match verb.as_str() {
+                "EHLO" | "HELO" => say(&mut w, "250 held.test"),
+                "DATA" => {
+                    if !say(&mut w, "354 end with .") {
+                        break;
+                    }
+                    loop {
+                        line.clear();
+                        if r.read_line(&mut line).unwrap_or(0) == 0 || line == ".\r\n" {
+                            break;
+                        }
+                        data.push_str(&line);
+                    }
+                    say(&mut w, "250 queued")
+                }
+                "QUIT" => {
+                    say(&mut w, "221 bye");
+                    break;
+                }
+                _ => say(&mut w, "250 ok"),
+            };
+            if !ok {
+                break;
+            }
+        }
+        (out, data)
+    })
+}
+
+/// What the slow-mail test needs in a database: a commune's reporter with an e-mail address
+/// (and the test password, to log in) and a task of the commune due in 7 days.
+fn seed_for_mail<S: Store + AccountStore + NotificationStore + TaskStore>(s: &mut S) -> i64 {
+    s.init(&Catalog::builtin(), &NoProgress).expect("init");
+    let on = day("2026-11-01");
+    let province = s.resolve_unit("tỉnh Lạng Sơn", on).expect("province").unit;
+    let commune = s.children_on(province, on).expect("communes")[0].unit;
+    let reporter =
+        common::create_accounts(s, &[("xa.thu", Role::Reporter, vec![commune])])["xa.thu"];
+    s.set_email(reporter, Some("thu.lt@langson.gov.vn"), "test")
+        .expect("email");
+    s.set_setting(
+        scheduler::SETTINGS_KEY,
+        r#"{"period_kinds":[],"digest_hour":18}"#,
+        "test",
+    )
+    .expect("settings");
+    s.add_task(
+        &Task {
+            text: "Hoàn thành kè chống sạt lở bờ sông".into(),
+            field: TaskField::Economy,
+            lead: commune,
+            cooperating: vec![],
+            deadline: Deadline::Date {
+                date: day("2026-12-02"),
+            },
+            output: ExpectedOutput::Project {
+                name: "kè bờ sông".into(),
+            },
+            source: String::new(),
+            period: None,
+            provenance: Provenance::Manual,
+        },
+        "test",
+    )
+    .expect("task");
+    reporter
+}
+
+/// The server's scheduler holds no database handle while it talks to the mail server: with
+/// a pool of one handle and a mail server that does not answer until a log-in and a page
+/// read from the database have been served, the page is served (it could not be if the
+/// scheduler kept the handle, since the mail server would wait for it — the send would fail
+/// on the mailer's timeout instead), then the e-mail goes through and the pass is recorded.
+fn a_slow_mail_server_leaves_the_pool_free(database: &str, store: &impl NotificationStore) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut cfg = common::config(database);
+    cfg.connections = 1;
+    let mut reminders = SchedulerConfig::new(std::time::Duration::from_secs(24 * 3600));
+    reminders.clock = Arc::new(FixedClock::new(at("2026-11-25", 9)));
+    reminders.mail = Some(
+        chitieu_web::mail::MailConfig::parse(
+            &format!("smtp://127.0.0.1:{port}"),
+            "Văn phòng UBND <vanphong@langson.gov.vn>",
+        )
+        .expect("mail config"),
+    );
+    cfg.reminders = Some(reminders);
+    let addr = common::serve(cfg);
+    let smtp = held_smtp(listener, move || {
+        let mut c = common::Client::login_at(addr, "xa.thu");
+        let page = c.get("/app/notifications");
+        (page.status, page.body)
+    });
+    let ((status, body), data) = smtp.join().expect("mail server");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Hoàn thành kè chống sạt lở bờ sông"),
+        "the reminder was stored before mailing began: {body}"
+    );
+    assert!(
+        data.contains("thu.lt@langson.gov.vn"),
+        "the e-mail went through once the mail server answered: {data:?}"
+    );
+    // The pass is recorded in the last step, with the handle taken again.
+    let run = (0..600)
+        .find_map(|_| {
+            let runs = store.runs(5).expect("runs");
+            if runs.is_empty() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            runs.into_iter().next()
+        })
+        .expect("the pass was recorded");
+    assert_eq!((run.created, run.emailed), (1, 1), "{run:?}");
+    assert_eq!(run.error, None);
+}
+
+#[test]
+fn a_slow_mail_server_leaves_the_pool_free_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("slow-mail.db");
+    let mut s = SqliteStore::open(&path).expect("open");
+    let reporter = seed_for_mail(&mut s);
+    a_slow_mail_server_leaves_the_pool_free(path.to_str().expect("path"), &s);
+    assert!(
+        s.notifications(reporter, false, 10)
+            .expect("list")
+            .iter()
+            .all(|n| n.emailed_at.is_some())
+    );
+}
+
+#[test]
+fn a_slow_mail_server_leaves_the_pool_free_postgresql() {
+    use chitieu_store::PgStore;
+    let Some(url) = common::postgres_url("a_slow_mail_server_leaves_the_pool_free_postgresql")
+    else {
+        return;
+    };
+    let schema = format!("t_remind_slow_mail_{}", std::process::id());
+    let _guard = common::Schema {
+        url: url.clone(),
+        name: schema.clone(),
+    };
+    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+    let reporter = seed_for_mail(&mut s);
+    let database = format!("{url}?options=-c%20search_path%3D{schema}");
+    a_slow_mail_server_leaves_the_pool_free(&database, &s);
+    assert!(
+        s.notifications(reporter, false, 10)
+            .expect("list")
+            .iter()
+            .all(|n| n.emailed_at.is_some())
+    );
+}
