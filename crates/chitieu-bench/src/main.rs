@@ -1626,29 +1626,9 @@ fn duckdb(
     }
     let report: serde_json::Value = serde_json::from_slice(&out.stdout)
         .with_context(|| format!("DuckDB output: {}", String::from_utf8_lossy(&out.stdout)))?;
-    let mut query: Vec<f64> = report["query_s"]
-        .as_array()
-        .context("query_s")?
-        .iter()
-        .filter_map(|v| v.as_f64())
-        .collect();
-    if query.is_empty() {
-        bail!("the DuckDB script reported no run");
-    }
-    query.sort_by(f64::total_cmp);
-    let duck_query = Duration::from_secs_f64(query[query.len() / 2]);
+    let (duck_query, runs) = median_of(&report, "query_s")?;
     let duck_load = Duration::from_secs_f64(report["load_s"].as_f64().unwrap_or(0.0).max(0.0));
-    let mut file: Vec<f64> = report["file_s"]
-        .as_array()
-        .context("file_s")?
-        .iter()
-        .filter_map(|v| v.as_f64())
-        .collect();
-    if file.is_empty() {
-        bail!("the DuckDB script reported no run on its database file");
-    }
-    file.sort_by(f64::total_cmp);
-    let duck_file = Duration::from_secs_f64(file[file.len() / 2]);
+    let (duck_file, _) = median_of(&report, "file_s")?;
     let file_bytes = report["file_bytes"].as_u64().unwrap_or(0);
     // The sums must agree exactly (DuckDB's DECIMAL is exact; its means and ratios are floats).
     let mut checked = 0;
@@ -1672,7 +1652,7 @@ fn duckdb(
     println!(
         "   warm, data already in memory: DuckDB query {} (median of {}) | ours from the snapshot {} (freshness check + combine months + roll-up) → ours/DuckDB = {:.2}   goal ≤ 1: {}",
         secs(duck_query),
-        query.len(),
+        runs,
         secs(warm_ours),
         ratio(warm_ours, duck_query),
         verdict(warm_ours <= duck_query),
@@ -1718,6 +1698,22 @@ fn duckdb(
         query: duck_query,
         file: duck_file,
     }))
+}
+
+/// The median of a list of seconds the DuckDB script reported under `key`, and how many.
+fn median_of(report: &serde_json::Value, key: &str) -> Result<(Duration, usize)> {
+    let mut runs: Vec<f64> = report[key]
+        .as_array()
+        .with_context(|| format!("the DuckDB script reported no {key}"))?
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .collect();
+    if runs.is_empty() {
+        bail!("the DuckDB script reported no run in {key}");
+    }
+    runs.sort_by(f64::total_cmp);
+    Ok((Duration::from_secs_f64(runs[runs.len() / 2]), runs.len()))
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {

@@ -146,61 +146,49 @@ pub trait FigureSource {
     ) -> Result<u64>;
 }
 
-impl FigureSource for SqliteStore {
-    fn stream_current_figures(
-        &self,
-        period: &Period,
-        each: &mut dyn FnMut(&str, UnitId, Decimal),
-    ) -> Result<u64> {
-        self.for_each_current_figure(period, each)
-    }
-    fn change_stamp(&self) -> Result<i64> {
-        SqliteStore::change_stamp(self)
-    }
-    fn change_key(&self) -> Result<ChangeKey> {
-        SqliteStore::change_key(self)
-    }
-    fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
-        SqliteStore::audit_entry_digest(self, id)
-    }
-    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
-        SqliteStore::catch_up_mark(self)
-    }
-    fn stream_current_figures_since(
-        &self,
-        mark: &CatchUpMark,
-        each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
-    ) -> Result<u64> {
-        self.for_each_current_figure_since(mark, each)
-    }
+/// Each backend's inherent methods, as a [`FigureSource`].
+macro_rules! backend_figure_source {
+    ($t:ty) => {
+        impl FigureSource for $t {
+            fn stream_current_figures(
+                &self,
+                period: &Period,
+                each: &mut dyn FnMut(&str, UnitId, Decimal),
+            ) -> Result<u64> {
+                self.for_each_current_figure(period, each)
+            }
+            fn change_stamp(&self) -> Result<i64> {
+                <$t>::change_stamp(self)
+            }
+            fn change_key(&self) -> Result<ChangeKey> {
+                <$t>::change_key(self)
+            }
+            fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
+                <$t>::audit_entry_digest(self, id)
+            }
+            fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
+                <$t>::catch_up_mark(self)
+            }
+            fn stream_current_figures_since(
+                &self,
+                mark: &CatchUpMark,
+                each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
+            ) -> Result<u64> {
+                self.for_each_current_figure_since(mark, each)
+            }
+        }
+    };
 }
+backend_figure_source!(SqliteStore);
+backend_figure_source!(PgStore);
 
-impl FigureSource for PgStore {
-    fn stream_current_figures(
-        &self,
-        period: &Period,
-        each: &mut dyn FnMut(&str, UnitId, Decimal),
-    ) -> Result<u64> {
-        self.for_each_current_figure(period, each)
-    }
-    fn change_stamp(&self) -> Result<i64> {
-        PgStore::change_stamp(self)
-    }
-    fn change_key(&self) -> Result<ChangeKey> {
-        PgStore::change_key(self)
-    }
-    fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
-        PgStore::audit_entry_digest(self, id)
-    }
-    fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
-        PgStore::catch_up_mark(self)
-    }
-    fn stream_current_figures_since(
-        &self,
-        mark: &CatchUpMark,
-        each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
-    ) -> Result<u64> {
-        self.for_each_current_figure_since(mark, each)
+impl AnyStore {
+    /// The backend behind the handle, as a [`FigureSource`].
+    fn figure_source(&self) -> &dyn FigureSource {
+        match self {
+            AnyStore::Sqlite(s) => s,
+            AnyStore::Postgres(p) => p.as_ref(),
+        }
     }
 }
 
@@ -210,41 +198,27 @@ impl FigureSource for AnyStore {
         period: &Period,
         each: &mut dyn FnMut(&str, UnitId, Decimal),
     ) -> Result<u64> {
-        match self {
-            AnyStore::Sqlite(s) => s.for_each_current_figure(period, each),
-            AnyStore::Postgres(s) => s.for_each_current_figure(period, each),
-        }
+        self.figure_source().stream_current_figures(period, each)
     }
     fn change_stamp(&self) -> Result<i64> {
         AnyStore::change_stamp(self)
     }
     fn change_key(&self) -> Result<ChangeKey> {
-        match self {
-            AnyStore::Sqlite(s) => s.change_key(),
-            AnyStore::Postgres(s) => s.change_key(),
-        }
+        self.figure_source().change_key()
     }
     fn audit_entry_digest(&self, id: i64) -> Result<Option<[u8; 32]>> {
-        match self {
-            AnyStore::Sqlite(s) => s.audit_entry_digest(id),
-            AnyStore::Postgres(s) => s.audit_entry_digest(id),
-        }
+        self.figure_source().audit_entry_digest(id)
     }
     fn catch_up_mark(&self) -> Result<Option<CatchUpMark>> {
-        match self {
-            AnyStore::Sqlite(s) => s.catch_up_mark(),
-            AnyStore::Postgres(s) => s.catch_up_mark(),
-        }
+        self.figure_source().catch_up_mark()
     }
     fn stream_current_figures_since(
         &self,
         mark: &CatchUpMark,
         each: &mut dyn FnMut(&str, UnitId, &str, Decimal),
     ) -> Result<u64> {
-        match self {
-            AnyStore::Sqlite(s) => s.for_each_current_figure_since(mark, each),
-            AnyStore::Postgres(s) => s.for_each_current_figure_since(mark, each),
-        }
+        self.figure_source()
+            .stream_current_figures_since(mark, each)
     }
 }
 
