@@ -55,6 +55,24 @@ fn a_task_is_reported_by_its_lead_confirmed_returned_and_counted() {
         err.contains("do huyện Hữu Lũng chủ trì: chỉ đơn vị đó báo cáo tiến độ"),
         "{err}"
     );
+    // "Quá hạn" before the deadline is refused, naming the task and its deadline.
+    let err = env.fails(&[
+        "tasks",
+        "report",
+        "1",
+        "--as-unit",
+        "huyện Hữu Lũng",
+        "--status",
+        "quá hạn",
+        "--on",
+        "2023-05-02",
+    ]);
+    assert!(
+        err.contains(&format!(
+            "nhiệm vụ số 1 «{THU_NGAN_SACH}»: chưa đến hạn: thời hạn là hết quý II/2023, báo cáo ngày 02/05/2023"
+        )),
+        "{err}"
+    );
     // Confirming before a completion is refused.
     let err = env.fails(&["tasks", "confirm", "1", "--on", "2023-05-03"]);
     assert!(
