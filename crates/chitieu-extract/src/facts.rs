@@ -375,7 +375,10 @@ fn sentence_facts(
         let is_target = measure == Measure::Actual
             && (in_target || period.is_some_and(|p| doc.ctx.is_future(&p)));
         let measure = if is_target { Measure::Target } else { measure };
-        let approx = before.approx.or(fig.at_least.then_some(Approx::AtLeast));
+        let approx = before
+            .approx
+            .or_else(|| estimated_subject(toks, &before, cs, matches))
+            .or(fig.at_least.then_some(Approx::AtLeast));
         let raw_verb = before.verb.map(|(v, _)| v).unwrap_or("");
         let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches, raw_verb);
         let (indicator, label, label_start) = match chosen {
@@ -390,6 +393,15 @@ fn sentence_facts(
                     "{} {}",
                     slice(doc, start, fig.start),
                     slice(doc, fig.unit_start, fig.unit_end)
+                ),
+                start,
+            ),
+            Some(Choice::Split(i, start, end)) => (
+                doc.index.indicators[i].code.clone(),
+                format!(
+                    "{} {}",
+                    slice(doc, start, fig.start),
+                    slice(doc, fig.end, end)
                 ),
                 start,
             ),
@@ -417,6 +429,26 @@ fn sentence_facts(
             text: slice(doc, label_start.min(before.start), fig.end),
         });
     }
+}
+
+/// "ước thu ngân sách đạt 135 tỷ": "ước" before the indicator phrase that the figure's verb
+/// follows makes the figure an estimate.
+fn estimated_subject(
+    toks: &[Token],
+    before: &Before,
+    cs: usize,
+    matches: &[PhraseMatch],
+) -> Option<Approx> {
+    let (_, verb_at) = before.verb?;
+    matches
+        .iter()
+        .filter(|m| m.start > cs && m.end <= verb_at && verb_at - m.end <= 2)
+        .any(|m| {
+            let k = m.start - 1;
+            toks[k].is_word("ước")
+                || (toks[k].is_word("tính") && k > cs && toks[k - 1].is_word("ước"))
+        })
+        .then_some(Approx::Estimated)
 }
 
 fn slice(doc: &Doc, a: usize, b: usize) -> String {
@@ -501,6 +533,9 @@ enum Choice<'a> {
     Phrase(&'a PhraseMatch),
     /// A phrase split by the figure: the indicator and the token where the phrase starts.
     Joined(usize, usize),
+    /// A phrase around the figure: the indicator, where its words start before the figure
+    /// and where they end after it.
+    Split(usize, usize, usize),
     ByUnit(String),
 }
 
@@ -694,6 +729,10 @@ fn choose_indicator<'a>(
             Some(Choice::Phrase(m))
         };
     }
+    // A phrase split by the figure and its unit: "trồng 500 ha rừng" is "trồng rừng".
+    if let Some(choice) = split_phrase(doc, fig, cs, ce) {
+        return Some(choice);
+    }
     // A counted noun only one indicator counts: "2 HTX", "19 phòng học".
     if fig.kind == UnitKind::Count
         && matches!(measure, Measure::Actual | Measure::Target)
@@ -702,6 +741,33 @@ fn choose_indicator<'a>(
         let mut it = index.indicators.iter().filter(|i| i.unit == fig.unit);
         if let (Some(only), None) = (it.next(), it.next()) {
             return Some(Choice::ByUnit(only.code.clone()));
+        }
+    }
+    None
+}
+
+/// The words right before a figure joined with the words right after its unit, when together
+/// they are one of the catalog's phrases of the figure's unit: "trồng 500 ha rừng" reads as
+/// "trồng rừng". Returns the indicator and the token where its words start.
+fn split_phrase<'a>(doc: &Doc, fig: &Figure, cs: usize, ce: usize) -> Option<Choice<'a>> {
+    let toks = doc.toks;
+    let mut a = fig.start;
+    while a > cs && a + 3 > fig.start && toks[a - 1].kind == Kind::Word {
+        a -= 1;
+    }
+    let mut b = fig.end;
+    while b < ce && b < fig.end + 3 && toks[b].kind == Kind::Word {
+        b += 1;
+    }
+    for from in a..fig.start {
+        for to in (fig.end + 1..=b).rev() {
+            let mut words: Vec<&str> = toks[from..fig.start].iter().map(|t| t.k()).collect();
+            words.extend(toks[fig.end..to].iter().map(|t| t.k()));
+            if let Some(i) = doc.index.lookup(&words)
+                && unit_fits(&doc.index.indicators[i].unit, fig.unit)
+            {
+                return Some(Choice::Split(i, from, to));
+            }
         }
     }
     None
