@@ -8,6 +8,7 @@
 
 pub mod accounts;
 mod any;
+mod decide;
 pub mod documents;
 mod error;
 pub mod exchange;

@@ -21,11 +21,12 @@ mod rows;
 mod tasks;
 mod workflow;
 
+use crate::decide::{self, UnitLookup};
 use crate::{
     ApplyReport, AuditEntry, Batch, Counts, InitReport, Progress, Result, Store, StoreError,
     UnitHistory,
 };
-use chitieu_core::admin::{Succession, UnitId, UnitKind, UnitName, UnitVersion};
+use chitieu_core::admin::{Succession, UnitId, UnitKind, UnitVersion};
 use chitieu_core::figure::FigureRevision;
 use chitieu_core::indicator::{Catalog, Indicator};
 use chitieu_core::org::Organisation;
@@ -253,39 +254,6 @@ impl PgStore {
         self.query(&sql, p)?.iter().map(row_to_version).collect()
     }
 
-    fn ancestors_on(&self, unit: &UnitVersion, on: NaiveDate) -> Result<Vec<UnitVersion>> {
-        let mut out: Vec<UnitVersion> = Vec::new();
-        let mut next = unit.parent;
-        while let Some(p) = next {
-            if out.len() > 8 {
-                break;
-            }
-            match self.unit_on(p, on) {
-                Ok(v) => {
-                    next = v.parent;
-                    out.push(v);
-                }
-                Err(StoreError::NoSuchUnit(_)) => break,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
-    }
-
-    fn describe_on(&self, v: &UnitVersion, on: NaiveDate) -> Result<String> {
-        let anc = self.ancestors_on(v, on)?;
-        let names: Vec<String> = anc
-            .iter()
-            .filter(|a| a.level != chitieu_core::admin::Level::Nation)
-            .map(|a| a.full_name())
-            .collect();
-        Ok(if names.is_empty() {
-            v.full_name()
-        } else {
-            format!("{} ({})", v.full_name(), names.join(", "))
-        })
-    }
-
     fn load_gazetteer(tx: &mut Transaction<'_>, progress: &dyn Progress) -> Result<(u64, u64)> {
         let gaz = chitieu_gazetteer::load().map_err(|e| StoreError::Gazetteer(e.to_string()))?;
         progress.start(
@@ -429,8 +397,9 @@ fn figure_key(indicator: &str, unit: UnitId, period: &str) -> String {
     format!("figure:{indicator}/{}/{period}", unit.0)
 }
 
-/// Stores a batch inside the caller's transaction, auditing each change (as SQLite's
-/// `apply_in`), after locking every figure and target it touches.
+/// Stores a batch inside the caller's transaction, auditing each change (what changes and the
+/// audit entry are decided in [`decide`], as for SQLite), after locking every figure and
+/// target it touches.
 pub(crate) fn apply_in(
     tx: &mut Transaction<'_>,
     batch: &Batch,
@@ -464,15 +433,7 @@ pub(crate) fn apply_in(
             &[&ps.key, &ps.kind.key(), &ps.title, &ps.unit.0, &issued],
         )?;
         if n > 0 {
-            report.plan_sources += 1;
-            audit(
-                tx,
-                actor,
-                "plan_source.upsert",
-                "plan_source",
-                &ps.key,
-                json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
-            )?;
+            record(tx, actor, decide::plan_source_upserted(&mut report, ps))?;
         }
     }
     for t in &batch.targets {
@@ -484,126 +445,86 @@ pub(crate) fn apply_in(
         {
             return Err(StoreError::UnknownPlanSource(t.source.clone()));
         }
-        let period = t.period.to_string();
-        let old = tx.query_opt(
+        let row = decide::TargetRow::new(t, comparator_parts(&t.comparator));
+        let stored = match tx.query_opt(
             "SELECT id, op, value::text, max_value::text FROM target
              WHERE indicator = $1 AND unit_id = $2 AND period = $3 AND source_key = $4",
-            &[&t.indicator.as_str(), &t.unit.0, &period, &t.source],
-        )?;
-        let old: Option<(i64, String, String, Option<String>)> = match old {
-            Some(r) => Some((col(&r, 0)?, col(&r, 1)?, col(&r, 2)?, col(&r, 3)?)),
+            &[&t.indicator.as_str(), &t.unit.0, &row.period, &t.source],
+        )? {
+            Some(r) => Some(decide::StoredTarget {
+                id: col(&r, 0)?,
+                op: col(&r, 1)?,
+                value: col(&r, 2)?,
+                max: col(&r, 3)?,
+            }),
             None => None,
         };
-        let (op, value, max) = comparator_parts(&t.comparator);
-        let key = format!("{}/{}/{}/{}", t.indicator, t.unit.0, period, t.source);
-        match old {
-            Some((_, o, v, m)) if o == op && v == value && m == max => {}
-            Some((id, o, v, m)) => {
+        let Some(write) = decide::decide_target(&mut report, &row, stored) else {
+            continue;
+        };
+        match write.update {
+            Some(id) => {
                 tx.execute(
                     "UPDATE target SET op = $1, value = $2::text::numeric, max_value = $3::text::numeric WHERE id = $4",
-                    &[&op, &value, &max, &id],
-                )?;
-                report.targets_changed += 1;
-                audit(
-                    tx,
-                    actor,
-                    "target.change",
-                    "target",
-                    &key,
-                    json!({"before": {"op": o, "value": v, "max": m}, "after": {"op": op, "value": value, "max": max}}),
+                    &[&row.op, &row.value, &row.max, &id],
                 )?;
             }
             None => {
                 tx.execute(
                     "INSERT INTO target (indicator, unit_id, period, source_key, op, value, max_value)
                      VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7::text::numeric)",
-                    &[&t.indicator.as_str(), &t.unit.0, &period, &t.source, &op, &value, &max],
-                )?;
-                report.targets_added += 1;
-                audit(
-                    tx,
-                    actor,
-                    "target.add",
-                    "target",
-                    &key,
-                    json!({"op": op, "value": value, "max": max}),
+                    &[
+                        &t.indicator.as_str(),
+                        &t.unit.0,
+                        &row.period,
+                        &t.source,
+                        &row.op,
+                        &row.value,
+                        &row.max,
+                    ],
                 )?;
             }
         }
+        record(tx, actor, write.audit)?;
     }
     for f in &batch.figures {
         PgStore::check_indicator_exists(tx, f.indicator.as_str())?;
         PgStore::check_unit_exists(tx, f.unit)?;
-        let period = f.period.to_string();
-        let provenance = serde_json::to_string(&f.provenance)
-            .map_err(|e| StoreError::corrupt("figure provenance", e))?;
-        let value = f.value.normalize().to_string();
-        let as_of = f.as_of.map(|d| d.to_string());
-        let current = tx.query_opt(
+        let row = decide::FigureRow::new(f)?;
+        let current = match tx.query_opt(
             "SELECT id, revision, value::text, state, as_of, note FROM figure
              WHERE indicator = $1 AND unit_id = $2 AND period = $3 AND current",
-            &[&f.indicator.as_str(), &f.unit.0, &period],
-        )?;
-        type Current = (i64, i64, String, String, Option<String>, Option<String>);
-        let current: Option<Current> = match current {
-            Some(r) => Some((
-                col(&r, 0)?,
-                col(&r, 1)?,
-                col(&r, 2)?,
-                col(&r, 3)?,
-                col(&r, 4)?,
-                col(&r, 5)?,
-            )),
+            &[&f.indicator.as_str(), &f.unit.0, &row.period],
+        )? {
+            Some(r) => Some(decide::StoredFigure {
+                id: col(&r, 0)?,
+                revision: col(&r, 1)?,
+                value: col(&r, 2)?,
+                state: col(&r, 3)?,
+                as_of: col(&r, 4)?,
+                note: col(&r, 5)?,
+            }),
             None => None,
         };
-        let key = format!("{}/{}/{}", f.indicator, f.unit.0, period);
-        let revision: i64 = match &current {
-            Some((_, _, v, s, a, n))
-                if *v == value && s == f.state.key() && *a == as_of && *n == f.note =>
-            {
-                report.figures_unchanged += 1;
-                continue;
-            }
-            Some((id, rev, v, s, _, _)) => {
-                tx.execute("UPDATE figure SET current = false WHERE id = $1", &[id])?;
-                report.figures_corrected += 1;
-                audit(
-                    tx,
-                    actor,
-                    "figure.correct",
-                    "figure",
-                    &key,
-                    json!({"before": {"value": v, "state": s, "revision": rev},
-                           "after": {"value": value, "state": f.state.key(), "revision": rev + 1},
-                           "provenance": f.provenance}),
-                )?;
-                rev + 1
-            }
-            None => {
-                report.figures_added += 1;
-                audit(
-                    tx,
-                    actor,
-                    "figure.add",
-                    "figure",
-                    &key,
-                    json!({"value": value, "state": f.state.key(), "provenance": f.provenance}),
-                )?;
-                1
-            }
+        let Some(write) = decide::decide_figure(&mut report, &row, current) else {
+            continue;
         };
+        if let Some(id) = write.supersede {
+            tx.execute("UPDATE figure SET current = false WHERE id = $1", &[&id])?;
+        }
+        record(tx, actor, write.audit)?;
         tx.execute(
             "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of, provenance, note, entered_by, entered_at, current)
              VALUES ($1, $2, $3, $4, $5::text::numeric, $6, $7, $8, $9, $10, $11, true)",
             &[
                 &f.indicator.as_str(),
                 &f.unit.0,
-                &period,
-                &revision,
-                &value,
-                &f.state.key(),
-                &as_of,
-                &provenance,
+                &row.period,
+                &write.revision,
+                &row.value,
+                &row.state,
+                &row.as_of,
+                &row.provenance,
                 &f.note,
                 &actor,
                 &stamp,
@@ -611,6 +532,11 @@ pub(crate) fn apply_in(
         )?;
     }
     Ok(report)
+}
+
+/// Appends an audit entry the shared decisions made.
+fn record(tx: &mut Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
+    audit(tx, actor, a.action, a.entity, &a.key, a.detail)
 }
 
 /// Appends one audit entry inside the caller's transaction.
@@ -657,6 +583,70 @@ fn sort_units(units: &mut [UnitVersion]) {
             chitieu_text::search_key(&v.name),
         )
     });
+}
+
+impl PgStore {
+    fn successions(&self, sql: &str, unit: UnitId) -> Result<Vec<Succession>> {
+        let mut out = Vec::new();
+        for r in self.query(sql, &[&unit.0])? {
+            let date: String = col(&r, 2)?;
+            out.push(Succession {
+                from: UnitId(col(&r, 0)?),
+                to: UnitId(col(&r, 1)?),
+                date: parse_date(&date, "succession date")?,
+                partial: col(&r, 3)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl UnitLookup for PgStore {
+    fn versions_coded_on(&self, code: &str, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        self.versions_where(&format!("v.code = $1 AND {VALID_ON}"), &[&code, &date])
+    }
+
+    fn versions_named_on(&self, folded: &str, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        self.versions_where(
+            &format!("v.name_key = $1 AND {VALID_ON}"),
+            &[&folded, &date],
+        )
+    }
+
+    fn versions_named(&self, folded: &str) -> Result<Vec<UnitVersion>> {
+        self.versions_where("v.name_key = $1", &[&folded])
+    }
+
+    fn versions_of(&self, unit: UnitId) -> Result<Vec<UnitVersion>> {
+        self.versions_where(
+            "v.unit_id = $1 ORDER BY coalesce(v.valid_from, ''), v.id",
+            &[&unit.0],
+        )
+    }
+
+    fn version_on(&self, unit: UnitId, on: NaiveDate) -> Result<UnitVersion> {
+        self.unit_on(unit, on)
+    }
+
+    fn latest_version(&self, unit: UnitId) -> Result<UnitVersion> {
+        self.unit_latest(unit)
+    }
+
+    fn successions_into(&self, unit: UnitId) -> Result<Vec<Succession>> {
+        self.successions(
+            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = $1 ORDER BY from_id",
+            unit,
+        )
+    }
+
+    fn successions_out_of(&self, unit: UnitId) -> Result<Vec<Succession>> {
+        self.successions(
+            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE from_id = $1 ORDER BY to_id",
+            unit,
+        )
+    }
 }
 
 impl Store for PgStore {
@@ -717,89 +707,7 @@ impl Store for PgStore {
 
     fn resolve_unit(&self, name: &str, on: NaiveDate) -> Result<UnitVersion> {
         self.require_init()?;
-        let date = on.to_string();
-        let mut parts = name.split(',').map(str::trim).filter(|p| !p.is_empty());
-        let first = parts.next().unwrap_or("");
-        let qualifiers: Vec<UnitName> = parts.map(UnitName::parse).collect();
-        let unknown = |hint: String| StoreError::UnknownUnit {
-            name: name.trim().to_string(),
-            date: date.clone(),
-            hint,
-        };
-        if first.is_empty() {
-            return Err(unknown(String::new()));
-        }
-        let candidates: Vec<UnitVersion> = if first.bytes().all(|b| b.is_ascii_digit()) {
-            self.versions_where(&format!("v.code = $1 AND {VALID_ON}"), &[&first, &date])?
-        } else {
-            let wanted = UnitName::parse(first);
-            self.versions_where(
-                &format!("v.name_key = $1 AND {VALID_ON}"),
-                &[&wanted.folded_name, &date],
-            )?
-            .into_iter()
-            .filter(|v| wanted.matches(v))
-            .collect()
-        };
-        let mut matching = Vec::new();
-        for v in candidates {
-            if qualifiers.is_empty() {
-                matching.push(v);
-                continue;
-            }
-            let anc = self.ancestors_on(&v, on)?;
-            if qualifiers.iter().all(|q| anc.iter().any(|a| q.matches(a))) {
-                matching.push(v);
-            }
-        }
-        match matching.len() {
-            1 => Ok(matching.remove(0)),
-            0 => {
-                let wanted = UnitName::parse(first);
-                let other: Vec<UnitVersion> = self
-                    .versions_where("v.name_key = $1", &[&wanted.folded_name])?
-                    .into_iter()
-                    .filter(|v| wanted.matches(v))
-                    .collect();
-                let hint = match other.first() {
-                    Some(v) => match (v.valid_from, v.valid_to) {
-                        (_, Some(to)) if to < on => format!(
-                            " ({} was in force until {to}; see `chitieu units --history \"{}\"`)",
-                            v.full_name(),
-                            v.full_name()
-                        ),
-                        (Some(from), _) if on < from => {
-                            format!(" ({} came into force on {from})", v.full_name())
-                        }
-                        _ => String::new(),
-                    },
-                    None => String::new(),
-                };
-                Err(unknown(hint))
-            }
-            _ => {
-                let mut described = Vec::new();
-                for v in matching.iter().take(6) {
-                    described.push(self.describe_on(v, on)?);
-                }
-                if matching.len() > 6 {
-                    described.push(format!("… ({} in all)", matching.len()));
-                }
-                let example = match matching.first() {
-                    Some(v) => match self.ancestors_on(v, on)?.first() {
-                        Some(p) => format!("{}, {}", v.full_name(), p.full_name()),
-                        None => v.full_name(),
-                    },
-                    None => name.to_string(),
-                };
-                Err(StoreError::AmbiguousUnit {
-                    name: name.trim().to_string(),
-                    date,
-                    candidates: described.join("; "),
-                    example,
-                })
-            }
-        }
+        decide::resolve_unit(self, name, on)
     }
 
     fn unit_on(&self, unit: UnitId, on: NaiveDate) -> Result<UnitVersion> {
@@ -854,69 +762,7 @@ impl Store for PgStore {
 
     fn unit_history(&self, name: &str) -> Result<Vec<UnitHistory>> {
         self.require_init()?;
-        let (first, qualifiers) = match name.split_once(',') {
-            Some((a, b)) => (a, Some(UnitName::parse(b))),
-            None => (name, None),
-        };
-        let wanted = UnitName::parse(first);
-        let mut units: Vec<UnitId> = self
-            .versions_where("v.name_key = $1", &[&wanted.folded_name])?
-            .into_iter()
-            .filter(|v| wanted.matches(v))
-            .map(|v| v.unit)
-            .collect();
-        units.sort();
-        units.dedup();
-        let mut out = Vec::new();
-        for u in units {
-            let versions = self.versions_where(
-                "v.unit_id = $1 ORDER BY coalesce(v.valid_from, ''), v.id",
-                &[&u.0],
-            )?;
-            let mut parents = Vec::new();
-            for v in &versions {
-                parents.push(match v.parent {
-                    Some(p) => {
-                        let on = v.valid_to.or(v.valid_from).unwrap_or(NaiveDate::MAX);
-                        self.unit_on(p, on).or_else(|_| self.unit_latest(p)).ok()
-                    }
-                    None => None,
-                });
-            }
-            if let Some(q) = &qualifiers
-                && !parents.iter().flatten().any(|p| q.matches(p))
-            {
-                continue;
-            }
-            let links = |sql: &str| -> Result<Vec<(Succession, UnitVersion)>> {
-                let mut v = Vec::new();
-                for r in self.query(sql, &[&u.0])? {
-                    let from: i64 = col(&r, 0)?;
-                    let to: i64 = col(&r, 1)?;
-                    let date: String = col(&r, 2)?;
-                    let s = Succession {
-                        from: UnitId(from),
-                        to: UnitId(to),
-                        date: parse_date(&date, "succession date")?,
-                        partial: col(&r, 3)?,
-                    };
-                    let other = if from == u.0 { to } else { from };
-                    v.push((s, self.unit_latest(UnitId(other))?));
-                }
-                Ok(v)
-            };
-            out.push(UnitHistory {
-                predecessors: links(
-                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = $1 ORDER BY from_id",
-                )?,
-                successors: links(
-                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE from_id = $1 ORDER BY to_id",
-                )?,
-                versions,
-                parents,
-            });
-        }
-        Ok(out)
+        decide::unit_history(self, name)
     }
 
     fn upsert_organisation(&mut self, org: &Organisation, actor: &str) -> Result<i64> {

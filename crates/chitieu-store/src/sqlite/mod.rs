@@ -13,11 +13,12 @@ mod rows;
 mod tasks;
 mod workflow;
 
+use crate::decide::{self, UnitLookup};
 use crate::{
     ApplyReport, AuditEntry, Batch, Counts, InitReport, Progress, Result, Store, StoreError,
     UnitHistory,
 };
-use chitieu_core::admin::{Succession, UnitId, UnitKind, UnitName, UnitVersion};
+use chitieu_core::admin::{Succession, UnitId, UnitKind, UnitVersion};
 use chitieu_core::figure::FigureRevision;
 use chitieu_core::indicator::{Catalog, Indicator};
 use chitieu_core::org::Organisation;
@@ -138,41 +139,6 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// The chain of ancestors of a unit on a date, nearest first.
-    fn ancestors_on(&self, unit: &UnitVersion, on: NaiveDate) -> Result<Vec<UnitVersion>> {
-        let mut out: Vec<UnitVersion> = Vec::new();
-        let mut next = unit.parent;
-        while let Some(p) = next {
-            if out.len() > 8 {
-                break; // a cycle would be corrupt data; stop rather than loop
-            }
-            match self.unit_on(p, on) {
-                Ok(v) => {
-                    next = v.parent;
-                    out.push(v);
-                }
-                Err(StoreError::NoSuchUnit(_)) => break,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
-    }
-
-    /// "xã Tân Lập (huyện Bắc Sơn, tỉnh Lạng Sơn)".
-    fn describe_on(&self, v: &UnitVersion, on: NaiveDate) -> Result<String> {
-        let anc = self.ancestors_on(v, on)?;
-        let names: Vec<String> = anc
-            .iter()
-            .filter(|a| a.level != chitieu_core::admin::Level::Nation)
-            .map(|a| a.full_name())
-            .collect();
-        Ok(if names.is_empty() {
-            v.full_name()
-        } else {
-            format!("{} ({})", v.full_name(), names.join(", "))
-        })
-    }
-
     fn load_gazetteer(tx: &Transaction<'_>, progress: &dyn Progress) -> Result<(u64, u64)> {
         let gaz = chitieu_gazetteer::load().map_err(|e| StoreError::Gazetteer(e.to_string()))?;
         progress.start(
@@ -267,9 +233,6 @@ impl SqliteStore {
     }
 }
 
-/// The current revision of a figure: id, revision, value, state, as_of, note.
-type CurrentFigureRow = (i64, u32, String, String, Option<String>, Option<String>);
-
 /// Official lists put urban units (thị trấn, phường, quận, thành phố, thị xã) before rural ones.
 fn unit_rank(kind: UnitKind) -> u8 {
     match kind {
@@ -293,7 +256,8 @@ fn sort_units(units: &mut [UnitVersion]) {
     });
 }
 
-/// Stores a batch inside the caller's transaction, auditing each change.
+/// Stores a batch inside the caller's transaction, auditing each change (what changes and the
+/// audit entry are decided in [`decide`]).
 pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Result<ApplyReport> {
     let mut report = ApplyReport::default();
     let stamp = now();
@@ -314,15 +278,7 @@ pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Resu
                 ],
             )?;
         if n > 0 {
-            report.plan_sources += 1;
-            audit(
-                tx,
-                actor,
-                "plan_source.upsert",
-                "plan_source",
-                &ps.key,
-                json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
-            )?;
+            record(tx, actor, decide::plan_source_upserted(&mut report, ps))?;
         }
     }
     for t in &batch.targets {
@@ -338,113 +294,63 @@ pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Resu
         if source.is_none() {
             return Err(StoreError::UnknownPlanSource(t.source.clone()));
         }
-        let period = t.period.to_string();
-        let old: Option<(i64, String, String, Option<String>)> = tx
+        let row = decide::TargetRow::new(t, comparator_parts(&t.comparator));
+        let stored = tx
                 .query_row(
                     "SELECT id, op, value, max_value FROM target WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND source_key = ?4",
-                    params![t.indicator.as_str(), t.unit.0, period, t.source],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    params![t.indicator.as_str(), t.unit.0, row.period, t.source],
+                    |r| Ok(decide::StoredTarget { id: r.get(0)?, op: r.get(1)?, value: r.get(2)?, max: r.get(3)? }),
                 )
                 .optional()?;
-        let (op, value, max) = comparator_parts(&t.comparator);
-        let key = format!("{}/{}/{}/{}", t.indicator, t.unit.0, period, t.source);
-        match old {
-            Some((_, o, v, m)) if o == op && v == value && m == max => {}
-            Some((id, o, v, m)) => {
+        let Some(write) = decide::decide_target(&mut report, &row, stored) else {
+            continue;
+        };
+        match write.update {
+            Some(id) => {
                 tx.execute(
                     "UPDATE target SET op = ?1, value = ?2, max_value = ?3 WHERE id = ?4",
-                    params![op, value, max, id],
-                )?;
-                report.targets_changed += 1;
-                audit(
-                    tx,
-                    actor,
-                    "target.change",
-                    "target",
-                    &key,
-                    json!({"before": {"op": o, "value": v, "max": m}, "after": {"op": op, "value": value, "max": max}}),
+                    params![row.op, row.value, row.max, id],
                 )?;
             }
             None => {
                 tx.execute(
                         "INSERT INTO target (indicator, unit_id, period, source_key, op, value, max_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![t.indicator.as_str(), t.unit.0, period, t.source, op, value, max],
+                        params![t.indicator.as_str(), t.unit.0, row.period, t.source, row.op, row.value, row.max],
                     )?;
-                report.targets_added += 1;
-                audit(
-                    tx,
-                    actor,
-                    "target.add",
-                    "target",
-                    &key,
-                    json!({"op": op, "value": value, "max": max}),
-                )?;
             }
         }
+        record(tx, actor, write.audit)?;
     }
     for f in &batch.figures {
         SqliteStore::check_indicator_exists(tx, f.indicator.as_str())?;
         SqliteStore::check_unit_exists(tx, f.unit)?;
-        let period = f.period.to_string();
-        let provenance = serde_json::to_string(&f.provenance)
-            .map_err(|e| StoreError::corrupt("figure provenance", e))?;
-        let value = f.value.normalize().to_string();
-        let as_of = f.as_of.map(|d| d.to_string());
-        let current: Option<CurrentFigureRow> = tx
+        let row = decide::FigureRow::new(f)?;
+        let current = tx
                 .query_row(
                     "SELECT id, revision, value, state, as_of, note FROM figure WHERE indicator = ?1 AND unit_id = ?2 AND period = ?3 AND current = 1",
-                    params![f.indicator.as_str(), f.unit.0, period],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    params![f.indicator.as_str(), f.unit.0, row.period],
+                    |r| Ok(decide::StoredFigure { id: r.get(0)?, revision: r.get(1)?, value: r.get(2)?, state: r.get(3)?, as_of: r.get(4)?, note: r.get(5)? }),
                 )
                 .optional()?;
-        let key = format!("{}/{}/{}", f.indicator, f.unit.0, period);
-        let revision = match &current {
-            Some((_, _, v, s, a, n))
-                if *v == value && s == f.state.key() && *a == as_of && *n == f.note =>
-            {
-                report.figures_unchanged += 1;
-                continue;
-            }
-            Some((id, rev, v, s, _, _)) => {
-                tx.execute("UPDATE figure SET current = 0 WHERE id = ?1", [id])?;
-                report.figures_corrected += 1;
-                audit(
-                    tx,
-                    actor,
-                    "figure.correct",
-                    "figure",
-                    &key,
-                    json!({"before": {"value": v, "state": s, "revision": rev},
-                               "after": {"value": value, "state": f.state.key(), "revision": rev + 1},
-                               "provenance": f.provenance}),
-                )?;
-                rev + 1
-            }
-            None => {
-                report.figures_added += 1;
-                audit(
-                    tx,
-                    actor,
-                    "figure.add",
-                    "figure",
-                    &key,
-                    json!({"value": value, "state": f.state.key(), "provenance": f.provenance}),
-                )?;
-                1
-            }
+        let Some(write) = decide::decide_figure(&mut report, &row, current) else {
+            continue;
         };
+        if let Some(id) = write.supersede {
+            tx.execute("UPDATE figure SET current = 0 WHERE id = ?1", [id])?;
+        }
+        record(tx, actor, write.audit)?;
         tx.execute(
                 "INSERT INTO figure (indicator, unit_id, period, revision, value, state, as_of, provenance, note, entered_by, entered_at, current)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
                 params![
                     f.indicator.as_str(),
                     f.unit.0,
-                    period,
-                    revision,
-                    value,
-                    f.state.key(),
-                    as_of,
-                    provenance,
+                    row.period,
+                    write.revision,
+                    row.value,
+                    row.state,
+                    row.as_of,
+                    row.provenance,
                     f.note,
                     actor,
                     stamp
@@ -452,6 +358,11 @@ pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Resu
             )?;
     }
     Ok(report)
+}
+
+/// Appends an audit entry the shared decisions made.
+fn record(tx: &Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
+    audit(tx, actor, a.action, a.entity, &a.key, a.detail)
 }
 
 /// Appends one audit entry inside the caller's transaction.
@@ -476,6 +387,79 @@ pub(crate) fn now() -> String {
 
 const VALID_ON: &str =
     "(v.valid_from IS NULL OR v.valid_from <= ?2) AND (v.valid_to IS NULL OR v.valid_to >= ?2)";
+
+impl SqliteStore {
+    fn successions(&self, sql: &str, unit: UnitId) -> Result<Vec<Succession>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([unit.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (from, to, date, partial) = row?;
+            out.push(Succession {
+                from: UnitId(from),
+                to: UnitId(to),
+                date: parse_date(&date, "succession date")?,
+                partial,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl UnitLookup for SqliteStore {
+    fn versions_coded_on(&self, code: &str, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        self.versions_where(&format!("v.code = ?1 AND {VALID_ON}"), &[&code, &date])
+    }
+
+    fn versions_named_on(&self, folded: &str, on: NaiveDate) -> Result<Vec<UnitVersion>> {
+        let date = on.to_string();
+        self.versions_where(
+            &format!("v.name_key = ?1 AND {VALID_ON}"),
+            &[&folded, &date],
+        )
+    }
+
+    fn versions_named(&self, folded: &str) -> Result<Vec<UnitVersion>> {
+        self.versions_where("v.name_key = ?1", &[&folded])
+    }
+
+    fn versions_of(&self, unit: UnitId) -> Result<Vec<UnitVersion>> {
+        self.versions_where(
+            "v.unit_id = ?1 ORDER BY coalesce(v.valid_from, '')",
+            &[&unit.0],
+        )
+    }
+
+    fn version_on(&self, unit: UnitId, on: NaiveDate) -> Result<UnitVersion> {
+        self.unit_on(unit, on)
+    }
+
+    fn latest_version(&self, unit: UnitId) -> Result<UnitVersion> {
+        self.unit_latest(unit)
+    }
+
+    fn successions_into(&self, unit: UnitId) -> Result<Vec<Succession>> {
+        self.successions(
+            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = ?1 ORDER BY from_id",
+            unit,
+        )
+    }
+
+    fn successions_out_of(&self, unit: UnitId) -> Result<Vec<Succession>> {
+        self.successions(
+            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE from_id = ?1 ORDER BY to_id",
+            unit,
+        )
+    }
+}
 
 impl Store for SqliteStore {
     fn init(&mut self, catalog: &Catalog, progress: &dyn Progress) -> Result<InitReport> {
@@ -531,90 +515,7 @@ impl Store for SqliteStore {
 
     fn resolve_unit(&self, name: &str, on: NaiveDate) -> Result<UnitVersion> {
         self.require_init()?;
-        let date = on.to_string();
-        let mut parts = name.split(',').map(str::trim).filter(|p| !p.is_empty());
-        let first = parts.next().unwrap_or("");
-        let qualifiers: Vec<UnitName> = parts.map(UnitName::parse).collect();
-        let unknown = |hint: String| StoreError::UnknownUnit {
-            name: name.trim().to_string(),
-            date: date.clone(),
-            hint,
-        };
-        if first.is_empty() {
-            return Err(unknown(String::new()));
-        }
-        let candidates: Vec<UnitVersion> = if first.bytes().all(|b| b.is_ascii_digit()) {
-            self.versions_where(&format!("v.code = ?1 AND {VALID_ON}"), &[&first, &date])?
-        } else {
-            let wanted = UnitName::parse(first);
-            self.versions_where(
-                &format!("v.name_key = ?1 AND {VALID_ON}"),
-                &[&wanted.folded_name, &date],
-            )?
-            .into_iter()
-            .filter(|v| wanted.matches(v))
-            .collect()
-        };
-        let mut matching = Vec::new();
-        for v in candidates {
-            if qualifiers.is_empty() {
-                matching.push(v);
-                continue;
-            }
-            let anc = self.ancestors_on(&v, on)?;
-            if qualifiers.iter().all(|q| anc.iter().any(|a| q.matches(a))) {
-                matching.push(v);
-            }
-        }
-        match matching.len() {
-            1 => Ok(matching.remove(0)),
-            0 => {
-                // Say when the name did exist, at another time.
-                let wanted = UnitName::parse(first);
-                let other: Vec<UnitVersion> = self
-                    .versions_where("v.name_key = ?1", &[&wanted.folded_name])?
-                    .into_iter()
-                    .filter(|v| wanted.matches(v))
-                    .collect();
-                let hint = match other.first() {
-                    Some(v) => match (v.valid_from, v.valid_to) {
-                        (_, Some(to)) if to < on => format!(
-                            " ({} was in force until {to}; see `chitieu units --history \"{}\"`)",
-                            v.full_name(),
-                            v.full_name()
-                        ),
-                        (Some(from), _) if on < from => {
-                            format!(" ({} came into force on {from})", v.full_name())
-                        }
-                        _ => String::new(),
-                    },
-                    None => String::new(),
-                };
-                Err(unknown(hint))
-            }
-            _ => {
-                let mut described = Vec::new();
-                for v in matching.iter().take(6) {
-                    described.push(self.describe_on(v, on)?);
-                }
-                if matching.len() > 6 {
-                    described.push(format!("… ({} in all)", matching.len()));
-                }
-                let example = match matching.first() {
-                    Some(v) => match self.ancestors_on(v, on)?.first() {
-                        Some(p) => format!("{}, {}", v.full_name(), p.full_name()),
-                        None => v.full_name(),
-                    },
-                    None => name.to_string(),
-                };
-                Err(StoreError::AmbiguousUnit {
-                    name: name.trim().to_string(),
-                    date,
-                    candidates: described.join("; "),
-                    example,
-                })
-            }
-        }
+        decide::resolve_unit(self, name, on)
     }
 
     fn unit_on(&self, unit: UnitId, on: NaiveDate) -> Result<UnitVersion> {
@@ -672,77 +573,7 @@ impl Store for SqliteStore {
 
     fn unit_history(&self, name: &str) -> Result<Vec<UnitHistory>> {
         self.require_init()?;
-        let (first, qualifiers) = match name.split_once(',') {
-            Some((a, b)) => (a, Some(UnitName::parse(b))),
-            None => (name, None),
-        };
-        let wanted = UnitName::parse(first);
-        let mut units: Vec<UnitId> = self
-            .versions_where("v.name_key = ?1", &[&wanted.folded_name])?
-            .into_iter()
-            .filter(|v| wanted.matches(v))
-            .map(|v| v.unit)
-            .collect();
-        units.sort();
-        units.dedup();
-        let mut out = Vec::new();
-        for u in units {
-            let versions = self.versions_where(
-                "v.unit_id = ?1 ORDER BY coalesce(v.valid_from, '')",
-                &[&u.0],
-            )?;
-            let mut parents = Vec::new();
-            for v in &versions {
-                parents.push(match v.parent {
-                    Some(p) => {
-                        let on = v.valid_to.or(v.valid_from).unwrap_or(NaiveDate::MAX);
-                        self.unit_on(p, on).or_else(|_| self.unit_latest(p)).ok()
-                    }
-                    None => None,
-                });
-            }
-            if let Some(q) = &qualifiers
-                && !parents.iter().flatten().any(|p| q.matches(p))
-            {
-                continue;
-            }
-            let links = |sql: &str| -> Result<Vec<(Succession, UnitVersion)>> {
-                let mut stmt = self.conn.prepare_cached(sql)?;
-                let rows = stmt.query_map([u.0], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, bool>(3)?,
-                    ))
-                })?;
-                let mut v = Vec::new();
-                for row in rows {
-                    let (from, to, date, partial) = row?;
-                    let date = parse_date(&date, "succession date")?;
-                    let s = Succession {
-                        from: UnitId(from),
-                        to: UnitId(to),
-                        date,
-                        partial,
-                    };
-                    let other = if from == u.0 { to } else { from };
-                    v.push((s, self.unit_latest(UnitId(other))?));
-                }
-                Ok(v)
-            };
-            out.push(UnitHistory {
-                predecessors: links(
-                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = ?1 ORDER BY from_id",
-                )?,
-                successors: links(
-                    "SELECT from_id, to_id, date, partial FROM unit_succession WHERE from_id = ?1 ORDER BY to_id",
-                )?,
-                versions,
-                parents,
-            });
-        }
-        Ok(out)
+        decide::unit_history(self, name)
     }
 
     fn upsert_organisation(&mut self, org: &Organisation, actor: &str) -> Result<i64> {
