@@ -1,30 +1,37 @@
 use thiserror::Error;
 
-/// What can go wrong in storage. Messages are written for the person at the keyboard.
+/// What can go wrong in storage. Messages are written for the person at the keyboard: in
+/// Vietnamese, naming the unit, id or value at fault and what to do, with a short English
+/// word in parentheses for support staff.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    #[error("SQLite báo lỗi (database error): {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL error: {0}")]
+    #[error("PostgreSQL báo lỗi (database error): {0}")]
     Postgres(postgres::Error),
+    /// Two writers met; the web wraps this message in its own "reload and retry" sentence.
     #[error(
-        "conflict: someone else changed the same data at the same time ({0}); nothing was saved, load it again and retry"
+        "xung đột ghi đồng thời (conflict: {0}): có người khác vừa thay đổi cùng dữ liệu; chưa có gì được lưu, hãy tải lại rồi thử lại"
     )]
     Conflict(String),
-    #[error("the database is not initialised: run `chitieu init` first")]
+    #[error("cơ sở dữ liệu chưa được khởi tạo (not initialised): hãy chạy `chitieu init` trước")]
     NotInitialised,
     #[error(
-        "the database was written by a newer chitieu (schema {found}, this build knows {known}); upgrade chitieu"
+        "cơ sở dữ liệu do phiên bản chitieu mới hơn ghi (schema {found}, bản này chỉ đọc được đến {known}): hãy nâng cấp chitieu (upgrade)"
     )]
     TooNew { found: u32, known: u32 },
-    #[error("no unit named '{name}' was in force on {date}{hint}")]
+    #[error(
+        "không có đơn vị '{name}' (unknown unit) còn hiệu lực ngày {}{hint}: hãy kiểm tra lại tên, hoặc tìm bằng `chitieu units`",
+        day(date)
+    )]
     UnknownUnit {
         name: String,
         date: String,
         hint: String,
     },
     #[error(
-        "'{name}' is ambiguous on {date}: it may be {candidates}. Add the parent, e.g. '{example}'"
+        "tên '{name}' chưa rõ là đơn vị nào ngày {} (ambiguous): có thể là {candidates}. Hãy ghi thêm đơn vị cấp trên, ví dụ '{example}'",
+        day(date)
     )]
     AmbiguousUnit {
         name: String,
@@ -32,29 +39,69 @@ pub enum StoreError {
         candidates: String,
         example: String,
     },
-    #[error("unit {0} does not exist")]
+    #[error("không có đơn vị mã nội bộ {0} (no such unit)")]
     NoSuchUnit(String),
-    #[error("unknown indicator '{0}': see `chitieu indicators`")]
+    #[error("không có chỉ tiêu mã '{0}' (unknown indicator): xem các mã bằng `chitieu indicators`")]
     UnknownIndicator(String),
-    #[error("unknown plan source '{0}': add it in the same batch or before")]
+    #[error(
+        "không có nguồn kế hoạch '{0}' (unknown plan source): hãy khai báo nó trong cùng lần nhập hoặc trước đó"
+    )]
     UnknownPlanSource(String),
-    #[error("loading the national unit list failed: {0}")]
+    #[error("không nạp được danh mục đơn vị hành chính toàn quốc (gazetteer): {0}")]
     Gazetteer(String),
-    #[error("document {0} does not exist: see `chitieu documents`")]
+    #[error("không có văn bản số {0} (no such document): xem danh sách bằng `chitieu documents`")]
     NoSuchDocument(i64),
-    #[error("proposed fact {0} does not exist: see `chitieu review`")]
+    #[error("không có đề xuất số {0} (no such proposal): xem danh sách bằng `chitieu review`")]
     NoSuchProposal(i64),
-    #[error("proposed fact {id} was already reviewed ({state}, by {by})")]
+    /// A proposal — a figure or a task a document proposed — was already accepted or
+    /// rejected; deciding it again is refused (the web answers 409).
+    #[error(
+        "đề xuất số {id} đã được xử lý trước đó ({state}{}): không xử lý lại lần nữa (already reviewed)",
+        by_part(by)
+    )]
     AlreadyReviewed { id: i64, state: String, by: String },
-    #[error("{what} {key} does not exist")]
+    #[error("không tìm thấy {} {key} ({what} not found)", what_vi(what))]
     NotFound { what: &'static str, key: String },
     /// A rule refused the change (a locked data set, a rate limit); the message says why.
     #[error("{0}")]
     Refused(String),
-    #[error("{0} already exists")]
+    #[error("{0} đã tồn tại (already exists)")]
     AlreadyExists(String),
-    #[error("corrupt value in the database ({what}): {detail}")]
+    #[error(
+        "giá trị hỏng trong cơ sở dữ liệu ({what}): {detail}; hãy báo người quản trị (corrupt value)"
+    )]
     Corrupt { what: String, detail: String },
+}
+
+/// A day as the office writes it, 30/06/2022, from the ISO form the store passes.
+fn day(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
+fn by_part(by: &str) -> String {
+    if by.is_empty() {
+        String::new()
+    } else {
+        format!(", bởi {by}")
+    }
+}
+
+/// What [`StoreError::NotFound`] names, in Vietnamese.
+fn what_vi(what: &str) -> &str {
+    match what {
+        "account" => "tài khoản",
+        "comment" => "ý kiến",
+        "data set" => "bộ số liệu",
+        "explanation request" => "yêu cầu giải trình",
+        "news" => "tin",
+        "task proposal" => "nhiệm vụ đề xuất",
+        "task" => "nhiệm vụ",
+        "DHIS2 mapping" => "ánh xạ DHIS2",
+        other => other,
+    }
 }
 
 impl From<postgres::Error> for StoreError {
@@ -85,5 +132,48 @@ impl StoreError {
             what: what.to_string(),
             detail: detail.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages a user meets are Vietnamese, name what is at fault and say what to do.
+    #[test]
+    fn messages_name_the_place_in_vietnamese() {
+        let e = StoreError::UnknownUnit {
+            name: "xã Không Có".into(),
+            date: "2022-06-30".into(),
+            hint: String::new(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "không có đơn vị 'xã Không Có' (unknown unit) còn hiệu lực ngày 30/06/2022: hãy kiểm tra lại tên, hoặc tìm bằng `chitieu units`"
+        );
+        // One wording for a proposed figure and a proposed task alike.
+        let e = StoreError::AlreadyReviewed {
+            id: 7,
+            state: "đã loại".into(),
+            by: "web:vanphong".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "đề xuất số 7 đã được xử lý trước đó (đã loại, bởi web:vanphong): không xử lý lại lần nữa (already reviewed)"
+        );
+        let e = StoreError::AlreadyReviewed {
+            id: 7,
+            state: "đã nhận".into(),
+            by: String::new(),
+        };
+        assert!(e.to_string().contains("(đã nhận):"), "{e}");
+        let e = StoreError::NotFound {
+            what: "task proposal",
+            key: "12".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "không tìm thấy nhiệm vụ đề xuất 12 (task proposal not found)"
+        );
     }
 }

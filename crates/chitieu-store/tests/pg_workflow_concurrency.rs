@@ -84,7 +84,7 @@ fn loser(e: StoreError, o: &mut Outcome, who: &str) {
         e @ StoreError::Conflict(_) => {
             let m = e.to_string();
             assert!(
-                m.contains("someone else changed the same data") && m.contains("retry"),
+                m.contains("có người khác vừa thay đổi cùng dữ liệu") && m.contains("thử lại"),
                 "{who}: unclear conflict message: {m}"
             );
             o.conflicts += 1;
