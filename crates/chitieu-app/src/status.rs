@@ -7,6 +7,7 @@ use chitieu_core::evaluate::{EvalInput, Evaluation, Thresholds, evaluate};
 use chitieu_core::figure::{FigureRevision, Provenance};
 use chitieu_core::indicator::Indicator;
 use chitieu_core::period::{Period, PeriodKind};
+use chitieu_core::period_vi::{PeriodViError, parse_period_vi};
 use chitieu_core::rollup::{FigureTable, UnitTree, rollup};
 use chitieu_core::target::{PlanSource, Target};
 use chitieu_store::{Store, StoreError};
@@ -14,9 +15,12 @@ use chitieu_store::{Store, StoreError};
 /// Why a status could not be computed.
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
-    #[error("'{text}' is not a period: {reason}")]
-    BadPeriod { text: String, reason: String },
-    #[error("the stored setting {key} is not valid: {reason}")]
+    /// The text is not a period; the message names it and says what to write (once).
+    #[error(transparent)]
+    BadPeriod(#[from] PeriodViError),
+    #[error(
+        "cài đặt '{key}' đã lưu không đọc được (invalid setting): {reason}; cần người quản trị đặt lại"
+    )]
     BadSetting { key: String, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -30,13 +34,8 @@ pub const THRESHOLDS_KEY: &str = "evaluation.thresholds";
 /// Reads a period in its compact form (`2022-H1`) or as a Vietnamese label
 /// ("6 tháng đầu năm 2022").
 pub fn parse_period(text: &str) -> Result<Period> {
-    text.trim()
-        .parse::<Period>()
-        .or_else(|_| chitieu_core::period_vi::parse_period_vi(text, None))
-        .map_err(|e| StatusError::BadPeriod {
-            text: text.to_string(),
-            reason: e.to_string(),
-        })
+    // `parse_period_vi` reads the compact forms too, and its error already names the text.
+    Ok(parse_period_vi(text, None)?)
 }
 
 /// Finds the unit as it stood during the period (at its end, or its start).
@@ -216,5 +215,26 @@ pub fn source_vi(store: &impl chitieu_store::DocumentStore, f: &FigureRevision) 
             Err(_) => provenance_vi(f),
         },
         _ => provenance_vi(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bad period is said once, naming the text, in Vietnamese (it was said twice:
+    /// "'ky-la' is not a period: 'ky-la' is not a period: …").
+    #[test]
+    fn a_bad_period_is_named_once() {
+        let e = parse_period("ky-la").unwrap_err().to_string();
+        assert!(
+            e.starts_with("'ky-la' không phải là kỳ báo cáo (not a period)"),
+            "{e}"
+        );
+        assert_eq!(e.matches("ky-la").count(), 1, "{e}");
+        assert_eq!(
+            parse_period("6 tháng đầu năm 2022").unwrap(),
+            parse_period(" 2022-H1 ").unwrap()
+        );
     }
 }
