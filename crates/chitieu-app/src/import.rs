@@ -22,7 +22,7 @@ use std::str::FromStr;
 pub enum ImportError {
     #[error("{file}: {reason}")]
     File { file: String, reason: String },
-    #[error("{file}: {} bad row(s); nothing was imported:\n{}", errors.len(), list_errors(file, errors))]
+    #[error("{file}: {} dòng lỗi, chưa nhập gì (nothing was imported); hãy sửa rồi nhập lại cả tệp:\n{}", errors.len(), list_errors(file, errors))]
     Rows { file: String, errors: Vec<RowError> },
     #[error(transparent)]
     Store(#[from] chitieu_store::StoreError),
@@ -35,7 +35,7 @@ fn list_errors(file: &str, errors: &[RowError]) -> String {
         .map(|e| format!("  {file}: {e}"))
         .collect();
     if errors.len() > 20 {
-        lines.push(format!("  … and {} more", errors.len() - 20));
+        lines.push(format!("  … và {} dòng lỗi khác", errors.len() - 20));
     }
     lines.join("\n")
 }
@@ -51,17 +51,28 @@ fn file_error(path: &Path, reason: impl fmt::Display) -> ImportError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub row: u64,
+    /// The column's canonical name (`period`).
     pub column: String,
+    /// The column's header as the file writes it (`kỳ báo cáo`); empty when the file has no
+    /// such column.
+    pub header: String,
     pub reason: String,
 }
 
 impl fmt::Display for RowError {
+    /// "dòng 7, cột 'kỳ báo cáo' (period): …", the header as the file writes it and the
+    /// canonical name beside it when they differ.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "row {}, column '{}': {}",
-            self.row, self.column, self.reason
-        )
+        let header = if self.header.is_empty() {
+            &self.column
+        } else {
+            &self.header
+        };
+        write!(f, "dòng {}, cột '{header}'", self.row)?;
+        if *header != self.column {
+            write!(f, " ({})", self.column)?;
+        }
+        write!(f, ": {}", self.reason)
     }
 }
 
@@ -113,7 +124,31 @@ const REQUIRED: &[&str] = &["kind", "indicator", "unit", "period", "value"];
 /// 1-based row numbers as the user sees them.
 struct Table {
     columns: Vec<Option<&'static str>>,
+    /// The header row as written.
+    headers: Vec<String>,
     rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// The header the file gives a canonical column, as written.
+    fn header(&self, column: &str) -> String {
+        self.columns
+            .iter()
+            .position(|c| *c == Some(column))
+            .and_then(|i| self.headers.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The Vietnamese header a column is known by (`kỳ` for `period`).
+fn vietnamese_header(column: &str) -> &'static str {
+    COLUMNS
+        .iter()
+        .find(|(c, _)| *c == column)
+        .and_then(|(_, names)| names.iter().find(|n| !n.is_ascii()))
+        .copied()
+        .unwrap_or("")
 }
 
 fn canonical(header: &str) -> Option<&'static str> {
@@ -132,24 +167,28 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
         .unwrap_or_default();
     let raw: Vec<(u64, Vec<String>)> = match ext.as_str() {
         "csv" | "tsv" | "txt" => {
-            let bytes =
-                std::fs::read(path).map_err(|e| file_error(path, format!("cannot open: {e}")))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| file_error(path, format!("không mở được tệp (cannot open): {e}")))?;
             csv_rows(path, &bytes, if ext == "tsv" { b'\t' } else { b',' })?
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            let mut wb = open_workbook_auto(path)
-                .map_err(|e| file_error(path, format!("not a readable spreadsheet: {e}")))?;
+            let mut wb = open_workbook_auto(path).map_err(|e| {
+                file_error(
+                    path,
+                    format!("không đọc được bảng tính (not a readable spreadsheet): {e}"),
+                )
+            })?;
             let name = match sheet {
                 Some(s) => s.to_string(),
                 None => wb
                     .sheet_names()
                     .first()
                     .cloned()
-                    .ok_or_else(|| file_error(path, "the workbook has no sheets"))?,
+                    .ok_or_else(|| file_error(path, "bảng tính không có trang (sheet) nào"))?,
             };
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| file_error(path, format!("cannot read sheet '{name}': {e}")))?;
+            let range = wb.worksheet_range(&name).map_err(|e| {
+                file_error(path, format!("không đọc được trang '{name}' (sheet): {e}"))
+            })?;
             let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
             range
                 .rows()
@@ -160,7 +199,9 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
         other => {
             return Err(file_error(
                 path,
-                format!("unsupported file type '.{other}': use .csv or .xlsx"),
+                format!(
+                    "không nhận loại tệp '.{other}' (unsupported file type): hãy dùng tệp .csv hoặc .xlsx"
+                ),
             ));
         }
     };
@@ -168,7 +209,10 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
         .into_iter()
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
     let Some((_, header)) = rows.next() else {
-        return Err(file_error(path, "the file is empty"));
+        return Err(file_error(
+            path,
+            "tệp trống, không có dòng tiêu đề (empty file)",
+        ));
     };
     let columns: Vec<Option<&'static str>> = header.iter().map(|h| canonical(h)).collect();
     for req in REQUIRED {
@@ -176,7 +220,8 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
             return Err(file_error(
                 path,
                 format!(
-                    "the header has no '{req}' column (found: {})",
+                    "dòng tiêu đề thiếu cột '{}' hoặc '{req}' (missing column); các cột đang có: {}",
+                    vietnamese_header(req),
                     header.join(", ")
                 ),
             ));
@@ -184,6 +229,7 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
     }
     Ok(Table {
         columns,
+        headers: header,
         rows: rows.collect(),
     })
 }
@@ -203,7 +249,9 @@ fn csv_rows(
         let line = line_at(bytes, e.valid_up_to() as u64, None);
         return Err(file_error(
             path,
-            format!("row {line}: not UTF-8 text; save the file as \"CSV UTF-8\""),
+            format!(
+                "dòng {line}: không phải văn bản UTF-8 (not UTF-8); hãy lưu lại tệp dạng \"CSV UTF-8\""
+            ),
         ));
     }
     let mut lines = CsvLines::new(bytes);
@@ -215,10 +263,14 @@ fn csv_rows(
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| match lines.error(&e) {
-            (Some(line), reason) => {
-                file_error(path, format!("row {line}: unreadable CSV: {reason}"))
-            }
-            (None, reason) => file_error(path, format!("unreadable CSV: {reason}")),
+            (Some(line), reason) => file_error(
+                path,
+                format!("dòng {line}: không đọc được CSV (unreadable CSV): {reason}"),
+            ),
+            (None, reason) => file_error(
+                path,
+                format!("không đọc được CSV (unreadable CSV): {reason}"),
+            ),
         })?;
         out.push((
             lines.at(rec.position()),
@@ -297,6 +349,7 @@ pub fn read_batch(
                 errors.push(RowError {
                     row: *row_no,
                     column: $column.to_string(),
+                    header: table.header($column),
                     reason: $reason,
                 });
                 continue;
@@ -308,7 +361,7 @@ pub fn read_batch(
             other => {
                 fail!(
                     "kind",
-                    format!("'{other}' is neither 'target' (kế hoạch) nor 'figure' (thực hiện)")
+                    format!("'{other}' không phải 'kế hoạch' (target) hay 'thực hiện' (figure)")
                 );
             }
         };
@@ -318,7 +371,7 @@ pub fn read_batch(
                 fail!(
                     "indicator",
                     format!(
-                        "unknown indicator '{}': see `chitieu indicators`",
+                        "không có chỉ tiêu mã '{}' (unknown indicator): xem các mã bằng `chitieu indicators`",
                         get("indicator")
                     ),
                 );
@@ -362,11 +415,14 @@ pub fn read_batch(
         if value.is_sign_negative() && !value.is_zero() && indicator.direction != Direction::None {
             fail!(
                 "value",
-                format!("{value} is negative, which {} cannot be", indicator.code)
+                format!("{value} là số âm, chỉ tiêu {} không thể âm", indicator.code)
             );
         }
         if indicator.unit == "%" && value > Decimal::from(1000) {
-            fail!("value", format!("{value}% is not a plausible percentage"));
+            fail!(
+                "value",
+                format!("{value}% không phải là tỷ lệ hợp lý (quá 1000%)")
+            );
         }
         let note = Some(get("note").to_string()).filter(|n| !n.is_empty());
         match kind {
@@ -385,7 +441,14 @@ pub fn read_batch(
                     s => match parse_date(s) {
                         Ok(d) if period.contains_date(d) => Some(d),
                         Ok(d) => {
-                            fail!("as_of", format!("{d} is outside the period {period}"));
+                            fail!(
+                                "as_of",
+                                format!(
+                                    "ngày {} nằm ngoài kỳ {period} ({})",
+                                    d.format("%d/%m/%Y"),
+                                    chitieu_core::period_vi::format_period_vi(&period)
+                                )
+                            );
                         }
                         Err(e) => {
                             fail!("as_of", e);
@@ -414,7 +477,7 @@ pub fn read_batch(
                 if plan.is_empty() {
                     fail!(
                         "plan",
-                        "a target needs the key of the plan that set it (plan column)".into()
+                        "dòng kế hoạch (target) cần ghi mã nguồn kế hoạch, tức văn bản đã giao chỉ tiêu".into()
                     );
                 }
                 if !plan_keys.contains_key(&plan) {
@@ -423,7 +486,7 @@ pub fn read_batch(
                             fail!(
                                 "plan_kind",
                                 format!(
-                                    "plan '{plan}' is new: give its plan_kind (party_resolution, province_estimate, council_plan, committee_plan, other)"
+                                    "nguồn kế hoạch '{plan}' chưa có: hãy ghi loại kế hoạch (plan_kind): party_resolution, province_estimate, council_plan, committee_plan hoặc other"
                                 )
                             );
                         }
@@ -489,7 +552,10 @@ pub fn read_batch(
         });
     }
     if batch.is_empty() {
-        return Err(file_error(path, "no data rows below the header"));
+        return Err(file_error(
+            path,
+            "không có dòng số liệu nào dưới dòng tiêu đề (no data rows)",
+        ));
     }
     Ok(batch)
 }
@@ -501,19 +567,19 @@ enum RowKind {
 
 fn parse_period(text: &str) -> Result<Period, String> {
     if text.trim().is_empty() {
-        return Err("the period is empty".into());
+        return Err(
+            "chưa ghi kỳ báo cáo: hãy ghi ví dụ 2022-H1 hoặc \"6 tháng đầu năm 2022\"".into(),
+        );
     }
-    text.trim()
-        .parse::<Period>()
-        .or_else(|_| chitieu_core::period_vi::parse_period_vi(text, None))
-        .map_err(|e| e.to_string())
+    // Reads the compact forms too; its message names the text once.
+    chitieu_core::period_vi::parse_period_vi(text, None).map_err(|e| e.to_string())
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
-        .map_err(|_| format!("'{t}' is not a date: write 2020-12-10 or 10/12/2020"))
+        .map_err(|_| format!("'{t}' không phải là ngày: hãy viết 10/12/2020 hoặc 2020-12-10"))
 }
 
 /// A value as written in a cell: "43,248", "1.234,5", "6.000", or a spreadsheet number.
@@ -521,14 +587,19 @@ fn parse_value(text: &str) -> Result<Decimal, String> {
     if let Some(plain) = text.strip_prefix(NUMERIC_CELL) {
         return Decimal::from_str(plain)
             .or_else(|_| Decimal::from_scientific(plain))
-            .map_err(|_| format!("'{plain}' is not a number"));
+            .map_err(|_| format!("'{plain}' không phải là số"));
     }
     let t = text.trim();
     if t.is_empty() {
-        return Err("the value is empty".into());
+        return Err("chưa ghi giá trị".into());
     }
-    chitieu_text::number::parse_amount(t, chitieu_text::number::DecimalMark::Comma)
-        .map_err(|e| e.to_string())
+    use chitieu_text::number::{DecimalMark, NumberError, parse_amount};
+    parse_amount(t, DecimalMark::Comma).map_err(|e| match e {
+        NumberError::NotANumber(_) => format!(
+            "'{t}' không phải là số: hãy viết như 1.234,5 hoặc 43,248 (dấu phẩy là dấu thập phân)"
+        ),
+        NumberError::Overflow(_) => format!("'{t}' quá lớn, không giữ được chính xác"),
+    })
 }
 
 /// The factor that turns a value in `written` units into the indicator's base unit.
@@ -558,7 +629,7 @@ fn scale_for(written: &str, base: &str) -> Result<Decimal, String> {
     match base_of(rest) {
         b if chitieu_text::fold(b) == chitieu_text::fold(base) => Ok(factor),
         _ => Err(format!(
-            "'{written}' does not fit the indicator's unit ({base})"
+            "đơn vị tính '{written}' không khớp đơn vị của chỉ tiêu ({base})"
         )),
     }
 }
@@ -633,7 +704,51 @@ mod tests {
         let err = read_batch(&s, &catalog, &path, None)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("row 2: not UTF-8 text"), "{err}");
+        assert!(err.contains("dòng 2: không phải văn bản UTF-8"), "{err}");
+    }
+
+    /// Row errors are Vietnamese, name the column by the header the file writes (the
+    /// canonical name beside it), and say a bad period once.
+    #[test]
+    fn row_errors_name_the_header_as_written() {
+        use chitieu_store::{NoProgress, SqliteStore};
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        s.init(&Catalog::builtin(), &NoProgress).unwrap();
+        let path = dir.path().join("bao-cao.csv");
+        std::fs::write(
+            &path,
+            "loại,chỉ tiêu,đơn vị,kỳ báo cáo,giá trị\n\
+             thực hiện,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",ky-la,1\n\
+             thực hiện,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,\n",
+        )
+        .unwrap();
+        let err = read_batch(&s, &Catalog::builtin(), &path, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2 dòng lỗi, chưa nhập gì (nothing was imported)"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "bao-cao.csv: dòng 2, cột 'kỳ báo cáo' (period): 'ky-la' không phải là kỳ báo cáo (not a period)"
+            ),
+            "{err}"
+        );
+        assert_eq!(err.matches("ky-la").count(), 1, "{err}");
+        assert!(
+            err.contains("dòng 3, cột 'giá trị' (value): chưa ghi giá trị"),
+            "{err}"
+        );
+        std::fs::write(&path, "loại,chỉ tiêu,đơn vị,giá trị\n").unwrap();
+        let err = read_batch(&s, &Catalog::builtin(), &path, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("dòng tiêu đề thiếu cột 'kỳ' hoặc 'period' (missing column)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -84,8 +84,10 @@ fn a_bad_500th_row_leaves_the_database_unchanged() {
     write(&file, &figure_rows(Some(500)));
     let err = env.fails(&["import", file.to_str().unwrap()]);
     // Data row 500 is line 501 of the file, after the header.
-    assert!(err.contains("row 501"), "{err}");
-    assert!(err.contains("column 'value'"), "{err}");
+    assert!(
+        err.contains("dòng 501, cột 'value': '12,3,4' không phải là số"),
+        "{err}"
+    );
     assert!(err.contains("figures.csv"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
     assert_eq!(env.counts(), before);
@@ -112,18 +114,21 @@ fn import_names_each_bad_cell() {
     );
     let err = env.fails(&["import", file.to_str().unwrap()]);
     for expected in [
-        "row 2, column 'period'",
-        "row 3, column 'indicator'",
-        "row 4, column 'unit'",
-        "row 5, column 'plan'",
-        "row 6, column 'value'",
+        "dòng 2, cột 'period'",
+        "dòng 3, cột 'indicator'",
+        "dòng 4, cột 'unit'",
+        "dòng 5, cột 'plan'",
+        "dòng 6, cột 'value'",
     ] {
         assert!(err.contains(expected), "missing «{expected}» in:\n{err}");
     }
     let missing = env.path("missing.csv");
     write(&missing, "indicator,unit,period,value\n");
     let err = env.fails(&["import", missing.to_str().unwrap()]);
-    assert!(err.contains("no 'kind' column"), "{err}");
+    assert!(
+        err.contains("thiếu cột 'loại' hoặc 'kind' (missing column)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -246,7 +251,10 @@ fn users_add_their_own_indicators() {
     let bad = env.path("bad.csv");
     write(&bad, "code,name_vi,unit,better\nBad Code,x,hộ,up\n");
     let err = env.fails(&["indicators", "--import", bad.to_str().unwrap()]);
-    assert!(err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("danh mục chỉ tiêu, dòng 2, cột 'code'"),
+        "{err}"
+    );
 }
 
 /// The development corpus beside the repository (`../shared/corpus/seeds`), when present.

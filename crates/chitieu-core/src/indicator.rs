@@ -15,19 +15,23 @@ pub struct IndicatorCode(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndicatorError {
     #[error(
-        "'{0}' is not a valid indicator code: use 2–64 lower-case letters, digits and '_', starting with a letter"
+        "'{0}' không phải là mã chỉ tiêu hợp lệ (indicator code): dùng 2–64 ký tự gồm chữ thường không dấu, chữ số và '_', bắt đầu bằng một chữ cái"
     )]
     BadCode(String),
-    #[error("unknown direction '{0}': expected up, down or none")]
+    #[error(
+        "chiều đánh giá '{0}' không hợp lệ (direction): hãy ghi up (càng cao càng tốt), down (càng thấp càng tốt) hoặc none"
+    )]
     BadDirection(String),
     #[error(
-        "unknown aggregation '{0}': expected sum, mean, weighted_mean:<code>, ratio:<num>/<den>[*scale] or none"
+        "cách tổng hợp '{0}' không hợp lệ (aggregation): hãy ghi sum, mean, weighted_mean:<mã>, ratio:<tử số>/<mẫu số>[*hệ số] hoặc none"
     )]
     BadAggregation(String),
-    #[error("unknown temporal rule '{0}': expected cumulative or level")]
+    #[error(
+        "cách tính theo thời gian '{0}' không hợp lệ (temporal): hãy ghi cumulative (cộng dồn) hoặc level (giá trị tại thời điểm)"
+    )]
     BadTemporal(String),
     /// A catalog file's bad line; `column` is empty when the whole line is at fault.
-    #[error("catalog line {line}{}: {reason}", column_part(column))]
+    #[error("danh mục chỉ tiêu, dòng {line}{}: {reason}", column_part(column))]
     Catalog {
         line: u64,
         column: String,
@@ -39,7 +43,7 @@ fn column_part(column: &str) -> String {
     if column.is_empty() {
         String::new()
     } else {
-        format!(", column '{column}'")
+        format!(", cột '{column}'")
     }
 }
 
@@ -289,7 +293,7 @@ impl Catalog {
             col(name).ok_or_else(|| IndicatorError::Catalog {
                 line: header_line,
                 column: String::new(),
-                reason: format!("missing column '{name}'"),
+                reason: format!("thiếu cột '{name}' (missing column)"),
             })
         };
         let (c_code, c_name, c_unit, c_better) = (
@@ -450,7 +454,7 @@ mod tests {
 
         let bad = "code,name_vi,unit,better\nok_code,A,VND,up\nBad Code,B,VND,up\n";
         let err = Catalog::from_csv(bad).unwrap_err().to_string();
-        assert!(err.contains("line 3, column 'code'"), "{err}");
+        assert!(err.contains("dòng 3, cột 'code'"), "{err}");
     }
 
     /// The line an error names is the file's line, whatever the line ends, after a quoted
@@ -464,12 +468,17 @@ mod tests {
         for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
             let err = Catalog::from_csv(&text).unwrap_err().to_string();
             assert!(
-                err.starts_with("catalog line 5, column 'better': unknown direction 'sideways'"),
+                err.starts_with(
+                    "danh mục chỉ tiêu, dòng 5, cột 'better': chiều đánh giá 'sideways' không hợp lệ"
+                ),
                 "{err}"
             );
         }
         let ragged = "code,name_vi,unit,better\r\nok_code,A,VND,up\r\nother,B,VND\r\n";
         let err = Catalog::from_csv(ragged).unwrap_err().to_string();
-        assert_eq!(err, "catalog line 3: 3 columns, but the rows before have 4");
+        assert_eq!(
+            err,
+            "danh mục chỉ tiêu, dòng 3: 3 columns, but the rows before have 4"
+        );
     }
 }
