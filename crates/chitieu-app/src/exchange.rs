@@ -31,13 +31,13 @@ use std::fmt::Write as _;
 pub enum ExchangeError {
     #[error("{file}: {reason}")]
     File { file: String, reason: String },
-    #[error("{file}: {} bad data value(s); nothing was imported (use --skip-bad-rows to import the good ones):\n{}", errors.len(), list(file, errors))]
+    #[error("{file}: {} giá trị lỗi, chưa nhập gì (nothing was imported); hãy sửa rồi nhập lại, hoặc dùng --skip-bad-rows để chỉ nhập các giá trị đúng:\n{}", errors.len(), list(file, errors))]
     Rows { file: String, errors: Vec<RowError> },
-    #[error("{file}: {} bad mapping row(s); no mapping was changed:\n{}", errors.len(), errors.iter().map(|e| format!("  {file}: {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{file}: {} dòng ánh xạ lỗi, chưa thay đổi ánh xạ nào (no mapping was changed):\n{}", errors.len(), errors.iter().map(|e| format!("  {file}: {e}")).collect::<Vec<_>>().join("\n"))]
     MappingRows { file: String, errors: Vec<String> },
     #[error("{0}")]
     Mapping(String),
-    #[error("{} problem(s); nothing was exported:\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} vấn đề, chưa xuất gì (nothing was exported):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Export { problems: Vec<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -50,7 +50,7 @@ fn list(file: &str, errors: &[RowError]) -> String {
         .map(|e| format!("  {file}: {e}"))
         .collect();
     if errors.len() > 50 {
-        lines.push(format!("  … and {} more", errors.len() - 50));
+        lines.push(format!("  … và {} lỗi khác", errors.len() - 50));
     }
     lines.join("\n")
 }
@@ -132,7 +132,7 @@ impl Mappings {
             return Err((
                 "categoryOptionCombo",
                 format!(
-                    "unknown category option combo: add it with `chitieu dhis2 map add category_option_combo {coc} <label>`"
+                    "category option combo này chưa được khai báo: thêm bằng `chitieu dhis2 map add category_option_combo {coc} <nhãn>`"
                 ),
             ));
         }
@@ -140,14 +140,14 @@ impl Mappings {
             Some(combos) => Err((
                 "categoryOptionCombo",
                 format!(
-                    "data element {de} is mapped only with category option combo(s) {}",
+                    "data element {de} chỉ được ánh xạ với category option combo {}",
                     combos.join(", ")
                 ),
             )),
             None => Err((
                 "dataElement",
                 format!(
-                    "no mapping for this data element: add one with `chitieu dhis2 map add data_element {de} <indicator>`"
+                    "data element này chưa được ánh xạ (no mapping): thêm bằng `chitieu dhis2 map add data_element {de} <mã chỉ tiêu>`"
                 ),
             )),
         }
@@ -204,7 +204,7 @@ pub fn plan_import<S: Store + ExchangeStore>(
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         file_error(format!(
-            "not UTF-8 text (byte {}): save the file as UTF-8",
+            "không phải văn bản UTF-8 (not UTF-8, byte {}): hãy lưu lại tệp dạng UTF-8",
             e.valid_up_to()
         ))
     })?;
@@ -237,7 +237,8 @@ pub fn plan_import<S: Store + ExchangeStore>(
             fail(
                 "deleted",
                 "true",
-                "a deleted data value: chitieu does not delete figures by import".into(),
+                "giá trị đã bị xoá (deleted) trong DHIS2: chitieu không xoá số liệu qua nhập tệp"
+                    .into(),
             );
         }
         let coc = v.category_option_combo.clone().unwrap_or_default();
@@ -248,7 +249,9 @@ pub fn plan_import<S: Store + ExchangeStore>(
                     fail(
                         "dataElement",
                         &v.data_element,
-                        format!("mapped to indicator '{code}', which is not in the catalog"),
+                        format!(
+                            "được ánh xạ tới chỉ tiêu '{code}', nhưng danh mục không có chỉ tiêu này"
+                        ),
                     );
                     None
                 }
@@ -270,7 +273,7 @@ pub fn plan_import<S: Store + ExchangeStore>(
                 "attributeOptionCombo",
                 aoc,
                 format!(
-                    "unknown attribute option combo: add it with `chitieu dhis2 map add attribute_option_combo {aoc} <label>`"
+                    "attribute option combo này chưa được khai báo: thêm bằng `chitieu dhis2 map add attribute_option_combo {aoc} <nhãn>`"
                 ),
             );
         }
@@ -288,7 +291,7 @@ pub fn plan_import<S: Store + ExchangeStore>(
                     "orgUnit",
                     &v.org_unit,
                     format!(
-                        "no mapping for this org unit: add one with `chitieu dhis2 map add org_unit {} \"<unit name>\" --on <date>`",
+                        "org unit này chưa được ánh xạ (no mapping): thêm bằng `chitieu dhis2 map add org_unit {} \"<tên đơn vị>\" --on <ngày>`",
                         v.org_unit
                     ),
                 );
@@ -332,7 +335,7 @@ pub fn plan_import<S: Store + ExchangeStore>(
                 "dataElement",
                 &v.data_element,
                 format!(
-                    "the same figure ({}, unit {}, {}) as {first}: a file gives each figure once",
+                    "trùng số liệu ({}, đơn vị {}, {}) với {first} (the same figure): mỗi số liệu chỉ được ghi một lần trong tệp",
                     ind.code, unit.0, period
                 ),
             ));
@@ -418,30 +421,33 @@ fn unit_in_force<S: Store>(store: &S, unit: UnitId, period: &Period) -> Result<(
         .map(|v| {
             let to = v
                 .valid_to
-                .map(|d| format!(", in force until {}", d.format("%d/%m/%Y")))
+                .map(|d| format!(", hiệu lực đến {}", d.format("%d/%m/%Y")))
                 .unwrap_or_default();
-            format!("{} (unit {}{to})", v.full_name(), unit.0)
+            format!("{} (đơn vị {}{to})", v.full_name(), unit.0)
         })
-        .unwrap_or_else(|_| format!("unit {}", unit.0));
+        .unwrap_or_else(|_| format!("đơn vị {}", unit.0));
     Err(format!(
-        "mapped to {name}, which was not in force during {period}"
+        "được ánh xạ tới {name}, đơn vị không có hiệu lực trong kỳ {period} (not in force)"
     ))
 }
 
 /// The rules a figure's value must meet for its indicator (as the CSV/XLSX import).
 fn check_value(ind: &Indicator, value: Decimal) -> Result<(), String> {
     if value.is_sign_negative() && !value.is_zero() && ind.direction != Direction::None {
-        return Err(format!("{value} is negative, which {} cannot be", ind.code));
+        return Err(format!(
+            "{value} là số âm, chỉ tiêu {} không thể âm",
+            ind.code
+        ));
     }
     if ind.unit == "%" && value > Decimal::from(1000) {
         return Err(format!(
-            "{value}% is not a plausible percentage for {}",
+            "{value}% không phải là tỷ lệ hợp lý cho chỉ tiêu {} (quá 1000%)",
             ind.code
         ));
     }
     if ind.is_count_of_units() && (value.fract() != Decimal::ZERO || value.is_sign_negative()) {
         return Err(format!(
-            "{} counts units, so its value is a whole number",
+            "chỉ tiêu {} đếm số đơn vị nên giá trị phải là số nguyên không âm",
             ind.code
         ));
     }
@@ -475,7 +481,7 @@ pub fn export<S: Store + ExchangeStore>(
         for i in &filter.indicators {
             if !maps.by_indicator.contains_key(i) {
                 problems.push(format!(
-                    "indicator {i} has no DHIS2 data element: add one with `chitieu dhis2 map add data_element <id> {i}`"
+                    "chỉ tiêu {i} chưa có data element DHIS2 (no DHIS2 data element): thêm bằng `chitieu dhis2 map add data_element <id> {i}`"
                 ));
             }
         }
@@ -492,7 +498,7 @@ pub fn export<S: Store + ExchangeStore>(
         for u in &filter.units {
             if !maps.by_unit.contains_key(u) {
                 problems.push(format!(
-                    "{} has no DHIS2 org unit: add one with `chitieu dhis2 map add org_unit <id> \"<unit name>\" --on <date>`",
+                    "{} chưa có org unit DHIS2 (no DHIS2 org unit): thêm bằng `chitieu dhis2 map add org_unit <id> \"<tên đơn vị>\" --on <ngày>`",
                     describe_unit(store, *u)
                 ));
             }
@@ -519,7 +525,7 @@ pub fn export<S: Store + ExchangeStore>(
         match data_value(&maps, f, sides.get(&f.id)) {
             Ok(v) => values.push(v),
             Err(p) => problems.push(format!(
-                "{} of {}, {}: {p}",
+                "{} của {}, {}: {p}",
                 f.input.indicator,
                 describe_unit(store, f.input.unit),
                 f.input.period
@@ -539,8 +545,8 @@ pub fn export<S: Store + ExchangeStore>(
 fn describe_unit<S: Store>(store: &S, unit: UnitId) -> String {
     store
         .unit_latest(unit)
-        .map(|v| format!("{} (unit {})", v.full_name(), unit.0))
-        .unwrap_or_else(|_| format!("unit {}", unit.0))
+        .map(|v| format!("{} (đơn vị {})", v.full_name(), unit.0))
+        .unwrap_or_else(|_| format!("đơn vị {}", unit.0))
 }
 
 /// One figure as a DHIS2 data value: the ids it was imported with while they still map to it,
@@ -564,7 +570,7 @@ fn data_value(
                 .by_indicator
                 .get(&input.indicator)
                 .and_then(|v| v.first())
-                .ok_or("its indicator has no DHIS2 data element mapping")?;
+                .ok_or("chỉ tiêu chưa được ánh xạ tới data element DHIS2 nào")?;
             (de.clone(), Some(coc.clone()).filter(|c| !c.is_empty()))
         }
     };
@@ -575,7 +581,7 @@ fn data_value(
             .get(&input.unit)
             .and_then(|v| v.first())
             .cloned()
-            .ok_or("its unit has no DHIS2 org unit mapping")?,
+            .ok_or("đơn vị chưa được ánh xạ tới org unit DHIS2 nào")?,
     };
     let period = match side
         .filter(|s| chitieu_dhis2::period::parse(&s.period).is_ok_and(|p| p == input.period))
@@ -642,17 +648,17 @@ pub fn new_mapping<S: Store>(
     let dhis2_id = dhis2_id.trim();
     let chitieu = chitieu.trim();
     if dhis2_id.is_empty() {
-        return Err("the DHIS2 id is empty".into());
+        return Err("chưa ghi mã DHIS2 (dhis2_id)".into());
     }
     if chitieu.is_empty() {
-        return Err("the chitieu side is empty".into());
+        return Err("chưa ghi phía chitieu (mã chỉ tiêu, đơn vị hoặc nhãn)".into());
     }
     let key = match kind {
         MappingKind::DataElement => match catalog.get(chitieu) {
             Some(i) => i.code.to_string(),
             None => {
                 return Err(format!(
-                    "unknown indicator '{chitieu}': see `chitieu indicators`"
+                    "không có chỉ tiêu mã '{chitieu}' (unknown indicator): xem các mã bằng `chitieu indicators`"
                 ));
             }
         },
@@ -674,7 +680,7 @@ pub fn new_mapping<S: Store>(
         MappingKind::CategoryOptionCombo | MappingKind::AttributeOptionCombo => chitieu.to_string(),
     };
     if kind != MappingKind::DataElement && !category_option_combo.trim().is_empty() {
-        return Err("only a data element mapping names a category option combo".into());
+        return Err("chỉ ánh xạ data element mới được ghi category option combo".into());
     }
     Ok(NewMapping {
         kind,
@@ -699,8 +705,12 @@ pub fn import_mappings<S: Store + ExchangeStore>(
         file: file.to_string(),
         reason,
     };
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| file_error(format!("not UTF-8 text (byte {})", e.valid_up_to())))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        file_error(format!(
+            "không phải văn bản UTF-8 (not UTF-8, byte {}): hãy lưu lại tệp dạng UTF-8",
+            e.valid_up_to()
+        ))
+    })?;
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -718,7 +728,7 @@ pub fn import_mappings<S: Store + ExchangeStore>(
         (col("kind"), col("dhis2_id"), col("chitieu"))
     else {
         return Err(file_error(
-            "the header needs the columns kind, dhis2_id and chitieu (and may have category_option_combo, on, note)".into(),
+            "dòng tiêu đề cần các cột kind, dhis2_id và chitieu (có thể thêm category_option_combo, on, note) (missing column)".into(),
         ));
     };
     let (coc_col, on_col, note_col) = (col("category_option_combo"), col("on"), col("note"));
@@ -728,7 +738,7 @@ pub fn import_mappings<S: Store + ExchangeStore>(
     let mut lines = chitieu_core::csv_line::CsvLines::new(text);
     for record in reader.records() {
         let record = record.map_err(|e| match lines.error(&e) {
-            (Some(line), reason) => file_error(format!("row {line}: {reason}")),
+            (Some(line), reason) => file_error(format!("dòng {line}: {reason}")),
             (None, reason) => file_error(reason),
         })?;
         let line = lines.at(record.position());
@@ -739,7 +749,7 @@ pub fn import_mappings<S: Store + ExchangeStore>(
         let kind: MappingKind = match get(Some(kind_col)).parse() {
             Ok(k) => k,
             Err(e) => {
-                errors.push(format!("row {line}, kind: {e}"));
+                errors.push(format!("dòng {line}, cột 'kind': {e}"));
                 continue;
             }
         };
@@ -748,7 +758,9 @@ pub fn import_mappings<S: Store + ExchangeStore>(
             s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) => d,
                 Err(_) => {
-                    errors.push(format!("row {line}, on '{s}': write a date as 2024-12-31"));
+                    errors.push(format!(
+                        "dòng {line}, cột 'on': '{s}' không phải là ngày, hãy viết dạng 2024-12-31"
+                    ));
                     continue;
                 }
             },
@@ -764,7 +776,7 @@ pub fn import_mappings<S: Store + ExchangeStore>(
         };
         match new_mapping(store, &catalog, &request) {
             Ok(m) => mappings.push(m),
-            Err(e) => errors.push(format!("row {line} ({kind} {}): {e}", request.dhis2_id)),
+            Err(e) => errors.push(format!("dòng {line} ({kind} {}): {e}", request.dhis2_id)),
         }
     }
     if !errors.is_empty() {

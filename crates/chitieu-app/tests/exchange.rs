@@ -101,19 +101,25 @@ fn each_data_value_is_stored_or_refused_with_its_field() {
         ),
         (
             r#"{"dataElement":"NtmDe000001","categoryOptionCombo":"HllvX50cXC0","value":"3"}"#,
-            Err(("categoryOptionCombo", "mapped only with")),
+            Err(("categoryOptionCombo", "chỉ được ánh xạ với")),
         ),
         (
             r#"{"dataElement":"NtmDe000001","categoryOptionCombo":"NtmCocStd01","value":"14.5"}"#,
-            Err(("value", "whole number")),
+            Err(("value", "số nguyên")),
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","categoryOptionCombo":"Unknown0001","value":"1"}"#,
-            Err(("categoryOptionCombo", "unknown category option combo")),
+            Err((
+                "categoryOptionCombo",
+                "category option combo này chưa được khai báo",
+            )),
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","attributeOptionCombo":"Unknown0002","value":"1"}"#,
-            Err(("attributeOptionCombo", "unknown attribute option combo")),
+            Err((
+                "attributeOptionCombo",
+                "attribute option combo này chưa được khai báo",
+            )),
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","value":""}"#,
@@ -125,7 +131,7 @@ fn each_data_value_is_stored_or_refused_with_its_field() {
         ),
         (
             r#"{"dataElement":"fCvR9aKp2Lm","value":"2000"}"#,
-            Err(("value", "plausible percentage")),
+            Err(("value", "không phải là tỷ lệ hợp lý")),
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","period":"20240115","value":"1"}"#,
@@ -137,11 +143,11 @@ fn each_data_value_is_stored_or_refused_with_its_field() {
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","period":"2025S2","value":"1"}"#,
-            Err(("orgUnit", "not in force during 2025-H2")),
+            Err(("orgUnit", "không có hiệu lực trong kỳ 2025-H2")),
         ),
         (
             r#"{"dataElement":"dxTnmKr8bQa","value":"1","deleted":true}"#,
-            Err(("deleted", "does not delete")),
+            Err(("deleted", "không xoá số liệu")),
         ),
     ];
     for (value, want) in cases {
@@ -191,10 +197,10 @@ fn the_same_figure_twice_in_a_file_is_refused_at_the_second() {
     .expect_err("refused");
     let msg = err.to_string();
     assert!(
-        msg.contains("twice.json: dataValues[1], dataElement 'dxTnmKr8bQa': the same figure"),
+        msg.contains("twice.json: dataValues[1], dataElement 'dxTnmKr8bQa': trùng số liệu"),
         "{msg}"
     );
-    assert!(msg.contains("as dataValues[0]"), "{msg}");
+    assert!(msg.contains("với dataValues[0] (the same figure)"), "{msg}");
     assert_eq!(store.counts().expect("counts").figures, 0);
 }
 
@@ -242,10 +248,10 @@ fn export_writes_the_combo_of_each_disaggregation_and_refuses_unmapped_filters()
     )
     .expect_err("unmapped");
     let msg = err.to_string();
-    assert!(msg.contains("2 problem(s)"), "{msg}");
+    assert!(msg.contains("2 vấn đề, chưa xuất gì"), "{msg}");
     assert!(
-        msg.contains("rice_yield has no DHIS2 data element"),
+        msg.contains("chỉ tiêu rice_yield chưa có data element DHIS2"),
         "{msg}"
     );
-    assert!(msg.contains("has no DHIS2 org unit"), "{msg}");
+    assert!(msg.contains("chưa có org unit DHIS2"), "{msg}");
 }

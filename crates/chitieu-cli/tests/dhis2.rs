@@ -93,11 +93,17 @@ fn mappings_are_listed_added_removed_and_loaded_all_or_nothing() {
         "AbCdEfGhIj1",
         "no_such",
     ]);
-    assert!(err.contains("unknown indicator 'no_such'"), "{err}");
+    assert!(
+        err.contains("không có chỉ tiêu mã 'no_such' (unknown indicator)"),
+        "{err}"
+    );
     let out = db.ok(&["dhis2", "map", "remove", "org_unit", "BsLs4Hn2Q8b"]);
     assert!(out.contains("Đã xoá"), "{out}");
     let err = db.fails(&["dhis2", "map", "remove", "org_unit", "BsLs4Hn2Q8b"]);
-    assert!(err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("không tìm thấy ánh xạ DHIS2") && err.contains("BsLs4Hn2Q8b"),
+        "{err}"
+    );
 
     // One bad row in a mapping file changes no mapping.
     let bad = db.file("bad_mappings.csv");
@@ -113,11 +119,11 @@ fn mappings_are_listed_added_removed_and_loaded_all_or_nothing() {
     let before = db.ok(&["dhis2", "map", "list"]);
     let err = db.fails(&["dhis2", "map", "import", &bad]);
     for want in [
-        "row 3",
+        "dòng 3",
         "not_an_indicator",
-        "row 4",
+        "dòng 4",
         "Không Có",
-        "row 5",
+        "dòng 5",
         "colour",
     ] {
         assert!(err.contains(want), "{want} missing:\n{err}");
@@ -137,7 +143,7 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_one() {
     let json = data("bad_rows.json");
     let err = db.fails(&["dhis2", "import", &json]);
     assert!(
-        err.contains("7 bad data value(s); nothing was imported"),
+        err.contains("7 giá trị lỗi, chưa nhập gì (nothing was imported)"),
         "{err}"
     );
     for (at, field, value) in [
@@ -153,7 +159,10 @@ fn a_file_with_bad_rows_stores_nothing_and_names_each_one() {
         assert!(err.contains(&line), "{line} missing:\n{err}");
     }
     assert!(err.contains("weekly"), "{err}");
-    assert!(err.contains("not in force during 2026"), "{err}");
+    assert!(
+        err.contains("không có hiệu lực trong kỳ 2026 (not in force)"),
+        "{err}"
+    );
     assert_eq!(db.figures(), 0);
 
     let csv = data("bad_rows.csv");
@@ -291,7 +300,7 @@ fn export_then_import_into_a_fresh_database_loses_nothing() {
     assert!(read(&one).contains("hSdGt4LmN2p,2024Q1,HlLs7Vt3K1m"));
     let err = a.fails(&["dhis2", "export", "--indicator", "rice_yield", "-o", &one]);
     assert!(
-        err.contains("rice_yield has no DHIS2 data element"),
+        err.contains("chỉ tiêu rice_yield chưa có data element DHIS2"),
         "{err}"
     );
     let nine = a.file("nine.csv");
@@ -302,6 +311,6 @@ fn export_then_import_into_a_fresh_database_loses_nothing() {
     .expect("write");
     a.ok(&["import", &nine]);
     let err = a.fails(&["dhis2", "export", "-o", &one]);
-    assert!(err.contains("budget_revenue of huyện Bắc Sơn"), "{err}");
+    assert!(err.contains("budget_revenue của huyện Bắc Sơn"), "{err}");
     assert!(err.contains("2024-9M has no DHIS2 period type"), "{err}");
 }
