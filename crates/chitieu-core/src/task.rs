@@ -673,7 +673,8 @@ pub fn due_by(deadline: &Deadline, cut_off: NaiveDate) -> bool {
 
 impl TaskState {
     /// The state as a report shows a task that is not yet due on its cut-off day: never
-    /// "quá hạn" (a unit may have reported it so), but in progress.
+    /// "quá hạn" (the state may be asked for a later day, when the deadline has passed),
+    /// but in progress.
     pub fn not_yet_due(mut self) -> TaskState {
         if self.status == TaskStatus::Overdue {
             self.status = TaskStatus::InProgress;
