@@ -273,6 +273,10 @@ fn sentence_facts(
         if before.location && fig.kind == UnitKind::Count {
             continue;
         }
+        // "giảm từ 9,5% xuống còn 7,2%": the level it started from is not a result.
+        if from_level(toks, fig, ce) && figs.get(n + 1).is_some_and(|f| f.unit == fig.unit) {
+            continue;
+        }
         let mut fig = fig.clone();
         // "M trên tổng số N xã", "M/tổng số N xã".
         if fig.kind == UnitKind::Count && fig.total.is_none() {
@@ -405,6 +409,11 @@ fn sentence_facts(
                 ),
                 start,
             ),
+            Some(Choice::Rate(i, m)) => (
+                doc.index.indicators[i].code.clone(),
+                slice(doc, m.start, m.end),
+                m.start.min(fig.start),
+            ),
             Some(Choice::ByUnit(code)) => {
                 (code, slice(doc, fig.unit_start, fig.unit_end), fig.start)
             }
@@ -536,6 +545,8 @@ enum Choice<'a> {
     /// A phrase around the figure: the indicator, where its words start before the figure
     /// and where they end after it.
     Split(usize, usize, usize),
+    /// The rate of what a phrase counts: "1.245 hộ nghèo, chiếm 3,85%" is "tỷ lệ hộ nghèo".
+    Rate(usize, &'a PhraseMatch),
     ByUnit(String),
 }
 
@@ -680,7 +691,7 @@ fn choose_indicator<'a>(
         .filter(|m| m.start >= fig.unit_start && m.start < limit && m.end <= ce && fits(m))
         .max_by_key(|m| (m.end, m.words));
     if let Some(m) = best {
-        return Some(Choice::Phrase(m));
+        return Some(rate_or_phrase(doc, fig, measure, m));
     }
     // The words before the figure and its counted noun, read together: "hoàn thành 12 công
     // trình" is "hoàn thành công trình", "kết nạp 15 đảng viên" is "kết nạp đảng viên".
@@ -716,27 +727,35 @@ fn choose_indicator<'a>(
     let cs = subject_start;
     // The nearest phrase before it in the clause, unless "trong đó" (of which) comes between:
     // then the figure is a part the catalog does not name.
+    // A phrase inside brackets closed before the figure names a part, not its subject.
     let best = matches
         .iter()
-        .filter(|m| m.start >= cs && m.end <= fig.start && fits(m))
+        .filter(|m| {
+            m.start >= cs && m.end <= fig.start && fits(m) && !closed_aside(toks, m.end, fig.start)
+        })
         .max_by_key(|m| (m.end, m.words));
     if let Some(m) = best {
-        let of_which = (m.end..fig.start)
-            .any(|k| toks[k].is_word("đó") && k > 0 && toks[k - 1].is_word("trong"));
+        let of_which = (m.end..fig.start).any(|k| {
+            toks[k].is_word("đó")
+                && k > 0
+                && toks[k - 1].is_word("trong")
+                && !closed_aside(toks, k, fig.start)
+        });
         return if of_which {
             None
         } else {
-            Some(Choice::Phrase(m))
+            Some(rate_or_phrase(doc, fig, measure, m))
         };
     }
     // A phrase split by the figure and its unit: "trồng 500 ha rừng" is "trồng rừng".
     if let Some(choice) = split_phrase(doc, fig, cs, ce) {
         return Some(choice);
     }
-    // A counted noun only one indicator counts: "2 HTX", "19 phòng học".
-    if fig.kind == UnitKind::Count
+    // A counted noun or a ratio unit only one indicator counts: "2 HTX", "19 phòng học",
+    // "năng suất 58,5 tạ/ha".
+    if ((fig.kind == UnitKind::Count && !GENERIC_NOUNS.contains(&fig.unit))
+        || fig.kind == UnitKind::Ratio)
         && matches!(measure, Measure::Actual | Measure::Target)
-        && !GENERIC_NOUNS.contains(&fig.unit)
     {
         let mut it = index.indicators.iter().filter(|i| i.unit == fig.unit);
         if let (Some(only), None) = (it.next(), it.next()) {
@@ -771,4 +790,50 @@ fn split_phrase<'a>(doc: &Doc, fig: &Figure, cs: usize, ce: usize) -> Option<Cho
         }
     }
     None
+}
+
+/// Whether brackets opened before `at` close between `at` and `until`: what stands at `at`
+/// is inside an aside the text has left by `until`.
+fn closed_aside(toks: &[Token], at: usize, until: usize) -> bool {
+    let mut depth = 0i32;
+    for t in &toks[at..until] {
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth -= 1;
+            if depth < 0 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// "từ 9,5% xuống còn 7,2%", "tăng từ 45 lên 52 triệu đồng": the figure is the level a change
+/// started from.
+fn from_level(toks: &[Token], fig: &Figure, ce: usize) -> bool {
+    fig.start > 0
+        && toks[fig.start - 1].is_word("từ")
+        && fig.end < ce
+        && (toks[fig.end].is_word("xuống") || toks[fig.end].is_word("lên"))
+}
+
+/// A percentage whose nearest phrase counts something ("1.245 hộ nghèo, chiếm 3,85%") is the
+/// rate of it when the catalog names that rate ("tỷ lệ hộ nghèo").
+fn rate_or_phrase<'a>(doc: &Doc, fig: &Figure, measure: Measure, m: &'a PhraseMatch) -> Choice<'a> {
+    let unit = doc.index.indicators[m.indicator].unit.as_str();
+    if fig.unit != "%" || unit == "%" || !matches!(measure, Measure::Actual | Measure::Target) {
+        return Choice::Phrase(m);
+    }
+    let mut words = vec!["tỷ", "lệ"];
+    words.extend(
+        doc.toks[m.start..m.end]
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.k()),
+    );
+    match doc.index.lookup(&words) {
+        Some(i) if doc.index.indicators[i].unit == "%" => Choice::Rate(i, m),
+        _ => Choice::Phrase(m),
+    }
 }
