@@ -35,7 +35,7 @@ pub fn backup(database: &str, args: &BackupArgs) -> Result<()> {
     let store = crate::open_any(database)?;
     if args.file.exists() {
         bail!(
-            "{} exists already: back up to a new file",
+            "tệp {} đã có (exists already): hãy sao lưu vào một tệp mới",
             args.file.display()
         );
     }
@@ -45,7 +45,8 @@ pub fn backup(database: &str, args: &BackupArgs) -> Result<()> {
     });
     let sums = match (&store, format) {
         (AnyStore::Sqlite(s), Format::Sqlite) => {
-            transfer::sqlite_backup(s, &args.file).context("SQLite online backup")?;
+            transfer::sqlite_backup(s, &args.file)
+                .context("sao lưu trực tuyến SQLite (online backup)")?;
             let copy = AnyStore::Sqlite(SqliteStore::open(&args.file)?);
             let (a, b) = (transfer::checksums(&store)?, transfer::checksums(&copy)?);
             // Writers may have changed the live database since the snapshot; say so, but the
@@ -59,12 +60,16 @@ pub fn backup(database: &str, args: &BackupArgs) -> Result<()> {
         }
         (AnyStore::Postgres(_), Format::Sqlite) => {
             bail!(
-                "--format sqlite backs up SQLite databases; use --format dump for PostgreSQL (or pg_dump)"
+                "--format sqlite chỉ sao lưu cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng --format dump (hoặc pg_dump)"
             )
         }
         (_, Format::Dump) => {
-            let file = std::fs::File::create_new(&args.file)
-                .with_context(|| format!("{}: cannot create", args.file.display()))?;
+            let file = std::fs::File::create_new(&args.file).with_context(|| {
+                format!(
+                    "{}: không tạo được tệp (cannot create)",
+                    args.file.display()
+                )
+            })?;
             let mut out = BufWriter::new(file);
             let sums = transfer::dump(&store, store.schema_version()?, &mut out)?;
             out.flush()?;
@@ -82,8 +87,8 @@ pub fn backup(database: &str, args: &BackupArgs) -> Result<()> {
 
 fn is_sqlite_file(path: &Path) -> Result<bool> {
     let mut head = [0u8; 16];
-    let mut f =
-        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut f = std::fs::File::open(path)
+        .with_context(|| format!("{}: không mở được tệp (cannot open)", path.display()))?;
     let n = f.read(&mut head)?;
     Ok(n == 16 && &head == b"SQLite format 3\0")
 }
@@ -95,7 +100,7 @@ pub fn restore(database: &str, args: &RestoreArgs) -> Result<()> {
         transfer::copy(&from, &mut to, &mut |_, _| {})?.tables
     } else {
         let file = std::fs::File::open(&args.file)
-            .with_context(|| format!("{}: cannot open", args.file.display()))?;
+            .with_context(|| format!("{}: không mở được tệp (cannot open)", args.file.display()))?;
         let schema = to.schema_version()?;
         transfer::restore(&mut to, schema, BufReader::new(file))?
     };

@@ -205,7 +205,9 @@ fn run_map(store: &mut (impl Store + ExchangeStore), cmd: &MapCommand, actor: &s
             };
             let mapping = exchange::new_mapping(store, &catalog, &request)
                 .map_err(anyhow::Error::msg)
-                .with_context(|| format!("mapping {k} {dhis2_id}: nothing was changed"))?;
+                .with_context(|| {
+                    format!("ánh xạ {k} {dhis2_id}: chưa thay đổi gì (nothing was changed)")
+                })?;
             let report = store.put_dhis2_mappings(std::slice::from_ref(&mapping), actor)?;
             let what = if report.added > 0 {
                 "đã thêm"
@@ -238,8 +240,8 @@ fn run_map(store: &mut (impl Store + ExchangeStore), cmd: &MapCommand, actor: &s
             Ok(())
         }
         MapCommand::Import { file, on } => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("không đọc được tệp {} (cannot read)", file.display()))?;
             let report = exchange::import_mappings(
                 store,
                 &file.display().to_string(),
@@ -264,8 +266,8 @@ fn run_import(
     args: &ImportArgs,
     actor: &str,
 ) -> Result<()> {
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("không đọc được tệp {} (cannot read)", args.file.display()))?;
     let name = args.file.display().to_string();
     let options = ImportOptions {
         skip_bad_rows: args.skip_bad_rows,
@@ -315,7 +317,9 @@ fn parse_period(s: &str) -> Result<Period> {
         return Ok(p);
     }
     chitieu_core::period_vi::parse_period_vi(s, None).map_err(|_| {
-        anyhow::anyhow!("'{s}' is not a period: write e.g. 2024, 2024S1, 2024Q2 or 202401")
+        anyhow::anyhow!(
+            "'{s}' không phải là kỳ báo cáo (not a period): hãy viết ví dụ 2024, 2024S1, 2024Q2 hoặc 202401 (kiểu DHIS2), 2024-H1 hoặc \"6 tháng đầu năm 2024\""
+        )
     })
 }
 
@@ -348,7 +352,9 @@ fn run_export(store: &mut (impl Store + ExchangeStore), args: &ExportArgs) -> Re
     for i in &args.indicator {
         match catalog.get(i.trim()) {
             Some(ind) => indicators.push(ind.code.clone()),
-            None => bail!("unknown indicator '{i}': see `chitieu indicators`"),
+            None => bail!(
+                "không có chỉ tiêu mã '{i}' (unknown indicator): xem các mã bằng `chitieu indicators`"
+            ),
         }
     }
     let filter = ExportFilter {
@@ -359,8 +365,12 @@ fn run_export(store: &mut (impl Store + ExchangeStore), args: &ExportArgs) -> Re
     };
     let set = exchange::export(store, &filter)?;
     let text = chitieu_dhis2::write(args.format, &set);
-    std::fs::write(&args.output, text)
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    std::fs::write(&args.output, text).with_context(|| {
+        format!(
+            "không ghi được tệp {} (cannot write)",
+            args.output.display()
+        )
+    })?;
     println!(
         "{}: đã xuất {} giá trị DHIS2 ({}).",
         args.output.display(),

@@ -36,11 +36,11 @@ pub fn run_ingest(
         ..ExtractOptions::default()
     });
     for file in &args.files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let bytes = std::fs::read(file)
+            .with_context(|| format!("{}: không đọc được tệp (cannot read)", file.display()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             anyhow::anyhow!(
-                "{}: not UTF-8 text (byte {})",
+                "{}: không phải văn bản UTF-8 (not UTF-8, byte {}): hãy lưu lại tệp dạng UTF-8",
                 file.display(),
                 e.utf8_error().valid_up_to()
             )
@@ -51,7 +51,7 @@ pub fn run_ingest(
             .unwrap_or_else(|| file.display().to_string());
         let (done, tasks) =
             ingest_with_tasks(store, &extractor, &name, &text, args.unit.as_deref(), actor)
-                .with_context(|| format!("{}: nothing was stored", file.display()))?;
+                .with_context(|| format!("{}: chưa lưu gì (nothing was stored)", file.display()))?;
         if done.added.new {
             println!(
                 "{}: văn bản #{} — {} số liệu đề xuất chờ duyệt (chitieu review --document {}).",
@@ -187,7 +187,7 @@ pub fn run_review(
         || args.state.is_some();
     if editing && args.accept.len() != 1 {
         bail!(
-            "--value, --period, --unit, --indicator and --state correct one proposal: use them with exactly one --accept ID"
+            "--value, --period, --unit, --indicator và --state sửa một đề xuất: hãy dùng chúng với đúng một --accept ID"
         );
     }
     let mut ids: Vec<(i64, bool)> = args.accept.iter().map(|i| (*i, true)).collect();
@@ -237,7 +237,7 @@ pub fn run_review(
                 let period = edits
                     .period
                     .or(p.period)
-                    .context("give --period with --unit")?;
+                    .context("hãy ghi --period cùng với --unit")?;
                 edits.unit = Some(resolve_for_period(store, u, &period)?.unit);
             }
             let siblings = store.proposals(Some(p.document), None)?;
@@ -356,7 +356,7 @@ pub fn run_series(store: &(impl Store + DocumentStore), args: &SeriesArgs) -> Re
     let catalog = store.catalog()?;
     let Some(ind) = catalog.get(args.indicator.trim()) else {
         bail!(
-            "unknown indicator '{}': see `chitieu indicators`",
+            "không có chỉ tiêu mã '{}' (unknown indicator): xem các mã bằng `chitieu indicators`",
             args.indicator
         );
     };
@@ -437,7 +437,7 @@ fn review_tasks(
     let for_all = args.accept_all && args.accept.is_empty() && args.text.is_none();
     if editing && args.accept.len() != 1 && !for_all {
         bail!(
-            "--lead, --deadline, --field, --text, --source and --period complete one task: use them with exactly one --accept ID (or, all but --text, with --accept-all)"
+            "--lead, --deadline, --field, --text, --source và --period bổ sung cho một nhiệm vụ: hãy dùng chúng với đúng một --accept ID (hoặc, trừ --text, với --accept-all)"
         );
     }
     let mut ids: Vec<(i64, bool)> = args.accept.iter().map(|i| (*i, true)).collect();

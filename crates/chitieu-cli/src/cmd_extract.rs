@@ -26,13 +26,16 @@ pub struct ExtractArgs {
 /// Runs `chitieu extract`.
 pub fn run(args: &ExtractArgs) -> Result<()> {
     if args.format != "json" {
-        bail!("unknown format '{}': only 'json' is supported", args.format);
+        bail!(
+            "định dạng '{}' không được hỗ trợ (unknown format): chỉ có 'json'",
+            args.format
+        );
     }
     let mut extra = Vec::new();
     for s in &args.synonyms {
         let (code, phrase) = s
             .split_once('=')
-            .with_context(|| format!("--synonym '{s}': expected CODE=PHRASE"))?;
+            .with_context(|| format!("--synonym '{s}': hãy viết dạng MÃ=CỤM TỪ (CODE=PHRASE)"))?;
         extra.push((code.trim().to_string(), phrase.trim().to_string()));
     }
     let extractor = Extractor::new(&ExtractOptions {
@@ -49,18 +52,19 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
         (_, false) => serde_json::to_string_pretty(&results),
         (_, true) => serde_json::to_string(&results),
     }
-    .context("writing the extraction as JSON")?;
+    .context("không ghi được kết quả trích xuất dạng JSON")?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{json}").context("writing to standard output")?;
+    writeln!(out, "{json}").context("không ghi được ra đầu ra chuẩn (standard output)")?;
     Ok(())
 }
 
 /// Reads one file and extracts from it, naming the result by the file's name.
 fn extract_file(extractor: &Extractor, path: &Path) -> Result<Extraction> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("không đọc được tệp {} (cannot read)", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
-            "{} is not UTF-8 text (invalid byte at offset {})",
+            "{}: không phải văn bản UTF-8 (not UTF-8, byte {}): hãy lưu lại tệp dạng UTF-8",
             path.display(),
             e.utf8_error().valid_up_to()
         )

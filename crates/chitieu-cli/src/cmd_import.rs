@@ -33,7 +33,7 @@ pub fn run(store: &mut impl Store, args: &ImportArgs, actor: &str) -> Result<()>
     }
     let report = store
         .apply(&batch, actor)
-        .with_context(|| format!("{}: nothing was stored", args.file.display()))?;
+        .with_context(|| format!("{}: chưa lưu gì (nothing was stored)", args.file.display()))?;
     println!(
         "{}: đã nhập {} kế hoạch mới, {} chỉ tiêu mới, {} chỉ tiêu sửa đổi, {} số liệu mới, {} số liệu điều chỉnh, {} không đổi.",
         args.file.display(),

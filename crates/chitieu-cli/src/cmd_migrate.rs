@@ -30,7 +30,7 @@ pub fn run(args: &MigrateArgs) -> Result<()> {
             println!("  {table:<20} {rows:>10} dòng");
         }
     })
-    .context("copying the database")?;
+    .context("không sao chép được cơ sở dữ liệu (copy failed)")?;
     let total: u64 = report.tables.iter().map(|t| t.rows).sum();
     println!(
         "Xong: {} bảng, {total} dòng; số dòng và mã kiểm tra (SHA-256) của từng bảng khớp ở hai bên.",

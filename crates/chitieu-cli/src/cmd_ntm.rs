@@ -95,7 +95,9 @@ pub struct SetStateArgs {
 
 fn level(text: &str) -> Result<NtmLevel> {
     NtmLevel::parse(text).with_context(|| {
-        format!("unknown level '{text}': expected đạt chuẩn, nâng cao, kiểu mẫu or hiện đại")
+        format!(
+            "mức '{text}' không hợp lệ (unknown level): hãy ghi đạt chuẩn, nâng cao, kiểu mẫu hoặc hiện đại"
+        )
     })
 }
 
@@ -105,7 +107,7 @@ pub fn run(store: &mut AnyStore, args: &NtmArgs, actor: &str) -> Result<()> {
         NtmCommand::SetState(a) => {
             let set = builtin_set(a.set.as_deref().unwrap_or(&a.year.to_string()))?;
             let met = parse_met(&a.met)
-                .with_context(|| format!("--met '{}': write đạt or chưa đạt", a.met))?;
+                .with_context(|| format!("--met '{}': hãy ghi đạt hoặc chưa đạt", a.met))?;
             let lvl = level(&a.level)?;
             let unit = chitieu_app::ntm::set_state(
                 store,
@@ -139,7 +141,7 @@ pub fn run(store: &mut AnyStore, args: &NtmArgs, actor: &str) -> Result<()> {
         }
         NtmCommand::Import { file, on } => {
             let text = std::fs::read_to_string(file)
-                .with_context(|| format!("{}: cannot read", file.display()))?;
+                .with_context(|| format!("{}: không đọc được tệp (cannot read)", file.display()))?;
             let r = import_states(store, &file.display().to_string(), &text, *on, actor)?;
             println!(
                 "{}: {} trạng thái tiêu chí của {} xã đã được ghi.",
@@ -280,7 +282,10 @@ fn sets(set: Option<&str>, area: Option<&str>) -> Result<()> {
     let s = builtin_set(id)?;
     let area_idx = match area {
         Some(a) => Some(s.area_index(a).with_context(|| {
-            format!("unknown area '{a}': expected one of {}", s.areas.join(", "))
+            format!(
+                "vùng '{a}' không có trong bộ tiêu chí (unknown area): chọn một trong {}",
+                s.areas.join(", ")
+            )
         })?),
         None => None,
     };
@@ -314,7 +319,7 @@ fn sets(set: Option<&str>, area: Option<&str>) -> Result<()> {
         println!("(--area \"{}\" shows one column)", s.areas[0]);
     }
     if s.criteria.is_empty() {
-        bail!("set {} has no criteria", s.id);
+        bail!("bộ tiêu chí {} không có tiêu chí nào (no criteria)", s.id);
     }
     Ok(())
 }

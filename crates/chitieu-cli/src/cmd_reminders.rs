@@ -26,8 +26,9 @@ pub struct RemindersArgs {
 pub fn run(store: &mut AnyStore, args: &RemindersArgs, actor: &str) -> Result<()> {
     use chitieu_web::scheduler;
     if let Some(text) = &args.set {
-        let s: chitieu_core::remind::Settings = serde_json::from_str(text)
-            .map_err(|e| anyhow!("--set: not valid reminder settings: {e}"))?;
+        let s: chitieu_core::remind::Settings = serde_json::from_str(text).map_err(|e| {
+            anyhow!("--set: cài đặt nhắc việc không hợp lệ (invalid settings): {e}")
+        })?;
         s.check().map_err(|e| anyhow!("--set: {e}"))?;
         let canonical = serde_json::to_string(&s)?;
         store.set_setting(scheduler::SETTINGS_KEY, &canonical, actor)?;
@@ -49,7 +50,7 @@ pub fn run(store: &mut AnyStore, args: &RemindersArgs, actor: &str) -> Result<()
         };
         let r = scheduler::pass(store, chrono::Utc::now(), mailer.as_ref())
             .map_err(|e| anyhow!("{e}"))
-            .context("running the reminders")?;
+            .context("không chạy được lượt nhắc việc (reminders)")?;
         println!(
             "Đã tạo {} thông báo, {} bản tổng hợp, gửi {} thư.",
             r.created, r.digests, r.emailed

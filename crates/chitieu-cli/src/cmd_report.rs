@@ -74,7 +74,7 @@ fn write_output(report: &chitieu_report::Report, args: &ReportArgs) -> Result<()
                 print!("{}", chitieu_report::render::markdown::markdown(report));
                 Ok(())
             }
-            Some(f) => bail!("give --output FILE for the {f} format"),
+            Some(f) => bail!("định dạng {f} cần --output TỆP để ghi ra"),
         };
     };
     let format = match &args.format {
@@ -82,20 +82,22 @@ fn write_output(report: &chitieu_report::Report, args: &ReportArgs) -> Result<()
         None => Format::from_str(out.extension().and_then(|e| e.to_str()).unwrap_or("md"))?,
     };
     let bytes = chitieu_report::render(report, format)?;
-    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
+    std::fs::write(out, bytes)
+        .with_context(|| format!("không ghi được tệp {} (cannot write)", out.display()))?;
     println!("Đã ghi {} ({})", out.display(), format.extension());
     Ok(())
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: không đọc được tệp (cannot read)", path.display()))
 }
 
 pub fn run(store: &mut AnyStore, args: &ReportArgs, actor: &str) -> Result<()> {
     if let Some(id) = args.issued.or(args.compare) {
-        let issued = store
-            .issued_report(id)?
-            .with_context(|| format!("no issued report with id {id}"))?;
+        let issued = store.issued_report(id)?.with_context(|| {
+            format!("không có báo cáo đã ban hành số {id} (no issued report): xem bằng --list")
+        })?;
         let frozen = load(&issued)?;
         if args.compare.is_some() {
             let unit = store.unit_on(issued.unit, frozen.period.end_date())?;
@@ -125,9 +127,11 @@ pub fn run(store: &mut AnyStore, args: &ReportArgs, actor: &str) -> Result<()> {
     }
     let (Some(unit_name), Some(period_text)) = (&args.unit, &args.period) else {
         if args.list {
-            bail!("--list needs --unit and --period (the period finds the unit as it stood)");
+            bail!(
+                "--list cần --unit và --period (kỳ báo cáo giúp tìm đúng đơn vị tại thời điểm đó)"
+            );
         }
-        bail!("give --unit and --period (or --issued ID / --compare ID)");
+        bail!("hãy ghi --unit và --period (hoặc --issued ID / --compare ID)");
     };
     let period = parse_period(period_text)?;
     let unit = resolve_for_period(store, unit_name, &period)?;
@@ -234,7 +238,7 @@ pub fn demo(store: &mut AnyStore, database: &Path) -> Result<Vec<PathBuf>> {
             format.extension()
         ));
         std::fs::write(&path, chitieu_report::render(&frozen, format)?)
-            .with_context(|| format!("writing {}", path.display()))?;
+            .with_context(|| format!("không ghi được tệp {} (cannot write)", path.display()))?;
         written.push(path);
     }
     Ok(written)

@@ -43,15 +43,19 @@ fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
     };
     let n: u64 = n
         .parse()
-        .map_err(|_| format!("'{s}': expected a duration such as 60s, 5m or 1h"))?;
+        .map_err(|_| format!("'{s}': hãy ghi khoảng thời gian như 60s, 5m hoặc 1h"))?;
     let secs = match unit {
         "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
-        _ => return Err(format!("'{s}': expected a duration such as 60s, 5m or 1h")),
+        _ => {
+            return Err(format!(
+                "'{s}': hãy ghi khoảng thời gian như 60s, 5m hoặc 1h"
+            ));
+        }
     };
     if secs == 0 {
-        return Err("the reminder interval must be at least 1s".into());
+        return Err("khoảng cách giữa các lượt nhắc việc phải từ 1s trở lên".into());
     }
     Ok(std::time::Duration::from_secs(secs))
 }
@@ -81,7 +85,7 @@ pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
             println!("{line}");
         }
     })
-    .with_context(|| format!("serving {database}"))
+    .with_context(|| format!("không chạy được máy chủ web trên cơ sở dữ liệu {database} (serve)"))
 }
 
 pub fn run(database: &str, args: &ServeArgs) -> Result<()> {
@@ -116,7 +120,7 @@ pub fn run_account(database: &str, args: &AccountArgs, actor: &str) -> Result<()
             let mut line = String::new();
             std::io::stdin()
                 .read_line(&mut line)
-                .context("reading the password from standard input")?;
+                .context("không đọc được mật khẩu từ đầu vào chuẩn (standard input)")?;
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };

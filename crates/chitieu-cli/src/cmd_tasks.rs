@@ -151,12 +151,14 @@ fn output_target(text: &str) -> Result<ExpectedOutput> {
     } else if let Some((c, v)) = text.split_once('=') {
         (c, "exactly", v)
     } else {
-        bail!("--output-target '{text}': expected CODE>=VALUE, CODE<=VALUE or CODE=VALUE");
+        bail!(
+            "--output-target '{text}': hãy viết dạng MÃ>=GIÁ_TRỊ, MÃ<=GIÁ_TRỊ hoặc MÃ=GIÁ_TRỊ (CODE>=VALUE)"
+        );
     };
     let value = chitieu_text::parse_numeral(value.trim(), chitieu_text::DecimalMark::Comma)
         .with_context(|| {
             format!(
-                "--output-target '{text}': '{}' is not a number",
+                "--output-target '{text}': '{}' không phải là số",
                 value.trim()
             )
         })?;
@@ -292,7 +294,7 @@ fn add(store: &mut AnyStore, a: &AddArgs, actor: &str) -> Result<()> {
         },
         (_, _, Some(t)) => output_target(t)?,
         _ => bail!(
-            "say what the task must produce: --output-document TITLE, --output-project NAME or --output-target CODE>=VALUE"
+            "hãy ghi kết quả nhiệm vụ phải đạt: --output-document TÊN_VĂN_BẢN, --output-project TÊN_DỰ_ÁN hoặc --output-target MÃ>=GIÁ_TRỊ"
         ),
     };
     let period = a

@@ -59,7 +59,11 @@ impl Builder<'_> {
         self.catalog
             .get(c)
             .map(|i| i.code.clone())
-            .with_context(|| format!("demo uses indicator '{c}', missing from the catalog"))
+            .with_context(|| {
+                format!(
+                    "dữ liệu mẫu dùng chỉ tiêu '{c}' nhưng danh mục không có (missing indicator)"
+                )
+            })
     }
 
     fn plan(
@@ -137,7 +141,10 @@ const SAMPLE: &str = "dữ liệu mẫu (sample data, not from a source)";
 /// Builds the demo into an open, initialised store.
 pub fn build(store: &mut impl Store, actor: &str) -> Result<()> {
     let catalog = store.catalog()?;
-    let on = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).context("bad demo date");
+    let on = |y, m, dd| {
+        NaiveDate::from_ymd_opt(y, m, dd)
+            .context("ngày trong dữ liệu mẫu không hợp lệ (bad demo date)")
+    };
     let bac_son = store
         .resolve_unit("huyện Bắc Sơn, tỉnh Lạng Sơn", on(2022, 6, 15)?)?
         .unit;
@@ -738,20 +745,21 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
         let c = store.counts()?;
         if c.figure_revisions > 0 || c.targets > 0 {
             bail!(
-                "{location} already holds figures or plans: the demo needs an empty database (create one, e.g. `createdb chitieu_demo`, and pass its URL with --database)"
+                "{location} đã có số liệu hoặc kế hoạch: bản demo cần một cơ sở dữ liệu trống (needs an empty database); hãy tạo mới, ví dụ `createdb chitieu_demo`, rồi truyền URL bằng --database"
             );
         }
     } else if path.exists() {
         if !args.force {
             bail!(
-                "{} already exists: run `chitieu demo --force` to replace it, or choose another file with --database",
+                "{} đã có (already exists): chạy `chitieu demo --force` để thay thế, hoặc chọn tệp khác bằng --database",
                 path.display()
             );
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = format!("{}{suffix}", path.display());
             if Path::new(&p).exists() {
-                std::fs::remove_file(&p).with_context(|| format!("removing {p}"))?;
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("không xoá được {p} (cannot remove)"))?;
             }
         }
     }
@@ -760,7 +768,7 @@ pub fn run(database: &str, args: &DemoArgs) -> Result<()> {
     build(&mut store, "demo")?;
     let loaded = tasks::build(&mut store, "demo")?;
     let reports = crate::cmd_report::demo(&mut store, path)?;
-    let accounts = chitieu_web::demo::seed(&mut store).context("creating the demo accounts")?;
+    let accounts = chitieu_web::demo::seed(&mut store).context("không tạo được tài khoản demo")?;
     let c = store.counts()?;
     println!(
         "Đã tạo cơ sở dữ liệu mẫu {}: {} đơn vị hành chính, {} chỉ tiêu kế hoạch, {} số liệu, {} nhiệm vụ trọng tâm, tiêu chí nông thôn mới của {} xã.",

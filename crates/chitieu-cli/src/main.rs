@@ -179,7 +179,8 @@ fn actor(cli_user: &Option<String>) -> String {
 /// PostgreSQL server (`postgres://user@host:5432/db`).
 pub fn open_any(database: &str) -> Result<AnyStore> {
     let location = Location::parse(database);
-    AnyStore::open(database).with_context(|| format!("opening the database {location}"))
+    AnyStore::open(database)
+        .with_context(|| format!("không mở được cơ sở dữ liệu {location} (cannot open)"))
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -225,11 +226,15 @@ fn run(cli: Cli) -> Result<()> {
         Command::Indicators { import } => {
             let mut store = open_any(&cli.database)?;
             if let Some(file) = import {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("{}: cannot read", file.display()))?;
+                let text = std::fs::read_to_string(file).with_context(|| {
+                    format!("{}: không đọc được tệp (cannot read)", file.display())
+                })?;
                 let added =
                     chitieu_core::indicator::Catalog::from_csv(&text).with_context(|| {
-                        format!("{}: not a valid indicator catalog", file.display())
+                        format!(
+                            "{}: không phải danh mục chỉ tiêu hợp lệ, chưa thêm chỉ tiêu nào",
+                            file.display()
+                        )
                     })?;
                 for ind in &added.indicators {
                     store.upsert_indicator(ind, &actor)?;
@@ -257,7 +262,7 @@ fn run(cli: Cli) -> Result<()> {
                     || th.vuot_from < rust_decimal::Decimal::ONE_HUNDRED
                 {
                     bail!(
-                        "thresholds must satisfy co-ban-dat-from ≤ 100 ≤ vuot-from (got {} and {})",
+                        "ngưỡng phải thoả co-ban-dat-from ≤ 100 ≤ vuot-from (đang ghi {} và {})",
                         th.co_ban_dat_from,
                         th.vuot_from
                     );

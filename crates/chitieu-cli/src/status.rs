@@ -197,7 +197,7 @@ pub fn history(
     let catalog: Catalog = store.catalog()?;
     let Some(ind) = catalog.get(args.indicator.trim()) else {
         bail!(
-            "unknown indicator '{}': see `chitieu indicators`",
+            "không có chỉ tiêu mã '{}' (unknown indicator): xem các mã bằng `chitieu indicators`",
             args.indicator
         );
     };

@@ -29,7 +29,7 @@ pub fn run(store: &impl Store, args: &UnitsArgs) -> Result<()> {
     }
     let Some(name) = &args.under else {
         bail!(
-            "say which unit: --under \"huyện Bắc Sơn\" (and --on DATE), or --history \"xã Vũ Sơn\""
+            "hãy nêu đơn vị: --under \"huyện Bắc Sơn\" (và --on NGÀY), hoặc --history \"xã Vũ Sơn\""
         );
     };
     let unit = store.resolve_unit(name, on)?;
@@ -81,7 +81,7 @@ fn history(store: &impl Store, name: &str) -> Result<()> {
     let found = store.unit_history(name)?;
     if found.is_empty() {
         bail!(
-            "no unit named '{name}' in any period; check the spelling or add the kind (xã, huyện, …)"
+            "không có đơn vị nào tên '{name}' ở bất kỳ thời kỳ nào (unknown unit): hãy kiểm tra chính tả hoặc ghi thêm cấp (xã, huyện, …)"
         );
     }
     for h in &found {

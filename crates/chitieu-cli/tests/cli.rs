@@ -363,3 +363,24 @@ fn a_new_commune_carries_its_predecessors_series() {
     );
     assert!(out.contains("xã Vạn Thủy: chưa có số liệu"), "{out}");
 }
+
+/// The errors an office user meets on the command line are Vietnamese and say each thing once:
+/// a bad period names the text once (it was "'ky-la' is not a period: 'ky-la' is not a period:
+/// …"), an unknown unit names the name and the day as 30/06/2022.
+#[test]
+fn errors_are_vietnamese_and_said_once() {
+    let env = Env::new();
+    let err = env.fails(&["status", "--unit", "huyện Bắc Sơn", "--period", "ky-la"]);
+    assert!(
+        err.starts_with(
+            "lỗi (error): 'ky-la' không phải là kỳ báo cáo (not a period): hãy viết như"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("ky-la").count(), 1, "{err}");
+    let err = env.fails(&["status", "--unit", "huyện Không Có", "--period", "2022-H1"]);
+    assert!(
+        err.contains("không có đơn vị 'huyện Không Có' (unknown unit) còn hiệu lực ngày"),
+        "{err}"
+    );
+}
