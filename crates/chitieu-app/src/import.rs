@@ -9,7 +9,7 @@ use chitieu_core::admin::UnitId;
 use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::indicator::{Catalog, Direction, IndicatorCode};
 use chitieu_core::period::Period;
-use chitieu_core::target::{Comparator, PlanKind, PlanSource, Target};
+use chitieu_core::target::{Comparator, ComparatorError, PlanKind, PlanSource, Target};
 use chitieu_store::{Batch, Store};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -431,8 +431,13 @@ pub fn read_batch(
                     "" => FigureState::Official,
                     s => match FigureState::from_str(&chitieu_text::fold(s)) {
                         Ok(st) => st,
-                        Err(e) => {
-                            fail!("state", e);
+                        Err(_) => {
+                            fail!(
+                                "state",
+                                format!(
+                                    "trạng thái '{s}' không hợp lệ: hãy ghi ước (estimate) hoặc chính thức (official)"
+                                )
+                            );
                         }
                     },
                 };
@@ -485,15 +490,13 @@ pub fn read_batch(
                         "" => {
                             fail!(
                                 "plan_kind",
-                                format!(
-                                    "nguồn kế hoạch '{plan}' chưa có: hãy ghi loại kế hoạch (plan_kind): party_resolution, province_estimate, council_plan, committee_plan hoặc other"
-                                )
+                                plan_kind_help(&format!("nguồn kế hoạch '{plan}' chưa có"))
                             );
                         }
                         k => match PlanKind::from_str(k) {
                             Ok(k) => k,
-                            Err(e) => {
-                                fail!("plan_kind", e);
+                            Err(_) => {
+                                fail!("plan_kind", plan_kind_help(&format!("'{k}' không hợp lệ")));
                             }
                         },
                     };
@@ -530,7 +533,7 @@ pub fn read_batch(
                 let comparator = match Comparator::from_parts(op, value, max) {
                     Ok(c) => c,
                     Err(e) => {
-                        fail!("comparator", e.to_string());
+                        fail!("comparator", comparator_vi(&e));
                     }
                 };
                 {
@@ -563,6 +566,34 @@ pub fn read_batch(
 enum RowKind {
     Target,
     Figure,
+}
+
+/// What to write in the plan_kind column, after `what` is wrong with it.
+fn plan_kind_help(what: &str) -> String {
+    let kinds: Vec<String> = PlanKind::ALL
+        .iter()
+        .map(|k| format!("{} ({})", k.key(), k.vi()))
+        .collect();
+    format!(
+        "{what}: hãy ghi loại kế hoạch (plan_kind) là một trong {}",
+        kinds.join(", ")
+    )
+}
+
+/// A comparator error in Vietnamese, with what to write.
+fn comparator_vi(e: &ComparatorError) -> String {
+    match e {
+        ComparatorError::Unknown(op) => format!(
+            "cách so sánh '{op}' không hợp lệ: hãy ghi at_least (tối thiểu), at_most (tối đa), exactly (đúng bằng) hoặc range (trong khoảng)"
+        ),
+        ComparatorError::InvertedRange { min, max } => format!(
+            "khoảng chỉ tiêu ngược: giá trị dưới {min} lớn hơn giá trị trên {max} (cột max); hãy đổi lại"
+        ),
+        ComparatorError::MissingMax => {
+            "chỉ tiêu dạng khoảng (range) cần cả giá trị dưới (cột value) và giá trị trên (cột max)"
+                .into()
+        }
+    }
 }
 
 fn parse_period(text: &str) -> Result<Period, String> {
@@ -741,6 +772,27 @@ mod tests {
             err.contains("dòng 3, cột 'giá trị' (value): chưa ghi giá trị"),
             "{err}"
         );
+        // The core's English reasons are said in Vietnamese, with what to write.
+        std::fs::write(
+            &path,
+            "kind,indicator,unit,period,value,state,plan,plan_kind,comparator,max\n\
+             figure,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,1,tạm tính,,,,\n\
+             target,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,1,,NQ-X,nghi_quyet,,\n\
+             target,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,5,,NQ-Y,other,,2\n\
+             target,budget_revenue,\"huyện Bắc Sơn, tỉnh Lạng Sơn\",2022,5,,NQ-Z,other,gần,\n",
+        )
+        .unwrap();
+        let err = read_batch(&s, &Catalog::builtin(), &path, None)
+            .unwrap_err()
+            .to_string();
+        for want in [
+            "dòng 2, cột 'state': trạng thái 'tạm tính' không hợp lệ: hãy ghi ước (estimate) hoặc chính thức (official)",
+            "dòng 3, cột 'plan_kind': 'nghi_quyet' không hợp lệ: hãy ghi loại kế hoạch (plan_kind) là một trong party_resolution (Nghị quyết)",
+            "dòng 4, cột 'comparator': khoảng chỉ tiêu ngược: giá trị dưới 5 lớn hơn giá trị trên 2",
+            "dòng 5, cột 'comparator': cách so sánh 'gần' không hợp lệ",
+        ] {
+            assert!(err.contains(want), "{want} missing:\n{err}");
+        }
         std::fs::write(&path, "loại,chỉ tiêu,đơn vị,giá trị\n").unwrap();
         let err = read_batch(&s, &Catalog::builtin(), &path, None)
             .unwrap_err()
