@@ -6,6 +6,8 @@
 //! decision here what to do, then does it in its own SQL inside its own transaction; for units
 //! it answers the few look-ups of [`UnitLookup`] and lets the shared functions do the rest.
 
+pub(crate) mod workflow;
+
 use crate::{ApplyReport, Result, StoreError, UnitHistory};
 use chitieu_core::admin::{Level, Succession, UnitId, UnitName, UnitVersion};
 use chitieu_core::figure::FigureInput;

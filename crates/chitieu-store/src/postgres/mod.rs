@@ -535,7 +535,7 @@ pub(crate) fn apply_in(
 }
 
 /// Appends an audit entry the shared decisions made.
-fn record(tx: &mut Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
+pub(crate) fn record(tx: &mut Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
     audit(tx, actor, a.action, a.entity, &a.key, a.detail)
 }
 

@@ -9,15 +9,14 @@
 //! with the other side changing. Keys are taken in one sorted order, so these never deadlock.
 
 use super::rows::{col, parse_decimal, parse_period};
-use super::{PgStore, apply_in, audit, lock_keys, now};
+use super::{PgStore, apply_in, lock_keys, now, record};
+use crate::decide::workflow::{self as decide, parse_action, parse_code, parse_state};
 use crate::workflow::*;
-use crate::{Batch, Result, StoreError};
+use crate::{Result, StoreError};
 use chitieu_core::admin::UnitId;
-use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
 use postgres::{GenericClient, Row, Transaction};
-use serde_json::json;
 
 const VALID_ON_V: &str =
     "(v.valid_from IS NULL OR v.valid_from <= $2) AND (v.valid_to IS NULL OR v.valid_to >= $2)";
@@ -25,10 +24,6 @@ const VALID_ON_V: &str =
 /// The advisory lock key of a data set.
 fn data_set_key(unit: UnitId, period: &Period) -> String {
     format!("data_set:{}/{}", unit.0, period)
-}
-
-fn code(s: &str) -> Result<IndicatorCode> {
-    IndicatorCode::new(s).map_err(|e| StoreError::corrupt("indicator code", e))
 }
 
 const DATA_SET_COLS: &str = "unit_id, period, state, comment, updated_by, updated_at";
@@ -39,9 +34,7 @@ fn row_to_data_set(r: &Row) -> Result<DataSet> {
     Ok(DataSet {
         unit: UnitId(col(r, 0)?),
         period: parse_period(&period)?,
-        state: state
-            .parse()
-            .map_err(|e: String| StoreError::corrupt("data set state", e))?,
+        state: parse_state(&state)?,
         comment: col(r, 3)?,
         updated_by: col(r, 4)?,
         updated_at: col(r, 5)?,
@@ -65,7 +58,7 @@ fn load_data_set(
 fn existing_data_set(c: &mut impl GenericClient, unit: UnitId, period: &Period) -> Result<DataSet> {
     load_data_set(c, unit, period)?.ok_or_else(|| StoreError::NotFound {
         what: "data set",
-        key: format!("{}/{}", unit.0, period),
+        key: decide::data_set_key(unit, period),
     })
 }
 
@@ -81,11 +74,7 @@ fn state_in(
         Some(r) => Some(col(&r, 0)?),
         None => None,
     };
-    s.map(|s| {
-        s.parse()
-            .map_err(|e: String| StoreError::corrupt("data set state", e))
-    })
-    .transpose()
+    s.as_deref().map(parse_state).transpose()
 }
 
 /// Checks the action against the current state and records the new state and the event. The
@@ -99,10 +88,9 @@ fn transition(
     actor: &str,
 ) -> Result<DataSetState> {
     let from = state_in(tx, unit, period)?;
-    let to = action.next(from).map_err(StoreError::Refused)?;
+    let t = decide::transition(unit, period, from, action, comment)?;
     let at = now();
     let p = period.to_string();
-    let keeps_comment = matches!(action, WorkflowAction::Return | WorkflowAction::Reopen);
     tx.execute(
         "INSERT INTO data_set (unit_id, period, state, comment, updated_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -112,26 +100,19 @@ fn transition(
         &[
             &unit.0,
             &p,
-            &to.key(),
+            &t.to.key(),
             &comment,
             &actor,
             &at,
-            &keeps_comment,
+            &t.keeps_comment,
         ],
     )?;
     tx.execute(
         "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES ($1, $2, $3, $4, $5, $6)",
         &[&unit.0, &p, &action.key(), &actor, &at, &comment],
     )?;
-    audit(
-        tx,
-        actor,
-        &format!("data_set.{}", action.key()),
-        "data_set",
-        &format!("{}/{}", unit.0, period),
-        json!({"from": from.map(|s| s.key()), "to": to.key(), "comment": comment}),
-    )?;
-    Ok(to)
+    record(tx, actor, t.audit)?;
+    Ok(t.to)
 }
 
 const EXPLANATION_COLS: &str = "id, indicator, unit_id, period, question, asked_by, asked_at, answer, answered_by, answered_at";
@@ -141,7 +122,7 @@ fn row_to_explanation(r: &Row) -> Result<Explanation> {
     let period: String = col(r, 3)?;
     Ok(Explanation {
         id: col(r, 0)?,
-        indicator: code(&indicator)?,
+        indicator: parse_code(&indicator)?,
         unit: UnitId(col(r, 2)?),
         period: parse_period(&period)?,
         question: col(r, 4)?,
@@ -209,9 +190,7 @@ impl WorkflowStore for PgStore {
             let action: String = col(&r, 1)?;
             out.push(DataSetEvent {
                 id: col(&r, 0)?,
-                action: action
-                    .parse()
-                    .map_err(|e: String| StoreError::corrupt("workflow action", e))?,
+                action: parse_action(&action)?,
                 actor: col(&r, 2)?,
                 at: col(&r, 3)?,
                 comment: col(&r, 4)?,
@@ -251,14 +230,7 @@ impl WorkflowStore for PgStore {
                     ],
                 )?;
             }
-            audit(
-                tx,
-                actor,
-                "draft.save",
-                "data_set",
-                &format!("{}/{}", unit.0, period),
-                json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
-            )?;
+            record(tx, actor, decide::draft_saved(unit, period, entries))?;
             existing_data_set(tx, unit, period)
         })
     }
@@ -277,32 +249,7 @@ impl WorkflowStore for PgStore {
                 .iter()
                 .map(row_to_draft)
                 .collect::<Result<Vec<_>>>()?;
-            if values.is_empty() {
-                return Err(StoreError::Refused(
-                    "chưa có giá trị nào để gửi (no values to submit)".to_string(),
-                ));
-            }
-            let figures = values
-                .iter()
-                .map(|v| FigureInput {
-                    indicator: v.indicator.clone(),
-                    unit,
-                    period: *period,
-                    value: v.value,
-                    state: FigureState::Official,
-                    as_of: None,
-                    provenance: Provenance::Manual,
-                    note: v.comment.clone(),
-                })
-                .collect();
-            apply_in(
-                tx,
-                &Batch {
-                    figures,
-                    ..Batch::default()
-                },
-                actor,
-            )?;
+            apply_in(tx, &decide::submission(unit, period, &values)?, actor)?;
             existing_data_set(tx, unit, period)
         })
     }
@@ -333,16 +280,7 @@ impl WorkflowStore for PgStore {
                 .iter()
                 .map(|r| col(r, 0))
                 .collect::<Result<_>>()?;
-            if !pending.is_empty() {
-                return Err(StoreError::Refused(format!(
-                    "chưa thể duyệt: số liệu của đơn vị cấp dưới chưa được duyệt ({})",
-                    pending
-                        .iter()
-                        .map(|k| crate::workflow::pending_unit_vi(k))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
+            decide::check_below_approved(&pending)?;
             transition(tx, unit, period, WorkflowAction::Approve, None, actor)?;
             existing_data_set(tx, unit, period)
         })
@@ -355,11 +293,7 @@ impl WorkflowStore for PgStore {
         comment: &str,
         actor: &str,
     ) -> Result<DataSet> {
-        if comment.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "cần ghi lý do trả lại (a comment is required)".to_string(),
-            ));
-        }
+        let comment = decide::return_comment(comment)?;
         self.write(|tx| {
             lock_keys(tx, &[data_set_key(unit, period)])?;
             transition(
@@ -367,7 +301,7 @@ impl WorkflowStore for PgStore {
                 unit,
                 period,
                 WorkflowAction::Return,
-                Some(comment.trim()),
+                Some(comment),
                 actor,
             )?;
             existing_data_set(tx, unit, period)
@@ -405,21 +339,8 @@ impl WorkflowStore for PgStore {
                     &[&unit.0, &end, &p],
                 )?
                 .is_some();
-            if parent_approved {
-                return Err(StoreError::Refused(
-                    "không thể mở lại: số liệu của đơn vị cấp trên đã được duyệt; mở lại cấp trên trước"
-                        .to_string(),
-                ));
-            }
-            let comment = comment.trim();
-            transition(
-                tx,
-                unit,
-                period,
-                WorkflowAction::Reopen,
-                (!comment.is_empty()).then_some(comment),
-                actor,
-            )?;
+            let comment = decide::reopen_comment(parent_approved, comment)?;
+            transition(tx, unit, period, WorkflowAction::Reopen, comment, actor)?;
             existing_data_set(tx, unit, period)
         })
     }
@@ -437,16 +358,9 @@ impl WorkflowStore for PgStore {
             )?;
             tx.execute(
                 "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES ($1, $2, 'approve', $3, $4, $5)",
-                &[&unit.0, &p, &actor, &at, &"đánh dấu đã duyệt (figures stored before the workflow)"],
+                &[&unit.0, &p, &actor, &at, &decide::MARKED_APPROVED],
             )?;
-            audit(
-                tx,
-                actor,
-                "data_set.mark_approved",
-                "data_set",
-                &format!("{}/{}", unit.0, period),
-                json!({}),
-            )?;
+            record(tx, actor, decide::marked_approved(unit, period))?;
             existing_data_set(tx, unit, period)
         })
     }
@@ -459,57 +373,37 @@ impl WorkflowStore for PgStore {
         question: &str,
         actor: &str,
     ) -> Result<Explanation> {
-        if question.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "nội dung yêu cầu giải trình đang trống".to_string(),
-            ));
-        }
+        let question = decide::question_text(question)?;
         self.write(|tx| {
             PgStore::check_unit_exists(tx, unit)?;
             PgStore::check_indicator_exists(tx, indicator.as_str())?;
             let row = tx.query_one(
                 "INSERT INTO explanation_request (indicator, unit_id, period, question, asked_by, asked_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[&indicator.as_str(), &unit.0, &period.to_string(), &question.trim(), &actor, &now()],
+                &[&indicator.as_str(), &unit.0, &period.to_string(), &question, &actor, &now()],
             )?;
             let id: i64 = col(&row, 0)?;
-            audit(
+            record(
                 tx,
                 actor,
-                "explanation.ask",
-                "explanation_request",
-                &id.to_string(),
-                json!({"indicator": indicator.as_str(), "unit": unit.0, "period": period.to_string(), "question": question.trim()}),
+                decide::explanation_asked(id, indicator, unit, period, question),
             )?;
             load_explanation(tx, id)
         })
     }
 
     fn answer_explanation(&mut self, id: i64, answer: &str, actor: &str) -> Result<Explanation> {
-        if answer.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "nội dung giải trình đang trống".to_string(),
-            ));
-        }
+        let answer = decide::answer_text(answer)?;
         self.write(|tx| {
             // The row lock of the UPDATE makes the second of two answers at once see the first.
             let n = tx.execute(
                 "UPDATE explanation_request SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answer IS NULL",
-                &[&answer.trim(), &actor, &now(), &id],
+                &[&answer, &actor, &now(), &id],
             )?;
             if n == 0 {
-                return Err(StoreError::Refused(format!(
-                    "yêu cầu giải trình {id} không tồn tại hoặc đã được trả lời"
-                )));
+                return Err(decide::not_answerable(id));
             }
-            audit(
-                tx,
-                actor,
-                "explanation.answer",
-                "explanation_request",
-                &id.to_string(),
-                json!({"answer": answer.trim()}),
-            )?;
+            record(tx, actor, decide::explanation_answered(id, answer))?;
             load_explanation(tx, id)
         })
     }
@@ -545,7 +439,7 @@ fn row_to_draft(r: &Row) -> Result<DraftValue> {
     let indicator: String = col(r, 0)?;
     let value: String = col(r, 1)?;
     Ok(DraftValue {
-        indicator: code(&indicator)?,
+        indicator: parse_code(&indicator)?,
         value: parse_decimal(&value, "draft value")?,
         comment: col(r, 2)?,
         entered_by: col(r, 3)?,

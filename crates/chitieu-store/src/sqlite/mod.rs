@@ -361,7 +361,7 @@ pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Resu
 }
 
 /// Appends an audit entry the shared decisions made.
-fn record(tx: &Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
+pub(crate) fn record(tx: &Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
     audit(tx, actor, a.action, a.entity, &a.key, a.detail)
 }
 

@@ -1,22 +1,19 @@
 //! The SQLite side of [`WorkflowStore`].
 
 use super::rows::{parse_decimal, parse_period};
-use super::{SqliteStore, apply_in, audit, now};
+use super::{SqliteStore, apply_in, now, record};
+use crate::decide::workflow::{
+    self as decide, data_set_key, parse_action, parse_code, parse_state,
+};
 use crate::workflow::*;
-use crate::{Batch, Result, StoreError};
+use crate::{Result, StoreError};
 use chitieu_core::admin::UnitId;
-use chitieu_core::figure::{FigureInput, FigureState, Provenance};
 use chitieu_core::indicator::IndicatorCode;
 use chitieu_core::period::Period;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde_json::json;
 
 const VALID_ON_V: &str =
     "(v.valid_from IS NULL OR v.valid_from <= ?2) AND (v.valid_to IS NULL OR v.valid_to >= ?2)";
-
-fn code(s: &str) -> Result<IndicatorCode> {
-    IndicatorCode::new(s).map_err(|e| StoreError::corrupt("indicator code", e))
-}
 
 fn row_to_data_set(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DataSet>> {
     let unit: i64 = r.get(0)?;
@@ -29,9 +26,7 @@ fn row_to_data_set(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<DataSet>> {
         Ok(DataSet {
             unit: UnitId(unit),
             period: parse_period(&period)?,
-            state: state
-                .parse()
-                .map_err(|e: String| StoreError::corrupt("data set state", e))?,
+            state: parse_state(&state)?,
             comment,
             updated_by,
             updated_at,
@@ -60,7 +55,7 @@ fn load_draft_values(conn: &Connection, unit: UnitId, period: &Period) -> Result
     for r in rows {
         let (indicator, value, comment, entered_by, entered_at) = r?;
         out.push(DraftValue {
-            indicator: code(&indicator)?,
+            indicator: parse_code(&indicator)?,
             value: parse_decimal(&value, "draft value")?,
             comment,
             entered_by,
@@ -73,7 +68,7 @@ fn load_draft_values(conn: &Connection, unit: UnitId, period: &Period) -> Result
 fn existing_data_set(conn: &Connection, unit: UnitId, period: &Period) -> Result<DataSet> {
     load_data_set(conn, unit, period)?.ok_or_else(|| StoreError::NotFound {
         what: "data set",
-        key: format!("{}/{}", unit.0, period),
+        key: data_set_key(unit, period),
     })
 }
 
@@ -96,11 +91,7 @@ fn state_in(tx: &Transaction<'_>, unit: UnitId, period: &Period) -> Result<Optio
             |r| r.get(0),
         )
         .optional()?;
-    s.map(|s| {
-        s.parse()
-            .map_err(|e: String| StoreError::corrupt("data set state", e))
-    })
-    .transpose()
+    s.as_deref().map(parse_state).transpose()
 }
 
 /// Checks the action against the current state and records the new state and the event.
@@ -113,9 +104,8 @@ fn transition(
     actor: &str,
 ) -> Result<DataSetState> {
     let from = state_in(tx, unit, period)?;
-    let to = action.next(from).map_err(StoreError::Refused)?;
+    let t = decide::transition(unit, period, from, action, comment)?;
     let at = now();
-    let keeps_comment = matches!(action, WorkflowAction::Return | WorkflowAction::Reopen);
     tx.execute(
         "INSERT INTO data_set (unit_id, period, state, comment, updated_by, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -125,26 +115,19 @@ fn transition(
         params![
             unit.0,
             period.to_string(),
-            to.key(),
+            t.to.key(),
             comment,
             actor,
             at,
-            keeps_comment
+            t.keeps_comment
         ],
     )?;
     tx.execute(
         "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![unit.0, period.to_string(), action.key(), actor, at, comment],
     )?;
-    audit(
-        tx,
-        actor,
-        &format!("data_set.{}", action.key()),
-        "data_set",
-        &format!("{}/{}", unit.0, period),
-        json!({"from": from.map(|s| s.key()), "to": to.key(), "comment": comment}),
-    )?;
-    Ok(to)
+    record(tx, actor, t.audit)?;
+    Ok(t.to)
 }
 
 fn load_explanation(conn: &Connection, id: i64) -> Result<Explanation> {
@@ -176,7 +159,7 @@ fn row_to_explanation(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Explanat
     Ok((|| {
         Ok(Explanation {
             id,
-            indicator: code(&indicator)?,
+            indicator: parse_code(&indicator)?,
             unit: UnitId(unit),
             period: parse_period(&period)?,
             question,
@@ -229,9 +212,7 @@ impl WorkflowStore for SqliteStore {
             let (id, action, actor, at, comment) = r?;
             out.push(DataSetEvent {
                 id,
-                action: action
-                    .parse()
-                    .map_err(|e: String| StoreError::corrupt("workflow action", e))?,
+                action: parse_action(&action)?,
                 actor,
                 at,
                 comment,
@@ -269,14 +250,7 @@ impl WorkflowStore for SqliteStore {
                 ],
             )?;
         }
-        audit(
-            &tx,
-            actor,
-            "draft.save",
-            "data_set",
-            &format!("{}/{}", unit.0, period),
-            json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
-        )?;
+        record(&tx, actor, decide::draft_saved(unit, period, entries))?;
         // Read inside the transaction: after commit another handle may already have moved it.
         let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
@@ -289,32 +263,7 @@ impl WorkflowStore for SqliteStore {
         // would be lost from the submission.
         let values = load_draft_values(&tx, unit, period)?;
         transition(&tx, unit, period, WorkflowAction::Submit, None, actor)?;
-        if values.is_empty() {
-            return Err(StoreError::Refused(
-                "chưa có giá trị nào để gửi (no values to submit)".to_string(),
-            ));
-        }
-        let figures = values
-            .iter()
-            .map(|v| FigureInput {
-                indicator: v.indicator.clone(),
-                unit,
-                period: *period,
-                value: v.value,
-                state: FigureState::Official,
-                as_of: None,
-                provenance: Provenance::Manual,
-                note: v.comment.clone(),
-            })
-            .collect();
-        apply_in(
-            &tx,
-            &Batch {
-                figures,
-                ..Batch::default()
-            },
-            actor,
-        )?;
+        apply_in(&tx, &decide::submission(unit, period, &values)?, actor)?;
         // Read inside the transaction: after commit another handle may already have moved it.
         let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
@@ -335,16 +284,7 @@ impl WorkflowStore for SqliteStore {
             )?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        if !pending.is_empty() {
-            return Err(StoreError::Refused(format!(
-                "chưa thể duyệt: số liệu của đơn vị cấp dưới chưa được duyệt ({})",
-                pending
-                    .iter()
-                    .map(|k| crate::workflow::pending_unit_vi(k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        decide::check_below_approved(&pending)?;
         transition(&tx, unit, period, WorkflowAction::Approve, None, actor)?;
         // Read inside the transaction: after commit another handle may already have moved it.
         let set = existing_data_set(&tx, unit, period)?;
@@ -359,18 +299,14 @@ impl WorkflowStore for SqliteStore {
         comment: &str,
         actor: &str,
     ) -> Result<DataSet> {
-        if comment.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "cần ghi lý do trả lại (a comment is required)".to_string(),
-            ));
-        }
+        let comment = decide::return_comment(comment)?;
         let tx = self.write_tx()?;
         transition(
             &tx,
             unit,
             period,
             WorkflowAction::Return,
-            Some(comment.trim()),
+            Some(comment),
             actor,
         )?;
         // Read inside the transaction: after commit another handle may already have moved it.
@@ -397,21 +333,8 @@ impl WorkflowStore for SqliteStore {
                 |r| r.get(0),
             )
             .optional()?;
-        if parent_approved.is_some() {
-            return Err(StoreError::Refused(
-                "không thể mở lại: số liệu của đơn vị cấp trên đã được duyệt; mở lại cấp trên trước"
-                    .to_string(),
-            ));
-        }
-        let comment = comment.trim();
-        transition(
-            &tx,
-            unit,
-            period,
-            WorkflowAction::Reopen,
-            (!comment.is_empty()).then_some(comment),
-            actor,
-        )?;
+        let comment = decide::reopen_comment(parent_approved.is_some(), comment)?;
+        transition(&tx, unit, period, WorkflowAction::Reopen, comment, actor)?;
         // Read inside the transaction: after commit another handle may already have moved it.
         let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
@@ -429,16 +352,9 @@ impl WorkflowStore for SqliteStore {
         )?;
         tx.execute(
             "INSERT INTO data_set_event (unit_id, period, action, actor, at, comment) VALUES (?1, ?2, 'approve', ?3, ?4, ?5)",
-            params![unit.0, period.to_string(), actor, at, "đánh dấu đã duyệt (figures stored before the workflow)"],
+            params![unit.0, period.to_string(), actor, at, decide::MARKED_APPROVED],
         )?;
-        audit(
-            &tx,
-            actor,
-            "data_set.mark_approved",
-            "data_set",
-            &format!("{}/{}", unit.0, period),
-            json!({}),
-        )?;
+        record(&tx, actor, decide::marked_approved(unit, period))?;
         // Read inside the transaction: after commit another handle may already have moved it.
         let set = existing_data_set(&tx, unit, period)?;
         tx.commit()?;
@@ -453,55 +369,35 @@ impl WorkflowStore for SqliteStore {
         question: &str,
         actor: &str,
     ) -> Result<Explanation> {
-        if question.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "nội dung yêu cầu giải trình đang trống".to_string(),
-            ));
-        }
+        let question = decide::question_text(question)?;
         let tx = self.write_tx()?;
         SqliteStore::check_unit_exists(&tx, unit)?;
         SqliteStore::check_indicator_exists(&tx, indicator.as_str())?;
         tx.execute(
             "INSERT INTO explanation_request (indicator, unit_id, period, question, asked_by, asked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![indicator.as_str(), unit.0, period.to_string(), question.trim(), actor, now()],
+            params![indicator.as_str(), unit.0, period.to_string(), question, actor, now()],
         )?;
         let id = tx.last_insert_rowid();
-        audit(
+        record(
             &tx,
             actor,
-            "explanation.ask",
-            "explanation_request",
-            &id.to_string(),
-            json!({"indicator": indicator.as_str(), "unit": unit.0, "period": period.to_string(), "question": question.trim()}),
+            decide::explanation_asked(id, indicator, unit, period, question),
         )?;
         tx.commit()?;
         load_explanation(&self.conn, id)
     }
 
     fn answer_explanation(&mut self, id: i64, answer: &str, actor: &str) -> Result<Explanation> {
-        if answer.trim().is_empty() {
-            return Err(StoreError::Refused(
-                "nội dung giải trình đang trống".to_string(),
-            ));
-        }
+        let answer = decide::answer_text(answer)?;
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE explanation_request SET answer = ?1, answered_by = ?2, answered_at = ?3 WHERE id = ?4 AND answer IS NULL",
-            params![answer.trim(), actor, now(), id],
+            params![answer, actor, now(), id],
         )?;
         if n == 0 {
-            return Err(StoreError::Refused(format!(
-                "yêu cầu giải trình {id} không tồn tại hoặc đã được trả lời"
-            )));
+            return Err(decide::not_answerable(id));
         }
-        audit(
-            &tx,
-            actor,
-            "explanation.answer",
-            "explanation_request",
-            &id.to_string(),
-            json!({"answer": answer.trim()}),
-        )?;
+        record(&tx, actor, decide::explanation_answered(id, answer))?;
         tx.commit()?;
         load_explanation(&self.conn, id)
     }
