@@ -87,7 +87,8 @@ fn read_before(toks: &[Token], start: usize, lo: usize) -> Before {
             b.location = true;
             break;
         }
-        if FILLERS.contains(&key) {
+        // "ước thực hiện cả năm đạt 125 tỷ".
+        if FILLERS.contains(&key) || key == "cả" || (key == "năm" && prev == "cả") {
             continue;
         }
         break;
@@ -147,7 +148,8 @@ fn read_after(toks: &[Token], from: usize, to: usize, period: Option<&Period>) -
 }
 
 /// Where target language starts in a sentence: "phấn đấu", "mục tiêu", "sẽ đạt", "đề ra"
-/// (unless it follows "đạt"/"vượt"/"so với", as in "đạt kế hoạch đề ra").
+/// (unless it follows "đạt"/"vượt"/"so với", as in "đạt kế hoạch đề ra"), "kế hoạch giao"
+/// (unless it follows "đạt"/"bằng", as in "bằng 58% dự toán tỉnh giao").
 fn target_cue(toks: &[Token], s: &Sentence) -> Option<usize> {
     for k in s.start..s.end {
         let t = &toks[k];
@@ -158,6 +160,24 @@ fn target_cue(toks: &[Token], s: &Sentence) -> Option<usize> {
             "sẽ" => true,
             "đề" if next == "ra" => !(k.saturating_sub(5).max(s.start)..k)
                 .any(|j| matches!(toks[j].k(), "đạt" | "vượt" | "so" | "thành")),
+            "giao" => {
+                let lo = k.saturating_sub(6).max(s.start);
+                let planned = (lo..k).any(|j| {
+                    j + 1 < k
+                        && matches!(
+                            (toks[j].k(), toks[j + 1].k()),
+                            ("kế", "hoạch") | ("chỉ", "tiêu") | ("dự", "toán")
+                        )
+                });
+                let measured = (lo..k).any(|j| {
+                    toks[j].kind == Kind::Punct
+                        || matches!(
+                            toks[j].k(),
+                            "đạt" | "vượt" | "so" | "bằng" | "thành" | "với"
+                        )
+                });
+                planned && !measured
+            }
             _ => false,
         };
         if cue && t.kind == Kind::Word {
@@ -165,6 +185,28 @@ fn target_cue(toks: &[Token], s: &Sentence) -> Option<usize> {
         }
     }
     None
+}
+
+/// Where a target cue stops applying: a later clause that reports what was done ("…, đến
+/// nay đã trồng được 1.620 ha", "…, kết quả đạt …", "…; ước thực hiện cả năm …").
+fn cue_scope_end(toks: &[Token], cue: usize, s: &Sentence) -> usize {
+    for k in cue + 1..s.end {
+        if !(toks[k].is_punct(",") || toks[k].is_punct(";")) {
+            continue;
+        }
+        let w = &toks[k + 1..(k + 5).min(s.end)];
+        let done = w.iter().enumerate().any(|(j, t)| {
+            let prev = if j > 0 { w[j - 1].k() } else { "" };
+            (t.is_word("đã") && !w.get(j + 1).is_some_and(|n| n.is_word("đề")))
+                || (t.is_word("nay") && matches!(prev, "đến" | "hiện"))
+                || (t.is_word("quả") && prev == "kết")
+                || t.is_word("ước")
+        });
+        if done {
+            return k;
+        }
+    }
+    s.end
 }
 
 /// The state carried from sentence to sentence.
@@ -259,6 +301,8 @@ fn sentence_facts(
     // Totals named by framing figures: "trong 20 chỉ tiêu …, có 18 chỉ tiêu".
     let mut frame_total: Option<(Decimal, &'static str)> = None;
     let mut skip_next = false;
+    // The indicator of the last fact, the clause it stood in and where it ended.
+    let mut last: Option<(usize, usize, usize)> = None;
     for (n, fig) in figs.iter().enumerate() {
         if skip_next {
             skip_next = false;
@@ -306,7 +350,8 @@ fn sentence_facts(
                 frame_total = None;
             }
         }
-        let in_target = carried_target || cue.is_some_and(|c| c < fig.start);
+        let in_target = carried_target
+            || cue.is_some_and(|c| c < fig.start && fig.start < cue_scope_end(toks, c, s));
         let period = period_for(doc, &fig, cs, ce, s, mentions, run, in_target);
         let after = read_after(toks, fig.end, ce, period.as_ref());
         // A verb that ends an indicator phrase ("tỷ lệ hộ nghèo giảm", "GRDP tăng") belongs to
@@ -384,7 +429,20 @@ fn sentence_facts(
             .or_else(|| estimated_subject(toks, &before, cs, matches))
             .or(fig.at_least.then_some(Approx::AtLeast));
         let raw_verb = before.verb.map(|(v, _)| v).unwrap_or("");
-        let chosen = choose_indicator(doc, &fig, measure, cs, ce, matches, raw_verb);
+        let chosen =
+            choose_indicator(doc, &fig, measure, cs, ce, matches, raw_verb).or_else(|| {
+                // No phrase at all in the clause: a figure listed after another one of the same
+                // clause ("…, đến nay đã trồng được 1.620 ha, vượt 8% kế hoạch") is about the same.
+                last.filter(|(i, at, end)| {
+                    (*at == cs || no_subject(toks, cs))
+                        && !new_subject_between(toks, *end, fig.start)
+                        && (matches!(
+                            measure,
+                            Measure::PercentOfPlan | Measure::PercentChange | Measure::Change
+                        ) || unit_fits(&doc.index.indicators[*i].unit, fig.unit))
+                })
+                .map(|(i, _, _)| Choice::Carried(i))
+            });
         let (indicator, label, label_start) = match chosen {
             Some(Choice::Phrase(m)) => (
                 doc.index.indicators[m.indicator].code.clone(),
@@ -417,8 +475,21 @@ fn sentence_facts(
             Some(Choice::ByUnit(code)) => {
                 (code, slice(doc, fig.unit_start, fig.unit_end), fig.start)
             }
-            None => ("other".to_string(), other_label(doc, &fig, cs), fig.start),
+            Some(Choice::Carried(i)) => (
+                doc.index.indicators[i].code.clone(),
+                other_label(doc, &fig, cs),
+                fig.start,
+            ),
+            Some(Choice::Part) | None => {
+                ("other".to_string(), other_label(doc, &fig, cs), fig.start)
+            }
         };
+        last = doc
+            .index
+            .indicators
+            .iter()
+            .position(|i| i.code == indicator)
+            .map(|i| (i, cs, fig.end));
         out.push(Fact {
             indicator,
             label,
@@ -545,6 +616,10 @@ enum Choice<'a> {
     /// A phrase around the figure: the indicator, where its words start before the figure
     /// and where they end after it.
     Split(usize, usize, usize),
+    /// A part of what the phrase names ("…, trong đó …"): no indicator of its own.
+    Part,
+    /// The indicator of the figure before it in the clause.
+    Carried(usize),
     /// The rate of what a phrase counts: "1.245 hộ nghèo, chiếm 3,85%" is "tỷ lệ hộ nghèo".
     Rate(usize, &'a PhraseMatch),
     ByUnit(String),
@@ -589,8 +664,42 @@ fn unit_fits(indicator_unit: &str, fig_unit: &str) -> bool {
 /// Words that open a new subject after a comma.
 const SUBJECT_STARTS: &[&str] = &[
     "tỷ", "tổng", "giá", "thu", "chi", "sản", "diện", "số", "năng", "kim", "vốn", "doanh", "tốc",
-    "đàn", "riêng",
+    "đàn", "riêng", "hộ",
 ];
+
+/// Whether a clause opens with a verb or a time word and so goes on about the subject of the
+/// clause before it ("…; ước thực hiện cả năm đạt 125 tỷ đồng").
+fn no_subject(toks: &[Token], cs: usize) -> bool {
+    toks.get(cs).is_some_and(|t| {
+        t.kind == Kind::Word
+            && matches!(
+                t.k(),
+                "ước"
+                    | "đạt"
+                    | "thực"
+                    | "đã"
+                    | "đến"
+                    | "kết"
+                    | "tăng"
+                    | "giảm"
+                    | "vượt"
+                    | "bằng"
+            )
+    })
+}
+
+/// Whether token `k` is a comma with a new subject after it.
+fn subject_after_comma(toks: &[Token], k: usize) -> bool {
+    toks[k].is_punct(",")
+        && toks
+            .get(k + 1)
+            .is_some_and(|t| t.kind == Kind::Word && SUBJECT_STARTS.contains(&t.k()))
+}
+
+/// Whether a comma with a new subject after it stands between tokens `a` and `b`.
+fn new_subject_between(toks: &[Token], a: usize, b: usize) -> bool {
+    (a..b).any(|k| subject_after_comma(toks, k))
+}
 
 /// Counted nouns too general to name an indicator by themselves.
 const GENERIC_NOUNS: &[&str] = &[
@@ -715,11 +824,7 @@ fn choose_indicator<'a>(
     // subject: phrases before it name something else.
     let mut subject_start = cs;
     for k in (cs..fig.start).rev() {
-        if toks[k].is_punct(",")
-            && toks
-                .get(k + 1)
-                .is_some_and(|t| t.kind == Kind::Word && SUBJECT_STARTS.contains(&t.k()))
-        {
+        if subject_after_comma(toks, k) {
             subject_start = k + 1;
             break;
         }
@@ -742,7 +847,7 @@ fn choose_indicator<'a>(
                 && !closed_aside(toks, k, fig.start)
         });
         return if of_which {
-            None
+            Some(Choice::Part)
         } else {
             Some(rate_or_phrase(doc, fig, measure, m))
         };
