@@ -276,14 +276,21 @@ pub fn find_people(text: &str, toks: &[Token]) -> Vec<Person> {
     };
     let mut i = 0;
     while i < toks.len() {
-        // "đồng chí NAME, TITLE, TITLE"
-        if words_at(toks, i, &["đồng", "chí"])
-            && let Some(end) = name_at(toks, i + 2, true)
+        // "đồng chí NAME, TITLE, TITLE", "ông NAME - TITLE", "bà NAME, TITLE"
+        let lead = if words_at(toks, i, &["đồng", "chí"]) {
+            2
+        } else if toks[i].is_word("ông") || toks[i].is_word("bà") {
+            1
+        } else {
+            0
+        };
+        if lead > 0
+            && let Some(end) = name_at(toks, i + lead, lead == 2)
         {
-            let name = slice(text, toks, i + 2, end);
+            let name = slice(text, toks, i + lead, end);
             let mut titles = Vec::new();
             let mut j = end;
-            while toks.get(j).is_some_and(|t| t.is_punct(",")) {
+            while toks.get(j).is_some_and(|t| t.is_punct(",") || t.is_dash()) {
                 match title_at(toks, j + 1) {
                     Some(e) => {
                         titles.push(slice(text, toks, j + 1, e));
