@@ -6,6 +6,7 @@
 //! decision here what to do, then does it in its own SQL inside its own transaction; for units
 //! it answers the few look-ups of [`UnitLookup`] and lets the shared functions do the rest.
 
+pub(crate) mod tasks;
 pub(crate) mod workflow;
 
 use crate::{ApplyReport, Result, StoreError, UnitHistory};
@@ -18,7 +19,7 @@ use serde_json::{Value, json};
 /// An audit entry to append: the action, the entity and its key, and the detail as JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Audit {
-    pub action: &'static str,
+    pub action: String,
     pub entity: &'static str,
     pub key: String,
     pub detail: Value,
@@ -29,7 +30,7 @@ pub(crate) struct Audit {
 pub(crate) fn plan_source_upserted(report: &mut ApplyReport, ps: &PlanSource) -> Audit {
     report.plan_sources += 1;
     Audit {
-        action: "plan_source.upsert",
+        action: "plan_source.upsert".to_string(),
         entity: "plan_source",
         key: ps.key.clone(),
         detail: json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
@@ -95,7 +96,7 @@ pub(crate) fn decide_target(
             Some(TargetWrite {
                 update: Some(s.id),
                 audit: Audit {
-                    action: "target.change",
+                    action: "target.change".to_string(),
                     entity: "target",
                     key: row.key.clone(),
                     detail: json!({"before": {"op": s.op, "value": s.value, "max": s.max}, "after": after}),
@@ -107,7 +108,7 @@ pub(crate) fn decide_target(
             Some(TargetWrite {
                 update: None,
                 audit: Audit {
-                    action: "target.add",
+                    action: "target.add".to_string(),
                     entity: "target",
                     key: row.key.clone(),
                     detail: after,
@@ -195,7 +196,7 @@ pub(crate) fn decide_figure(
                 supersede: Some(c.id),
                 revision,
                 audit: Audit {
-                    action: "figure.correct",
+                    action: "figure.correct".to_string(),
                     entity: "figure",
                     key: row.key.clone(),
                     detail: json!({"before": {"value": c.value, "state": c.state, "revision": c.revision},
@@ -210,7 +211,7 @@ pub(crate) fn decide_figure(
                 supersede: None,
                 revision: 1,
                 audit: Audit {
-                    action: "figure.add",
+                    action: "figure.add".to_string(),
                     entity: "figure",
                     key: row.key.clone(),
                     detail: json!({"value": row.value, "state": row.state, "provenance": f.provenance}),
@@ -729,7 +730,7 @@ mod tests {
         let a = plan_source_upserted(&mut report, &ps);
         assert_eq!(report.plan_sources, 1);
         assert_eq!(
-            (a.action, a.entity, a.key.as_str()),
+            (a.action.as_str(), a.entity, a.key.as_str()),
             ("plan_source.upsert", "plan_source", "NQ-03")
         );
         assert_eq!(

@@ -42,7 +42,7 @@ pub(crate) fn transition(
         to,
         keeps_comment: matches!(action, WorkflowAction::Return | WorkflowAction::Reopen),
         audit: Audit {
-            action: action_name(action),
+            action: format!("data_set.{}", action.key()),
             entity: "data_set",
             key: data_set_key(unit, period),
             detail: json!({"from": from.map(|s| s.key()), "to": to.key(), "comment": comment}),
@@ -50,21 +50,10 @@ pub(crate) fn transition(
     })
 }
 
-/// "data_set.submit" and so on.
-fn action_name(action: WorkflowAction) -> &'static str {
-    match action {
-        WorkflowAction::Save => "data_set.save",
-        WorkflowAction::Submit => "data_set.submit",
-        WorkflowAction::Approve => "data_set.approve",
-        WorkflowAction::Return => "data_set.return",
-        WorkflowAction::Reopen => "data_set.reopen",
-    }
-}
-
 /// The audit entry of a saved draft: every value entered, as canonical decimal text.
 pub(crate) fn draft_saved(unit: UnitId, period: &Period, entries: &[DraftEntry]) -> Audit {
     Audit {
-        action: "draft.save",
+        action: "draft.save".to_string(),
         entity: "data_set",
         key: data_set_key(unit, period),
         detail: json!({"values": entries.iter().map(|e| json!({"indicator": e.indicator.as_str(), "value": e.value.normalize().to_string(), "comment": e.comment})).collect::<Vec<_>>()}),
@@ -143,7 +132,7 @@ pub(crate) const MARKED_APPROVED: &str = "đánh dấu đã duyệt (figures sto
 /// The audit entry of a data set marked approved.
 pub(crate) fn marked_approved(unit: UnitId, period: &Period) -> Audit {
     Audit {
-        action: "data_set.mark_approved",
+        action: "data_set.mark_approved".to_string(),
         entity: "data_set",
         key: data_set_key(unit, period),
         detail: json!({}),
@@ -169,7 +158,7 @@ pub(crate) fn explanation_asked(
     question: &str,
 ) -> Audit {
     Audit {
-        action: "explanation.ask",
+        action: "explanation.ask".to_string(),
         entity: "explanation_request",
         key: id.to_string(),
         detail: json!({"indicator": indicator.as_str(), "unit": unit.0, "period": period.to_string(), "question": question}),
@@ -196,7 +185,7 @@ pub(crate) fn not_answerable(id: i64) -> StoreError {
 /// The audit entry of an answer.
 pub(crate) fn explanation_answered(id: i64, answer: &str) -> Audit {
     Audit {
-        action: "explanation.answer",
+        action: "explanation.answer".to_string(),
         entity: "explanation_request",
         key: id.to_string(),
         detail: json!({"answer": answer}),
@@ -443,7 +432,7 @@ mod tests {
         ];
         for (audit, action, key, detail) in cases {
             assert_eq!(
-                (audit.action, audit.key.as_str(), &audit.detail),
+                (audit.action.as_str(), audit.key.as_str(), &audit.detail),
                 (action, key, &detail)
             );
         }

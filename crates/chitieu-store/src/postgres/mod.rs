@@ -536,7 +536,7 @@ pub(crate) fn apply_in(
 
 /// Appends an audit entry the shared decisions made.
 pub(crate) fn record(tx: &mut Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
-    audit(tx, actor, a.action, a.entity, &a.key, a.detail)
+    audit(tx, actor, &a.action, a.entity, &a.key, a.detail)
 }
 
 /// Appends one audit entry inside the caller's transaction.

@@ -4,8 +4,10 @@
 //! two reviewers deciding at once are ordered and the second sees the first's decision; a
 //! proposal likewise. NTM states take an advisory lock per commune, year, set and level.
 
-use super::rows::{col, parse_date};
-use super::{PgStore, audit, lock_keys, now};
+use super::rows::col;
+use super::{PgStore, lock_keys, now, record};
+use crate::decide::UnitLookup;
+use crate::decide::tasks as decide;
 use crate::documents::ProposalState;
 use crate::tasks::*;
 use crate::{Result, StoreError};
@@ -13,7 +15,6 @@ use chitieu_core::admin::{Succession, UnitId};
 use chitieu_core::ntm::{CommuneCriteria, NtmLevel};
 use chitieu_core::task::{Task, TaskEvent};
 use postgres::{GenericClient, Row};
-use serde_json::json;
 
 /// Inserts the (checked) tasks proposed with document `document` inside the caller's
 /// transaction, each audited. Returns how many.
@@ -41,14 +42,7 @@ pub(super) fn insert_document_tasks(
             ],
         )?;
         let id: i64 = col(&row, 0)?;
-        audit(
-            tx,
-            actor,
-            "task.propose",
-            "task_proposal",
-            &id.to_string(),
-            json!({"document": document, "text": t.proposed.text, "span": [t.proposed.span.0, t.proposed.span.1]}),
-        )?;
+        record(tx, actor, decide::task_proposed(id, document, &t.proposed))?;
     }
     Ok(tasks.len() as u64)
 }
@@ -172,14 +166,7 @@ impl TaskStore for PgStore {
         self.require_init()?;
         self.write(|tx| {
             let id = insert_task(tx, task, actor)?;
-            audit(
-                tx,
-                actor,
-                "task.add",
-                "task",
-                &id.to_string(),
-                json!({"text": task.text, "field": task.field.key(), "lead": task.lead.0, "deadline": task.deadline.date().to_string()}),
-            )?;
+            record(tx, actor, decide::task_added(id, task))?;
             Ok(id)
         })
     }
@@ -256,14 +243,7 @@ impl TaskStore for PgStore {
                 "INSERT INTO task_event (task_id, kind, on_date, event, unit_id, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[&id, &kind, &on.to_string(), &encoded, &unit.map(|u| u.0), &actor, &now()],
             )?;
-            audit(
-                tx,
-                actor,
-                &format!("task.{kind}"),
-                "task",
-                &id.to_string(),
-                serde_json::from_str(&encoded).unwrap_or(serde_json::Value::Null),
-            )?;
+            record(tx, actor, decide::task_event_added(id, kind, &encoded))?;
             load_task_in(tx, id, false)
         })
     }
@@ -290,13 +270,10 @@ impl TaskStore for PgStore {
                 ],
             )?;
             let id: i64 = col(&row, 0)?;
-            audit(
+            record(
                 tx,
                 actor,
-                "task.propose",
-                "task_proposal",
-                &id.to_string(),
-                json!({"document": proposal.document, "text": proposal.proposed.text, "span": [proposal.proposed.span.0, proposal.proposed.span.1]}),
+                decide::task_proposed(id, proposal.document, &proposal.proposed),
             )?;
             Ok(id)
         })
@@ -338,13 +315,7 @@ impl TaskStore for PgStore {
     ) -> Result<TaskProposal> {
         self.write(|tx| {
             let p = load_proposal_in(tx, id, true)?;
-            if p.state != ProposalState::Proposed {
-                return Err(StoreError::AlreadyReviewed {
-                    id,
-                    state: p.state.vi().to_string(),
-                    by: p.reviewed_by.clone().unwrap_or_default(),
-                });
-            }
+            decide::check_not_reviewed(&p)?;
             let (state, task) = match decision {
                 TaskDecision::Accept(t) => {
                     let t = accepted_task(t, &p);
@@ -356,14 +327,7 @@ impl TaskStore for PgStore {
                 "UPDATE task_proposal SET state = $2, task_id = $3, reviewed_by = $4, reviewed_at = $5, review_note = $6 WHERE id = $1",
                 &[&id, &state.key(), &task, &actor, &now(), &note],
             )?;
-            audit(
-                tx,
-                actor,
-                &format!("task_proposal.{}", state.key()),
-                "task_proposal",
-                &id.to_string(),
-                json!({"task": task, "note": note}),
-            )?;
+            record(tx, actor, decide::proposal_reviewed(id, state, task, note))?;
             load_proposal_in(tx, id, false)
         })
     }
@@ -422,21 +386,7 @@ impl NtmStore for PgStore {
                             &stamp,
                         ],
                     )?;
-                    audit(
-                        tx,
-                        actor,
-                        "ntm.set",
-                        "ntm_state",
-                        &format!(
-                            "{}/{}/{}/{}/{}",
-                            rec.commune.0,
-                            rec.year,
-                            rec.set,
-                            rec.level.key(),
-                            s.criterion
-                        ),
-                        json!({"met": s.met, "before": before, "evidence": s.evidence.text}),
-                    )?;
+                    record(tx, actor, decide::ntm_state_set(rec, s, before))?;
                     n += 1;
                 }
             }
@@ -479,20 +429,6 @@ impl NtmStore for PgStore {
     }
 
     fn predecessors(&self, unit: UnitId) -> Result<Vec<Succession>> {
-        self.query(
-            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = $1 ORDER BY from_id",
-            &[&unit.0],
-        )?
-        .iter()
-        .map(|r| {
-            let date: String = col(r, 2)?;
-            Ok(Succession {
-                from: UnitId(col(r, 0)?),
-                to: UnitId(col(r, 1)?),
-                date: parse_date(&date, "succession date")?,
-                partial: col(r, 3)?,
-            })
-        })
-        .collect()
+        self.successions_into(unit)
     }
 }

@@ -362,7 +362,7 @@ pub(crate) fn apply_in(tx: &Transaction<'_>, batch: &Batch, actor: &str) -> Resu
 
 /// Appends an audit entry the shared decisions made.
 pub(crate) fn record(tx: &Transaction<'_>, actor: &str, a: decide::Audit) -> Result<()> {
-    audit(tx, actor, a.action, a.entity, &a.key, a.detail)
+    audit(tx, actor, &a.action, a.entity, &a.key, a.detail)
 }
 
 /// Appends one audit entry inside the caller's transaction.

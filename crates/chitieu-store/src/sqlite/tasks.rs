@@ -1,6 +1,8 @@
 //! The SQLite side of [`TaskStore`] and [`NtmStore`].
 
-use super::{SqliteStore, audit, now};
+use super::{SqliteStore, now, record};
+use crate::decide::UnitLookup;
+use crate::decide::tasks as decide;
 use crate::documents::ProposalState;
 use crate::tasks::*;
 use crate::{Result, StoreError};
@@ -8,7 +10,6 @@ use chitieu_core::admin::{Succession, UnitId};
 use chitieu_core::ntm::{CommuneCriteria, NtmLevel};
 use chitieu_core::task::{Task, TaskEvent};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::json;
 
 /// Inserts the (checked) tasks proposed with document `document` inside the caller's
 /// transaction, each audited. Returns how many.
@@ -31,14 +32,7 @@ pub(super) fn insert_document_tasks(
             t.proposed.span.1 as i64,
         ])?;
         let id = tx.last_insert_rowid();
-        audit(
-            tx,
-            actor,
-            "task.propose",
-            "task_proposal",
-            &id.to_string(),
-            json!({"document": document, "text": t.proposed.text, "span": [t.proposed.span.0, t.proposed.span.1]}),
-        )?;
+        record(tx, actor, decide::task_proposed(id, document, &t.proposed))?;
     }
     Ok(tasks.len() as u64)
 }
@@ -166,14 +160,7 @@ impl TaskStore for SqliteStore {
         self.require_init()?;
         let tx = self.write_tx()?;
         let id = insert_task(&tx, task, actor)?;
-        audit(
-            &tx,
-            actor,
-            "task.add",
-            "task",
-            &id.to_string(),
-            json!({"text": task.text, "field": task.field.key(), "lead": task.lead.0, "deadline": task.deadline.date().to_string()}),
-        )?;
+        record(&tx, actor, decide::task_added(id, task))?;
         tx.commit()?;
         Ok(id)
     }
@@ -259,14 +246,7 @@ impl TaskStore for SqliteStore {
             "INSERT INTO task_event (task_id, kind, on_date, event, unit_id, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, kind, on.to_string(), encoded, unit.map(|u| u.0), actor, now()],
         )?;
-        audit(
-            &tx,
-            actor,
-            &format!("task.{kind}"),
-            "task",
-            &id.to_string(),
-            serde_json::from_str(&encoded).unwrap_or(serde_json::Value::Null),
-        )?;
+        record(&tx, actor, decide::task_event_added(id, kind, &encoded))?;
         let task = load_task(&tx, id)?;
         tx.commit()?;
         Ok(task)
@@ -295,13 +275,10 @@ impl TaskStore for SqliteStore {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit(
+        record(
             &tx,
             actor,
-            "task.propose",
-            "task_proposal",
-            &id.to_string(),
-            json!({"document": proposal.document, "text": proposal.proposed.text, "span": [proposal.proposed.span.0, proposal.proposed.span.1]}),
+            decide::task_proposed(id, proposal.document, &proposal.proposed),
         )?;
         tx.commit()?;
         Ok(id)
@@ -339,13 +316,7 @@ impl TaskStore for SqliteStore {
     ) -> Result<TaskProposal> {
         let tx = self.write_tx()?;
         let p = load_proposal(&tx, id)?;
-        if p.state != ProposalState::Proposed {
-            return Err(StoreError::AlreadyReviewed {
-                id,
-                state: p.state.vi().to_string(),
-                by: p.reviewed_by.clone().unwrap_or_default(),
-            });
-        }
+        decide::check_not_reviewed(&p)?;
         let (state, task) = match decision {
             TaskDecision::Accept(t) => {
                 let t = accepted_task(t, &p);
@@ -358,14 +329,7 @@ impl TaskStore for SqliteStore {
             "UPDATE task_proposal SET state = ?2, task_id = ?3, reviewed_by = ?4, reviewed_at = ?5, review_note = ?6 WHERE id = ?1",
             params![id, state.key(), task, actor, now(), note],
         )?;
-        audit(
-            &tx,
-            actor,
-            &format!("task_proposal.{}", state.key()),
-            "task_proposal",
-            &id.to_string(),
-            json!({"task": task, "note": note}),
-        )?;
+        record(&tx, actor, decide::proposal_reviewed(id, state, task, note))?;
         let out = load_proposal(&tx, id)?;
         tx.commit()?;
         Ok(out)
@@ -410,21 +374,7 @@ impl NtmStore for SqliteStore {
                         stamp
                     ],
                 )?;
-                audit(
-                    &tx,
-                    actor,
-                    "ntm.set",
-                    "ntm_state",
-                    &format!(
-                        "{}/{}/{}/{}/{}",
-                        rec.commune.0,
-                        rec.year,
-                        rec.set,
-                        rec.level.key(),
-                        s.criterion
-                    ),
-                    json!({"met": s.met, "before": before, "evidence": s.evidence.text}),
-                )?;
+                record(&tx, actor, decide::ntm_state_set(rec, s, before))?;
                 n += 1;
             }
         }
@@ -469,27 +419,6 @@ impl NtmStore for SqliteStore {
     }
 
     fn predecessors(&self, unit: UnitId) -> Result<Vec<Succession>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT from_id, to_id, date, partial FROM unit_succession WHERE to_id = ?1 ORDER BY from_id",
-        )?;
-        let rows = stmt.query_map([unit.0], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for r in rows {
-            let (from, to, date, partial) = r?;
-            out.push(Succession {
-                from: UnitId(from),
-                to: UnitId(to),
-                date: super::rows::parse_date(&date, "succession date")?,
-                partial,
-            });
-        }
-        Ok(out)
+        self.successions_into(unit)
     }
 }
