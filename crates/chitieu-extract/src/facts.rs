@@ -2,7 +2,7 @@
 
 use crate::context::{DocContext, PeriodMention, Role};
 use crate::figures::{Figure, find_figures};
-use crate::lexicon::UnitKind;
+use crate::lexicon::{UnitKind, match_unit};
 use crate::model::{Approx, Fact, Measure};
 use crate::phrases::{PhraseIndex, PhraseMatch};
 use crate::token::{Kind, Sentence, Token, sentences};
@@ -633,14 +633,30 @@ const AFTER_STOPS: &[&str] = &[
 
 fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
     let mut k = fig.unit_end;
-    let hi = ce.min(fig.unit_end + 8).min(toks.len());
+    // What a percentage is of may run longer, passive included: "85,6% tổ chức cơ sở đảng
+    // được xếp loại hoàn thành tốt nhiệm vụ".
+    let percent = fig.kind == UnitKind::Percent;
+    let hi = ce
+        .min(fig.unit_end + if percent { 12 } else { 8 })
+        .min(toks.len());
     while k < hi {
         let t = &toks[k];
+        // "12/17 xã, thị trấn đạt chuẩn": units of the same level listed with a comma.
+        if t.is_punct(",")
+            && let Some(u) = match_unit(toks, k + 1, hi)
+            && u.kind == UnitKind::Count
+            && ADMIN_NOUNS.contains(&u.unit)
+            && ADMIN_NOUNS.contains(&fig.unit)
+        {
+            k = u.end;
+            continue;
+        }
         let stop = match t.kind {
             Kind::Punct => !t.is_dash(),
             Kind::Num => true,
             Kind::Word => {
-                AFTER_STOPS.contains(&t.k()) || (t.key == "đạt" && fig.kind != UnitKind::Count)
+                (AFTER_STOPS.contains(&t.k()) && !(percent && t.key == "được"))
+                    || (t.key == "đạt" && fig.kind != UnitKind::Count)
             }
         };
         if stop {
@@ -649,6 +665,28 @@ fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
         k += 1;
     }
     k
+}
+
+/// Counted units of one level that reports list together ("xã, phường, thị trấn").
+const ADMIN_NOUNS: &[&str] = &[
+    "xã",
+    "phường",
+    "thị trấn",
+    "thôn",
+    "bản",
+    "tổ dân phố",
+    "khu dân cư",
+    "làng",
+    "xóm",
+];
+
+/// "3 chỉ tiêu không đạt", "2 xã chưa đạt chuẩn": the noun phrase after the figure is negated,
+/// so the phrase it holds does not name the figure.
+fn negated_after(toks: &[Token], fig: &Figure, ce: usize) -> bool {
+    toks[fig.unit_end..ce.min(fig.unit_end + 3)]
+        .iter()
+        .take_while(|t| t.kind == Kind::Word)
+        .any(|t| matches!(t.k(), "không" | "chưa"))
 }
 
 /// Whether two units name the same kind of thing for choosing an indicator.
@@ -794,6 +832,9 @@ fn choose_indicator<'a>(
     };
     // The noun phrase after the figure: "8/17 xã đạt chuẩn NTM", "14km rãnh thoát nước",
     // "98% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ".
+    if negated_after(toks, fig, ce) {
+        return Some(Choice::Part);
+    }
     let limit = after_limit(toks, fig, ce);
     let best = matches
         .iter()

@@ -102,8 +102,12 @@ pub fn find_figures(toks: &[Token], from: usize, to: usize, mark: DecimalMark) -
             i += 1;
             continue;
         }
-        // Part of a date, a time or a fraction already read.
-        if i > from && !t.space_before && matches!(toks[i - 1].k(), "/" | ":" | "-") {
+        // Part of a date, a time or a fraction already read; or glued to a word before it, as
+        // in "m2", "m3", "km2": an exponent or a code, not a figure.
+        if i > from
+            && !t.space_before
+            && (matches!(toks[i - 1].k(), "/" | ":" | "-") || toks[i - 1].kind == Kind::Word)
+        {
             i += 1;
             continue;
         }
@@ -324,6 +328,7 @@ mod tests {
         assert!(figs("4 nhóm nhiệm vụ").is_empty());
         assert!(figs("một số báo cáo").is_empty());
         assert!(figs("2 đồng chí").is_empty());
+        assert!(figs("2.500 m2 nhà, 12.000 m3 gỗ").is_empty());
     }
 
     #[test]

@@ -118,9 +118,21 @@ impl PhraseIndex {
             let Some(cands) = self.by_first.get(t.k()) else {
                 continue;
             };
+            // A longer expression that means something else hides the phrases it starts with.
+            let hidden = FALSE_FRIENDS
+                .iter()
+                .filter(|f| f[0] == t.k())
+                .filter_map(|f| {
+                    let words: Vec<(String, bool)> =
+                        f.iter().map(|w| (w.to_string(), false)).collect();
+                    match_words(toks, i, &words)
+                })
+                .max();
             for &c in cands {
                 let (words, indicator) = &self.phrases[c];
-                if let Some(end) = match_words(toks, i, words) {
+                if let Some(end) = match_words(toks, i, words)
+                    && hidden.is_none_or(|h| end > h)
+                {
                     out.push(PhraseMatch {
                         start: i,
                         end,
@@ -133,6 +145,10 @@ impl PhraseIndex {
         out
     }
 }
+
+/// Expressions that start with a catalog phrase but name something else: "xuất khẩu lao
+/// động" (workers going abroad) is not "xuất khẩu" (exports).
+const FALSE_FRIENDS: &[&[&str]] = &[&["xuất", "khẩu", "lao", "động"]];
 
 /// Matches `words` from token `i`, skipping dashes between words, and a comma where the
 /// phrase has one. Returns the token after the match.
@@ -172,6 +188,19 @@ mod tests {
             .collect();
         assert!(codes.contains(&"crop_area"), "{codes:?}");
         assert!(codes.contains(&"sown_area"), "{codes:?}");
+    }
+
+    #[test]
+    fn false_friends_hide_the_phrase_they_start_with() {
+        let idx = PhraseIndex::new(&Catalog::builtin(), &[]);
+        let toks = tokenize("xuất khẩu lao động 215 người; kim ngạch xuất khẩu đạt 5 triệu USD");
+        let found: Vec<(usize, &str)> = idx
+            .find_all(&toks)
+            .iter()
+            .map(|m| (m.start, idx.indicators[m.indicator].code.as_str()))
+            .collect();
+        assert!(found.iter().all(|(start, _)| *start > 4), "{found:?}");
+        assert!(found.iter().any(|(_, c)| *c == "export_value"), "{found:?}");
     }
 
     #[test]
