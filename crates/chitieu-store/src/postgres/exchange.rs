@@ -2,12 +2,12 @@
 //! same mapping or figure take the same advisory locks first.
 
 use super::rows::col;
-use super::{PgStore, apply_in, audit, lock_keys, now};
+use super::{PgStore, apply_in, lock_keys, now, record};
+use crate::decide::exchange::{self as decide, MappingTarget, mapping_key};
 use crate::exchange::*;
 use crate::{Batch, Result, StoreError};
 use chitieu_core::admin::UnitId;
 use postgres::{Row, Transaction};
-use serde_json::json;
 
 const MAPPING_COLS: &str = "id, kind, dhis2_id, category_option_combo, chitieu_key, note, created_by, created_at, updated_at";
 
@@ -44,14 +44,6 @@ fn row_to_side(r: &Row, from: usize) -> Result<Dhis2Figure> {
     })
 }
 
-fn mapping_key(kind: MappingKind, id: &str, coc: &str) -> String {
-    if coc.is_empty() {
-        format!("{kind}/{id}")
-    } else {
-        format!("{kind}/{id}/{coc}")
-    }
-}
-
 fn current_figure_id(
     tx: &mut Transaction<'_>,
     indicator: &str,
@@ -63,10 +55,7 @@ fn current_figure_id(
         &[&indicator, &unit.0, &period],
     )? {
         Some(r) => col(&r, 0),
-        None => Err(StoreError::corrupt(
-            "figure",
-            format!("{indicator}/{}/{period} has no current revision", unit.0),
-        )),
+        None => Err(decide::no_current_revision(indicator, unit, period)),
     }
 }
 
@@ -99,46 +88,31 @@ impl ExchangeStore for PgStore {
             let stamp = now();
             for m in mappings {
                 check_mapping(m)?;
-                match m.kind {
-                    MappingKind::DataElement => {
-                        PgStore::check_indicator_exists(tx, &m.chitieu_key)?
-                    }
-                    MappingKind::OrgUnit => {
-                        let unit = m.chitieu_key.parse::<i64>().map_err(|e| {
-                            StoreError::Refused(format!("unit id '{}': {e}", m.chitieu_key))
-                        })?;
-                        PgStore::check_unit_exists(tx, UnitId(unit))?;
-                    }
-                    MappingKind::CategoryOptionCombo | MappingKind::AttributeOptionCombo => {}
+                match decide::mapping_target(m)? {
+                    MappingTarget::Indicator(code) => PgStore::check_indicator_exists(tx, code)?,
+                    MappingTarget::Unit(unit) => PgStore::check_unit_exists(tx, unit)?,
+                    MappingTarget::Nothing => {}
                 }
-                let key = mapping_key(m.kind, &m.dhis2_id, &m.category_option_combo);
-                let old = tx.query_opt(
+                let stored = match tx.query_opt(
                     "SELECT id, chitieu_key, note FROM dhis2_mapping WHERE kind = $1 AND dhis2_id = $2 AND category_option_combo = $3",
                     &[&m.kind.key(), &m.dhis2_id, &m.category_option_combo],
-                )?;
-                match old {
-                    Some(r) => {
-                        let id: i64 = col(&r, 0)?;
-                        let k: String = col(&r, 1)?;
-                        let n: Option<String> = col(&r, 2)?;
-                        if k == m.chitieu_key && n == m.note {
-                            report.unchanged += 1;
-                            continue;
-                        }
+                )? {
+                    Some(r) => Some(decide::StoredMapping {
+                        id: col(&r, 0)?,
+                        chitieu_key: col(&r, 1)?,
+                        note: col(&r, 2)?,
+                    }),
+                    None => None,
+                };
+                let Some(write) = decide::decide_mapping(&mut report, m, stored) else {
+                    continue;
+                };
+                match write.update {
+                    Some(id) => {
                         tx.execute(
                             "UPDATE dhis2_mapping SET chitieu_key = $1, note = $2, updated_at = $3 WHERE id = $4",
                             &[&m.chitieu_key, &m.note, &stamp, &id],
                         )?;
-                        audit(
-                            tx,
-                            actor,
-                            "dhis2_mapping.change",
-                            "dhis2_mapping",
-                            &key,
-                            json!({"before": {"chitieu": k, "note": n},
-                                   "after": {"chitieu": m.chitieu_key, "note": m.note}}),
-                        )?;
-                        report.changed += 1;
                     }
                     None => {
                         tx.execute(
@@ -146,17 +120,9 @@ impl ExchangeStore for PgStore {
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
                             &[&m.kind.key(), &m.dhis2_id, &m.category_option_combo, &m.chitieu_key, &m.note, &actor, &stamp],
                         )?;
-                        audit(
-                            tx,
-                            actor,
-                            "dhis2_mapping.add",
-                            "dhis2_mapping",
-                            &key,
-                            json!({"chitieu": m.chitieu_key, "note": m.note}),
-                        )?;
-                        report.added += 1;
                     }
                 }
+                record(tx, actor, write.audit)?;
             }
             Ok(report)
         })
@@ -177,22 +143,10 @@ impl ExchangeStore for PgStore {
             );
             let found = match tx.query_opt(&sql, &[&kind.key(), &dhis2_id, &category_option_combo])? {
                 Some(r) => row_to_mapping(&r)?,
-                None => {
-                    return Err(StoreError::NotFound {
-                        what: "DHIS2 mapping",
-                        key: key.clone(),
-                    });
-                }
+                None => return Err(decide::mapping_not_found(&key)),
             };
             tx.execute("DELETE FROM dhis2_mapping WHERE id = $1", &[&found.id])?;
-            audit(
-                tx,
-                actor,
-                "dhis2_mapping.remove",
-                "dhis2_mapping",
-                &key,
-                json!({"chitieu": found.chitieu_key, "note": found.note}),
-            )?;
+            record(tx, actor, decide::mapping_removed(&key, &found))?;
             Ok(found)
         })
     }
@@ -203,13 +157,7 @@ impl ExchangeStore for PgStore {
         dhis2: &[Dhis2Figure],
         actor: &str,
     ) -> Result<Dhis2ImportReport> {
-        if dhis2.len() != batch.figures.len() {
-            return Err(StoreError::Refused(format!(
-                "{} DHIS2 records for {} figures",
-                dhis2.len(),
-                batch.figures.len()
-            )));
-        }
+        decide::check_side_records(dhis2.len(), batch.figures.len())?;
         self.require_init()?;
         self.write(|tx| {
             // apply_in takes the figures' advisory locks; the side records follow under them.
@@ -223,9 +171,9 @@ impl ExchangeStore for PgStore {
                     .query_opt(&sql, &[&id])?
                     .map(|r| row_to_side(&r, 0))
                     .transpose()?;
-                if old.as_ref() == Some(side) {
+                let Some(entry) = decide::decide_side(f, id, old.as_ref(), side) else {
                     continue;
-                }
+                };
                 tx.execute(
                     "INSERT INTO dhis2_figure (figure_id, data_element, period, org_unit, category_option_combo, attribute_option_combo, stored_by, created, last_updated, followup)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -246,18 +194,7 @@ impl ExchangeStore for PgStore {
                         &side.followup,
                     ],
                 )?;
-                audit(
-                    tx,
-                    actor,
-                    if old.is_some() {
-                        "dhis2_figure.change"
-                    } else {
-                        "dhis2_figure.add"
-                    },
-                    "dhis2_figure",
-                    &format!("{}/{}/{}", f.indicator, f.unit.0, period),
-                    json!({"figure_id": id, "before": old, "after": side}),
-                )?;
+                record(tx, actor, entry)?;
                 written += 1;
             }
             Ok(Dhis2ImportReport {

@@ -1,11 +1,11 @@
 //! [`ExchangeStore`] on SQLite: the DHIS2 mapping table and the DHIS2 side records of figures.
 
-use super::{SqliteStore, apply_in, audit, now};
+use super::{SqliteStore, apply_in, now, record};
+use crate::decide::exchange::{self as decide, MappingTarget, mapping_key};
 use crate::exchange::*;
 use crate::{Batch, Result, StoreError};
 use chitieu_core::admin::UnitId;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
-use serde_json::json;
 
 const MAPPING_COLS: &str = "id, kind, dhis2_id, category_option_combo, chitieu_key, note, created_by, created_at, updated_at";
 
@@ -27,14 +27,6 @@ fn row_to_mapping(r: &Row<'_>) -> rusqlite::Result<Result<Mapping>> {
     }))
 }
 
-fn mapping_key(kind: MappingKind, id: &str, coc: &str) -> String {
-    if coc.is_empty() {
-        format!("{kind}/{id}")
-    } else {
-        format!("{kind}/{id}/{coc}")
-    }
-}
-
 fn current_figure_id(
     tx: &Transaction<'_>,
     indicator: &str,
@@ -47,7 +39,7 @@ fn current_figure_id(
         |r| r.get(0),
     )
     .optional()?
-    .ok_or_else(|| StoreError::corrupt("figure", format!("{indicator}/{}/{period} has no current revision", unit.0)))
+    .ok_or_else(|| decide::no_current_revision(indicator, unit, period))
 }
 
 type SideRow = (
@@ -117,43 +109,27 @@ impl ExchangeStore for SqliteStore {
         let stamp = now();
         for m in mappings {
             check_mapping(m)?;
-            match m.kind {
-                MappingKind::DataElement => {
-                    SqliteStore::check_indicator_exists(&tx, &m.chitieu_key)?
-                }
-                MappingKind::OrgUnit => {
-                    let unit = m.chitieu_key.parse::<i64>().map_err(|e| {
-                        StoreError::Refused(format!("unit id '{}': {e}", m.chitieu_key))
-                    })?;
-                    SqliteStore::check_unit_exists(&tx, UnitId(unit))?;
-                }
-                MappingKind::CategoryOptionCombo | MappingKind::AttributeOptionCombo => {}
+            match decide::mapping_target(m)? {
+                MappingTarget::Indicator(code) => SqliteStore::check_indicator_exists(&tx, code)?,
+                MappingTarget::Unit(unit) => SqliteStore::check_unit_exists(&tx, unit)?,
+                MappingTarget::Nothing => {}
             }
-            let key = mapping_key(m.kind, &m.dhis2_id, &m.category_option_combo);
-            let old: Option<(i64, String, Option<String>)> = tx
+            let stored = tx
                 .query_row(
                     "SELECT id, chitieu_key, note FROM dhis2_mapping WHERE kind = ?1 AND dhis2_id = ?2 AND category_option_combo = ?3",
                     params![m.kind.key(), m.dhis2_id, m.category_option_combo],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok(decide::StoredMapping { id: r.get(0)?, chitieu_key: r.get(1)?, note: r.get(2)? }),
                 )
                 .optional()?;
-            match old {
-                Some((_, k, n)) if k == m.chitieu_key && n == m.note => report.unchanged += 1,
-                Some((id, k, n)) => {
+            let Some(write) = decide::decide_mapping(&mut report, m, stored) else {
+                continue;
+            };
+            match write.update {
+                Some(id) => {
                     tx.execute(
                         "UPDATE dhis2_mapping SET chitieu_key = ?1, note = ?2, updated_at = ?3 WHERE id = ?4",
                         params![m.chitieu_key, m.note, stamp, id],
                     )?;
-                    audit(
-                        &tx,
-                        actor,
-                        "dhis2_mapping.change",
-                        "dhis2_mapping",
-                        &key,
-                        json!({"before": {"chitieu": k, "note": n},
-                               "after": {"chitieu": m.chitieu_key, "note": m.note}}),
-                    )?;
-                    report.changed += 1;
                 }
                 None => {
                     tx.execute(
@@ -161,17 +137,9 @@ impl ExchangeStore for SqliteStore {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
                         params![m.kind.key(), m.dhis2_id, m.category_option_combo, m.chitieu_key, m.note, actor, stamp],
                     )?;
-                    audit(
-                        &tx,
-                        actor,
-                        "dhis2_mapping.add",
-                        "dhis2_mapping",
-                        &key,
-                        json!({"chitieu": m.chitieu_key, "note": m.note}),
-                    )?;
-                    report.added += 1;
                 }
             }
+            record(&tx, actor, write.audit)?;
         }
         tx.commit()?;
         Ok(report)
@@ -197,19 +165,9 @@ impl ExchangeStore for SqliteStore {
             )
             .optional()?
             .transpose()?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "DHIS2 mapping",
-                key: key.clone(),
-            })?;
+            .ok_or_else(|| decide::mapping_not_found(&key))?;
         tx.execute("DELETE FROM dhis2_mapping WHERE id = ?1", [found.id])?;
-        audit(
-            &tx,
-            actor,
-            "dhis2_mapping.remove",
-            "dhis2_mapping",
-            &key,
-            json!({"chitieu": found.chitieu_key, "note": found.note}),
-        )?;
+        record(&tx, actor, decide::mapping_removed(&key, &found))?;
         tx.commit()?;
         Ok(found)
     }
@@ -220,13 +178,7 @@ impl ExchangeStore for SqliteStore {
         dhis2: &[Dhis2Figure],
         actor: &str,
     ) -> Result<Dhis2ImportReport> {
-        if dhis2.len() != batch.figures.len() {
-            return Err(StoreError::Refused(format!(
-                "{} DHIS2 records for {} figures",
-                dhis2.len(),
-                batch.figures.len()
-            )));
-        }
+        decide::check_side_records(dhis2.len(), batch.figures.len())?;
         self.require_init()?;
         let tx = self.write_tx()?;
         let figures = apply_in(&tx, batch, actor)?;
@@ -239,9 +191,9 @@ impl ExchangeStore for SqliteStore {
                 .query_row(&sql, [id], |r| read_side(r, 0))
                 .optional()?
                 .map(side_from);
-            if old.as_ref() == Some(side) {
+            let Some(entry) = decide::decide_side(f, id, old.as_ref(), side) else {
                 continue;
-            }
+            };
             tx.execute(
                 "INSERT INTO dhis2_figure (figure_id, data_element, period, org_unit, category_option_combo, attribute_option_combo, stored_by, created, last_updated, followup)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -262,18 +214,7 @@ impl ExchangeStore for SqliteStore {
                     side.followup
                 ],
             )?;
-            audit(
-                &tx,
-                actor,
-                if old.is_some() {
-                    "dhis2_figure.change"
-                } else {
-                    "dhis2_figure.add"
-                },
-                "dhis2_figure",
-                &format!("{}/{}/{}", f.indicator, f.unit.0, period),
-                json!({"figure_id": id, "before": old, "after": side}),
-            )?;
+            record(&tx, actor, entry)?;
             written += 1;
         }
         tx.commit()?;
