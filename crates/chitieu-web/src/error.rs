@@ -44,8 +44,8 @@ impl From<StoreError> for WebError {
             StoreError::Refused(m) => WebError::Refused(m),
             // Two people changed the same data at once and this request lost: nothing was
             // saved, and the message says to reload and retry (409, not a server error).
-            e @ StoreError::Conflict(_) => WebError::Refused(format!(
-                "có người khác vừa thay đổi cùng số liệu này; chưa có gì được lưu, hãy tải lại trang và thử lại ({e})"
+            StoreError::Conflict(detail) => WebError::Refused(format!(
+                "có người khác vừa thay đổi cùng số liệu này; chưa có gì được lưu, hãy tải lại trang và thử lại (conflict: {detail})"
             )),
             StoreError::NotFound { what, key } => {
                 WebError::NotFound(format!("{} {key} ({what} {key})", what_vi(what)))
