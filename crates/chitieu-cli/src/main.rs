@@ -254,7 +254,16 @@ fn run(cli: Cli) -> Result<()> {
             vuot_from,
         } => {
             let mut store = open_any(&cli.database)?;
-            let mut th = chitieu_app::status::thresholds(&store)?;
+            let mut th = match chitieu_app::status::thresholds(&store) {
+                Ok(th) => th,
+                // A damaged setting is replaced whole when both thresholds are given.
+                Err(_) if co_ban_dat_from.is_some() && vuot_from.is_some() => {
+                    chitieu_core::evaluate::Thresholds::default()
+                }
+                Err(e) => bail!(
+                    "{e}\nĐặt lại cả hai ngưỡng, ví dụ: chitieu thresholds --co-ban-dat-from 90 --vuot-from 100"
+                ),
+            };
             if co_ban_dat_from.is_some() || vuot_from.is_some() {
                 th.co_ban_dat_from = co_ban_dat_from.unwrap_or(th.co_ban_dat_from);
                 th.vuot_from = vuot_from.unwrap_or(th.vuot_from);

@@ -230,6 +230,34 @@ fn thresholds_are_configurable_and_change_the_status() {
     let err = env.fails(&["thresholds", "--vuot-from", "80"]);
     assert!(err.contains("vuot-from"), "{err}");
     assert!(env.ok(&["audit", "--limit", "1"]).contains("setting.set"));
+
+    // A damaged setting: shown as such, and replaced when both thresholds are given.
+    chitieu_store::Store::set_setting(
+        &mut env.store(),
+        chitieu_app::status::THRESHOLDS_KEY,
+        "{not json",
+        "test",
+    )
+    .expect("damage");
+    let err = env.fails(&["thresholds"]);
+    assert!(
+        err.contains("--co-ban-dat-from 90 --vuot-from 100"),
+        "{err}"
+    );
+    let err = env.fails(&["thresholds", "--vuot-from", "105"]);
+    assert!(err.contains("Đặt lại cả hai ngưỡng"), "{err}");
+    let out = env.ok(&[
+        "thresholds",
+        "--co-ban-dat-from",
+        "85",
+        "--vuot-from",
+        "105",
+    ]);
+    assert!(
+        out.contains("cơ bản đạt từ 85% · vượt khi trên 105%"),
+        "{out}"
+    );
+    assert!(env.ok(&["thresholds"]).contains("từ 85%"));
 }
 
 #[test]
