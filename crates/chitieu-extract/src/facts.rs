@@ -31,6 +31,8 @@ struct Before {
     location: bool,
     /// Token where the qualifier words start.
     start: usize,
+    /// "vượt kế hoạch 15%": what the figure is measured against, named before it.
+    plan: Option<&'static str>,
 }
 
 const VERBS: &[&str] = &[
@@ -71,6 +73,24 @@ fn read_before(toks: &[Token], start: usize, lo: usize) -> Before {
         }
         if key == "xấp" {
             b.start = k;
+            continue;
+        }
+        // "vượt kế hoạch 15%", "vượt dự toán 20%": the plan between the verb and the figure.
+        let plan = match (prev, key) {
+            ("kế", "hoạch") => Some("plan"),
+            ("dự", "toán") => Some("estimate"),
+            ("chỉ", "tiêu") => Some("target"),
+            _ => None,
+        };
+        if let Some(p) = plan
+            && b.verb.is_none()
+            && b.plan.is_none()
+            && k >= 2
+            && k - 1 > floor
+            && matches!(toks[k - 2].k(), "vượt" | "đạt")
+        {
+            b.plan = Some(p);
+            k -= 1;
             continue;
         }
         if let Some(v) = VERBS.iter().find(|v| **v == key) {
@@ -317,6 +337,15 @@ fn sentence_facts(
         if before.location && fig.kind == UnitKind::Count {
             continue;
         }
+        // "xếp thứ 3/12 xã": a rank, not a count; "trên 1 ha", "mỗi ha": per unit, not a figure.
+        let prev = |k: usize| if k > 0 { toks[k - 1].k() } else { "" };
+        if (fig.total.is_some() && prev(fig.start) == "thứ")
+            || (matches!(prev(fig.start), "trên" | "mỗi")
+                && matches!(toks[fig.start].k(), "1" | "01" | "một")
+                && fig.unit_start == fig.start + 1)
+        {
+            continue;
+        }
         // "giảm từ 9,5% xuống còn 7,2%": the level it started from is not a result.
         if from_level(toks, fig, ce) && figs.get(n + 1).is_some_and(|f| f.unit == fig.unit) {
             continue;
@@ -380,9 +409,9 @@ fn sentence_facts(
             if verb_key == "vượt" {
                 value += Decimal::ONE_HUNDRED;
                 value_max = value_max.map(|v| v + Decimal::ONE_HUNDRED);
-                compared_to = Some(after.plan.unwrap_or("plan").to_string());
+                compared_to = Some(after.plan.or(before.plan).unwrap_or("plan").to_string());
                 Measure::PercentOfPlan
-            } else if let Some(p) = after.plan {
+            } else if let Some(p) = after.plan.or(before.plan) {
                 compared_to = Some(p.to_string());
                 Measure::PercentOfPlan
             } else if verb_key == "tăng" || verb_key == "giảm" {
@@ -655,7 +684,8 @@ fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
             Kind::Punct => !t.is_dash(),
             Kind::Num => true,
             Kind::Word => {
-                (AFTER_STOPS.contains(&t.k()) && !(percent && t.key == "được"))
+                (AFTER_STOPS.contains(&t.k())
+                    && !(t.key == "được" && (percent || passive_recognition(toks, k))))
                     || (t.key == "đạt" && fig.kind != UnitKind::Count)
             }
         };
@@ -665,6 +695,12 @@ fn after_limit(toks: &[Token], fig: &Figure, ce: usize) -> usize {
         k += 1;
     }
     k
+}
+
+/// "5 xã được công nhận đạt chuẩn": recognition in the passive, not a new subject.
+fn passive_recognition(toks: &[Token], k: usize) -> bool {
+    toks.get(k + 1).is_some_and(|t| t.is_word("công"))
+        && toks.get(k + 2).is_some_and(|t| t.is_word("nhận"))
 }
 
 /// Counted units of one level that reports list together ("xã, phường, thị trấn").
