@@ -6,6 +6,7 @@
 //! decision here what to do, then does it in its own SQL inside its own transaction; for units
 //! it answers the few look-ups of [`UnitLookup`] and lets the shared functions do the rest.
 
+pub(crate) mod accounts;
 pub(crate) mod exchange;
 pub(crate) mod tasks;
 pub(crate) mod workflow;

@@ -5,52 +5,29 @@
 //! processes creating the same name at once give one account and one clear refusal.
 
 use super::rows::col;
-use super::{PgStore, audit, lock_keys, now};
+use super::{PgStore, lock_keys, now, record};
+use crate::Result;
 use crate::accounts::*;
-use crate::{Result, StoreError};
+use crate::decide::accounts::{self as decide, AccountRow, not_found, stamp};
 use chitieu_core::admin::UnitId;
 use chrono::{DateTime, Utc};
 use postgres::{GenericClient, Row, Transaction};
-use serde_json::json;
 
 const ACCOUNT_COLS: &str =
     "id, username, display_name, role, disabled, failed_logins, locked_until, created_at";
 
-fn parse_time(s: &str, what: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::corrupt(what, e))
-}
-
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-fn not_found(id: i64) -> StoreError {
-    StoreError::NotFound {
-        what: "account",
-        key: id.to_string(),
-    }
-}
-
 fn build_account(r: &Row, scopes: Vec<UnitId>) -> Result<Account> {
-    let username: String = col(r, 1)?;
-    let role: String = col(r, 3)?;
-    let failed: i64 = col(r, 5)?;
-    let locked: Option<String> = col(r, 6)?;
-    Ok(Account {
+    let row = AccountRow {
         id: col(r, 0)?,
-        username: Username::new(&username).map_err(|e| StoreError::corrupt("user name", e))?,
+        username: col(r, 1)?,
         display_name: col(r, 2)?,
-        role: role
-            .parse()
-            .map_err(|e: String| StoreError::corrupt("role", e))?,
-        scopes,
+        role: col(r, 3)?,
         disabled: col(r, 4)?,
-        failed_logins: u32::try_from(failed).unwrap_or(0),
-        locked_until: locked.map(|l| parse_time(&l, "locked_until")).transpose()?,
+        failed_logins: col(r, 5)?,
+        locked_until: col(r, 6)?,
         created_at: col(r, 7)?,
-    })
+    };
+    decide::account_from(row, scopes)
 }
 
 /// Reads an account with any client: the store's connection or a transaction.
@@ -129,10 +106,7 @@ impl AccountStore for PgStore {
                 )?
                 .is_some()
             {
-                return Err(StoreError::AlreadyExists(format!(
-                    "account '{}'",
-                    account.username
-                )));
+                return Err(decide::already_exists(account));
             }
             let row = tx.query_one(
                 "INSERT INTO account (username, display_name, role, password_hash, created_at)
@@ -147,14 +121,7 @@ impl AccountStore for PgStore {
             )?;
             let id: i64 = col(&row, 0)?;
             set_scopes(tx, id, &account.scopes)?;
-            audit(
-                tx,
-                actor,
-                "account.create",
-                "account",
-                account.username.as_str(),
-                json!({"role": account.role.key(), "scopes": account.scopes.iter().map(|u| u.0).collect::<Vec<_>>()}),
-            )?;
+            record(tx, actor, decide::account_created(account))?;
             load_account(tx, id)
         })
     }
@@ -201,14 +168,7 @@ impl AccountStore for PgStore {
             }
             // A new password ends every session of the account.
             tx.execute("DELETE FROM web_session WHERE account_id = $1", &[&id])?;
-            audit(
-                tx,
-                actor,
-                "account.password",
-                "account",
-                &id.to_string(),
-                json!({}),
-            )
+            record(tx, actor, decide::password_set(id))
         })
     }
 
@@ -232,13 +192,10 @@ impl AccountStore for PgStore {
             if disabled {
                 tx.execute("DELETE FROM web_session WHERE account_id = $1", &[&id])?;
             }
-            audit(
+            record(
                 tx,
                 actor,
-                "account.update",
-                "account",
-                &id.to_string(),
-                json!({"role": role.key(), "disabled": disabled, "scopes": scopes.iter().map(|u| u.0).collect::<Vec<_>>()}),
+                decide::account_updated(id, role, scopes, disabled),
             )?;
             load_account(tx, id)
         })
@@ -259,29 +216,14 @@ impl AccountStore for PgStore {
                     &[&id],
                 )?
                 .ok_or_else(|| not_found(id))?;
-            let failed: i64 = col(&row, 0)?;
-            let failed = u32::try_from(failed).unwrap_or(0).saturating_add(1);
-            let locked_until = (failed >= lock_after).then(|| now_t + lock_for);
+            let (failure, entry) =
+                decide::login_failure(id, col(&row, 0)?, now_t, lock_after, lock_for);
             tx.execute(
                 "UPDATE account SET failed_logins = $1, locked_until = COALESCE($2, locked_until) WHERE id = $3",
-                &[&i64::from(failed), &locked_until.map(stamp), &id],
+                &[&i64::from(failure.failed_logins), &failure.locked_until.map(stamp), &id],
             )?;
-            audit(
-                tx,
-                "web",
-                if locked_until.is_some() {
-                    "login.locked"
-                } else {
-                    "login.failed"
-                },
-                "account",
-                &id.to_string(),
-                json!({"failed_logins": failed, "locked_until": locked_until.map(stamp)}),
-            )?;
-            Ok(LoginFailure {
-                failed_logins: failed,
-                locked_until,
-            })
+            record(tx, "web", entry)?;
+            Ok(failure)
         })
     }
 
@@ -307,13 +249,10 @@ impl AccountStore for PgStore {
                 "INSERT INTO web_session (token_sha256, account_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
                 &[&token_sha256, &id, &csrf, &at, &stamp(expires_at)],
             )?;
-            audit(
+            record(
                 tx,
-                &format!("web:{username}"),
-                "login",
-                "account",
-                &id.to_string(),
-                json!({"expires_at": stamp(expires_at)}),
+                &decide::web_actor(&username),
+                decide::logged_in(id, expires_at),
             )
         })
     }
@@ -332,10 +271,9 @@ impl AccountStore for PgStore {
         let id: i64 = col(&r, 0)?;
         let csrf: String = col(&r, 1)?;
         let expires: String = col(&r, 2)?;
-        let expires_at = parse_time(&expires, "session expiry")?;
-        if expires_at <= now_t {
+        let Some(expires_at) = decide::live_until(&expires, now_t)? else {
             return Ok(None);
-        }
+        };
         let account = self.read_account(id)?;
         if account.disabled {
             return Ok(None);
@@ -354,7 +292,7 @@ impl AccountStore for PgStore {
                 &[&token_sha256],
             )?;
             if n > 0 {
-                audit(tx, actor, "logout", "session", "", json!({}))?;
+                record(tx, actor, decide::logged_out())?;
             }
             Ok(())
         })
@@ -376,14 +314,7 @@ impl AccountStore for PgStore {
                 &[&account_id, &name, &token_sha256, &now()],
             )?;
             let info = row_to_token(&row)?;
-            audit(
-                tx,
-                actor,
-                "api_token.create",
-                "api_token",
-                &info.id.to_string(),
-                json!({"account": account_id, "name": name}),
-            )?;
+            record(tx, actor, decide::token_created(info.id, account_id, name))?;
             Ok(info)
         })
     }
@@ -422,14 +353,7 @@ impl AccountStore for PgStore {
                 &[&now(), &id],
             )?;
             if n > 0 {
-                audit(
-                    tx,
-                    actor,
-                    "api_token.revoke",
-                    "api_token",
-                    &id.to_string(),
-                    json!({}),
-                )?;
+                record(tx, actor, decide::token_revoked(id))?;
             }
             Ok(())
         })

@@ -1,25 +1,15 @@
 //! The SQLite side of [`AccountStore`].
 
-use super::{SqliteStore, audit, now};
+use super::{SqliteStore, now, record};
+use crate::Result;
 use crate::accounts::*;
-use crate::{Result, StoreError};
+use crate::decide::accounts::{self as decide, AccountRow, not_found, stamp};
 use chitieu_core::admin::UnitId;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde_json::json;
 
 const ACCOUNT_COLS: &str =
     "id, username, display_name, role, disabled, failed_logins, locked_until, created_at";
-
-fn parse_time(s: &str, what: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::corrupt(what, e))
-}
-
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
 
 fn scopes_of(conn: &Connection, id: i64) -> Result<Vec<UnitId>> {
     let mut stmt = conn.prepare_cached(
@@ -33,45 +23,22 @@ fn scopes_of(conn: &Connection, id: i64) -> Result<Vec<UnitId>> {
     Ok(out)
 }
 
-type AccountRow = (
-    i64,
-    String,
-    String,
-    String,
-    bool,
-    i64,
-    Option<String>,
-    String,
-);
-
 fn read_account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-    ))
+    Ok(AccountRow {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: r.get(3)?,
+        disabled: r.get(4)?,
+        failed_logins: r.get(5)?,
+        locked_until: r.get(6)?,
+        created_at: r.get(7)?,
+    })
 }
 
 fn build_account(conn: &Connection, row: AccountRow) -> Result<Account> {
-    let (id, username, display_name, role, disabled, failed, locked, created_at) = row;
-    Ok(Account {
-        id,
-        username: Username::new(&username).map_err(|e| StoreError::corrupt("user name", e))?,
-        display_name,
-        role: role
-            .parse()
-            .map_err(|e: String| StoreError::corrupt("role", e))?,
-        scopes: scopes_of(conn, id)?,
-        disabled,
-        failed_logins: u32::try_from(failed).unwrap_or(0),
-        locked_until: locked.map(|l| parse_time(&l, "locked_until")).transpose()?,
-        created_at,
-    })
+    let scopes = scopes_of(conn, row.id)?;
+    decide::account_from(row, scopes)
 }
 
 fn load_account(conn: &Connection, id: i64) -> Result<Account> {
@@ -82,10 +49,7 @@ fn load_account(conn: &Connection, id: i64) -> Result<Account> {
             read_account_row,
         )
         .optional()?
-        .ok_or(StoreError::NotFound {
-            what: "account",
-            key: id.to_string(),
-        })?;
+        .ok_or_else(|| not_found(id))?;
     build_account(conn, row)
 }
 
@@ -124,10 +88,7 @@ impl AccountStore for SqliteStore {
             )
             .optional()?;
         if exists.is_some() {
-            return Err(StoreError::AlreadyExists(format!(
-                "account '{}'",
-                account.username
-            )));
+            return Err(decide::already_exists(account));
         }
         tx.execute(
             "INSERT INTO account (username, display_name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -141,14 +102,7 @@ impl AccountStore for SqliteStore {
         )?;
         let id = tx.last_insert_rowid();
         set_scopes(&tx, id, &account.scopes)?;
-        audit(
-            &tx,
-            actor,
-            "account.create",
-            "account",
-            account.username.as_str(),
-            json!({"role": account.role.key(), "scopes": account.scopes.iter().map(|u| u.0).collect::<Vec<_>>()}),
-        )?;
+        record(&tx, actor, decide::account_created(account))?;
         tx.commit()?;
         load_account(&self.conn, id)
     }
@@ -191,21 +145,11 @@ impl AccountStore for SqliteStore {
             params![password_hash, id],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "account",
-                key: id.to_string(),
-            });
+            return Err(not_found(id));
         }
         // A new password ends every session of the account.
         tx.execute("DELETE FROM web_session WHERE account_id = ?1", [id])?;
-        audit(
-            &tx,
-            actor,
-            "account.password",
-            "account",
-            &id.to_string(),
-            json!({}),
-        )?;
+        record(&tx, actor, decide::password_set(id))?;
         tx.commit()?;
         Ok(())
     }
@@ -224,22 +168,16 @@ impl AccountStore for SqliteStore {
             params![role.key(), disabled, id],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "account",
-                key: id.to_string(),
-            });
+            return Err(not_found(id));
         }
         set_scopes(&tx, id, scopes)?;
         if disabled {
             tx.execute("DELETE FROM web_session WHERE account_id = ?1", [id])?;
         }
-        audit(
+        record(
             &tx,
             actor,
-            "account.update",
-            "account",
-            &id.to_string(),
-            json!({"role": role.key(), "disabled": disabled, "scopes": scopes.iter().map(|u| u.0).collect::<Vec<_>>()}),
+            decide::account_updated(id, role, scopes, disabled),
         )?;
         tx.commit()?;
         load_account(&self.conn, id)
@@ -260,33 +198,15 @@ impl AccountStore for SqliteStore {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or(StoreError::NotFound {
-                what: "account",
-                key: id.to_string(),
-            })?;
-        let failed = u32::try_from(failed).unwrap_or(0).saturating_add(1);
-        let locked_until = (failed >= lock_after).then(|| now_t + lock_for);
+            .ok_or_else(|| not_found(id))?;
+        let (failure, entry) = decide::login_failure(id, failed, now_t, lock_after, lock_for);
         tx.execute(
             "UPDATE account SET failed_logins = ?1, locked_until = COALESCE(?2, locked_until) WHERE id = ?3",
-            params![failed, locked_until.map(stamp), id],
+            params![failure.failed_logins, failure.locked_until.map(stamp), id],
         )?;
-        audit(
-            &tx,
-            "web",
-            if locked_until.is_some() {
-                "login.locked"
-            } else {
-                "login.failed"
-            },
-            "account",
-            &id.to_string(),
-            json!({"failed_logins": failed, "locked_until": locked_until.map(stamp)}),
-        )?;
+        record(&tx, "web", entry)?;
         tx.commit()?;
-        Ok(LoginFailure {
-            failed_logins: failed,
-            locked_until,
-        })
+        Ok(failure)
     }
 
     fn open_session(
@@ -312,13 +232,10 @@ impl AccountStore for SqliteStore {
             tx.query_row("SELECT username FROM account WHERE id = ?1", [id], |r| {
                 r.get(0)
             })?;
-        audit(
+        record(
             &tx,
-            &format!("web:{username}"),
-            "login",
-            "account",
-            &id.to_string(),
-            json!({"expires_at": stamp(expires_at)}),
+            &decide::web_actor(&username),
+            decide::logged_in(id, expires_at),
         )?;
         tx.commit()?;
         Ok(())
@@ -335,10 +252,9 @@ impl AccountStore for SqliteStore {
         let Some((id, csrf, expires)) = found else {
             return Ok(None);
         };
-        let expires_at = parse_time(&expires, "session expiry")?;
-        if expires_at <= now_t {
+        let Some(expires_at) = decide::live_until(&expires, now_t)? else {
             return Ok(None);
-        }
+        };
         let account = load_account(&self.conn, id)?;
         if account.disabled {
             return Ok(None);
@@ -357,7 +273,7 @@ impl AccountStore for SqliteStore {
             [token_sha256],
         )?;
         if n > 0 {
-            audit(&tx, actor, "logout", "session", "", json!({}))?;
+            record(&tx, actor, decide::logged_out())?;
         }
         tx.commit()?;
         Ok(())
@@ -376,14 +292,7 @@ impl AccountStore for SqliteStore {
             params![account_id, name, token_sha256, now()],
         )?;
         let id = tx.last_insert_rowid();
-        audit(
-            &tx,
-            actor,
-            "api_token.create",
-            "api_token",
-            &id.to_string(),
-            json!({"account": account_id, "name": name}),
-        )?;
+        record(&tx, actor, decide::token_created(id, account_id, name))?;
         let info = tx.query_row(
             &format!("SELECT {TOKEN_COLS} FROM api_token WHERE id = ?1"),
             [id],
@@ -425,14 +334,7 @@ impl AccountStore for SqliteStore {
             params![now(), id],
         )?;
         if n > 0 {
-            audit(
-                &tx,
-                actor,
-                "api_token.revoke",
-                "api_token",
-                &id.to_string(),
-                json!({}),
-            )?;
+            record(&tx, actor, decide::token_revoked(id))?;
         }
         tx.commit()?;
         Ok(())
