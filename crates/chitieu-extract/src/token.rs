@@ -159,7 +159,7 @@ fn push<'a>(
     let raw = &text[start..end];
     let (key, upper) = match kind {
         Kind::Word => (
-            fold_word_cow(raw),
+            spelling_variant(fold_word_cow(raw)),
             raw.chars().next().is_some_and(char::is_uppercase),
         ),
         Kind::Num => (Cow::Borrowed(raw), false),
@@ -183,6 +183,17 @@ fn push<'a>(
         space_before,
         line_start,
     });
+}
+
+/// Words written with "i" or "y" alike ("tỉ lệ" / "tỷ lệ", "kỉ luật" / "kỷ luật", "Mĩ" / "Mỹ"),
+/// keyed as the catalog writes them.
+fn spelling_variant(key: Cow<'_, str>) -> Cow<'_, str> {
+    match key.as_ref() {
+        "tỉ" => Cow::Borrowed("tỷ"),
+        "kỉ" => Cow::Borrowed("kỷ"),
+        "mĩ" => Cow::Borrowed("mỹ"),
+        _ => key,
+    }
 }
 
 /// A sentence: a token range ended by `.`, `!`, `?`, `…` or a line break.
