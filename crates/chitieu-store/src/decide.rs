@@ -8,6 +8,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod exchange;
+pub(crate) mod notifications;
 pub(crate) mod tasks;
 pub(crate) mod workflow;
 

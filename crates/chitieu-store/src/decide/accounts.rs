@@ -17,10 +17,8 @@ pub(crate) fn parse_time(s: &str, what: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| StoreError::corrupt(what, e))
 }
 
-/// A time as stored: RFC 3339 in UTC with microseconds.
-pub(crate) fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
+/// A time as stored: RFC 3339 in UTC with microseconds (as notifications store it).
+pub(crate) use crate::notifications::stamp;
 
 pub(crate) fn not_found(id: i64) -> StoreError {
     StoreError::NotFound {

@@ -4,12 +4,12 @@
 //! and e-mails and digests are claimed with a conditional write that only one can win.
 
 use super::rows::col;
-use super::{PgStore, audit};
+use super::{PgStore, record};
+use crate::Result;
+use crate::decide::notifications::{self as decide, SCHEDULER, count, limit};
 use crate::notifications::*;
-use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::Row;
-use serde_json::json;
 
 const COLS: &str =
     "id, account_id, kind, dedupe_key, title, body, link, created_at, read_at, emailed_at";
@@ -27,14 +27,6 @@ fn row(r: &Row) -> Result<Notification> {
         read_at: col(r, 8)?,
         emailed_at: col(r, 9)?,
     })
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
-}
-
-fn limit(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl NotificationStore for PgStore {
@@ -71,15 +63,8 @@ impl NotificationStore for PgStore {
                     created.push(row(&r)?);
                 }
             }
-            if !created.is_empty() {
-                audit(
-                    tx,
-                    "scheduler",
-                    "notification.create",
-                    "notification",
-                    &created.len().to_string(),
-                    json!({"keys": created.iter().map(|n| format!("{}:{}", n.account_id, n.dedupe_key)).collect::<Vec<_>>()}),
-                )?;
+            if let Some(entry) = decide::notifications_created(&created) {
+                record(tx, SCHEDULER, entry)?;
             }
             Ok(created)
         })
@@ -124,13 +109,10 @@ impl NotificationStore for PgStore {
                 &[&at, &account_id, &id],
             )?;
             if n > 0 {
-                audit(
+                record(
                     tx,
-                    &format!("account:{account_id}"),
-                    "notification.read",
-                    "notification",
-                    &id.map_or_else(|| "all".to_string(), |i| i.to_string()),
-                    json!({"count": n}),
+                    &decide::reader(account_id),
+                    decide::notifications_read(id, n),
                 )?;
             }
             Ok(n)
@@ -169,14 +151,7 @@ impl NotificationStore for PgStore {
                 )?
                 .is_some();
             if claimed {
-                audit(
-                    tx,
-                    "scheduler",
-                    "notification.email",
-                    "notification",
-                    &id.to_string(),
-                    json!({}),
-                )?;
+                record(tx, SCHEDULER, decide::email_claimed(id))?;
             }
             Ok(claimed)
         })
@@ -189,14 +164,7 @@ impl NotificationStore for PgStore {
                 &[&id],
             )?;
             if n > 0 {
-                audit(
-                    tx,
-                    "scheduler",
-                    "notification.email_failed",
-                    "notification",
-                    &id.to_string(),
-                    json!({}),
-                )?;
+                record(tx, SCHEDULER, decide::email_released(id))?;
             }
             Ok(())
         })
@@ -210,21 +178,17 @@ impl NotificationStore for PgStore {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let at = stamp(at);
-        let day = day_text(day);
         self.write(|tx| {
             let n = tx.execute(
                 "INSERT INTO digest_sent (account_id, day, sent_at, items) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (account_id, day) DO NOTHING",
-                &[&account_id, &day, &at, &i64::from(items)],
+                &[&account_id, &day_text(day), &at, &i64::from(items)],
             )?;
             if n > 0 {
-                audit(
+                record(
                     tx,
-                    "scheduler",
-                    "digest.send",
-                    "digest_sent",
-                    &format!("{account_id}/{day}"),
-                    json!({"items": items}),
+                    SCHEDULER,
+                    decide::digest_claimed(account_id, day, items),
                 )?;
             }
             Ok(n > 0)
@@ -232,40 +196,27 @@ impl NotificationStore for PgStore {
     }
 
     fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
-        let day = day_text(day);
         self.write(|tx| {
             let n = tx.execute(
                 "DELETE FROM digest_sent WHERE account_id = $1 AND day = $2",
-                &[&account_id, &day],
+                &[&account_id, &day_text(day)],
             )?;
             if n > 0 {
-                audit(
-                    tx,
-                    "scheduler",
-                    "digest.failed",
-                    "digest_sent",
-                    &format!("{account_id}/{day}"),
-                    json!({}),
-                )?;
+                record(tx, SCHEDULER, decide::digest_released(account_id, day))?;
             }
             Ok(())
         })
     }
 
     fn set_email(&mut self, account_id: i64, email: Option<&str>, actor: &str) -> Result<()> {
-        let email = email
-            .map(|e| check_email(e).map_err(StoreError::Refused))
-            .transpose()?;
+        let email = decide::checked_email(email)?;
         let now = stamp(Utc::now());
         self.write(|tx| {
             if tx
                 .query_opt("SELECT id FROM account WHERE id = $1", &[&account_id])?
                 .is_none()
             {
-                return Err(StoreError::NotFound {
-                    what: "account",
-                    key: account_id.to_string(),
-                });
+                return Err(crate::decide::accounts::not_found(account_id));
             }
             match &email {
                 Some(e) => tx.execute(
@@ -278,14 +229,7 @@ impl NotificationStore for PgStore {
                     &[&account_id],
                 )?,
             };
-            audit(
-                tx,
-                actor,
-                "account.email",
-                "account",
-                &account_id.to_string(),
-                json!({"email": email}),
-            )?;
+            record(tx, actor, decide::email_set(account_id, email.as_deref()))?;
             Ok(())
         })
     }
@@ -318,14 +262,7 @@ impl NotificationStore for PgStore {
                 ],
             )?;
             let id: i64 = col(&r, 0)?;
-            audit(
-                tx,
-                "scheduler",
-                "scheduler.run",
-                "scheduler_run",
-                &id.to_string(),
-                json!({"created": run.created, "emailed": run.emailed, "digests": run.digests, "error": run.error}),
-            )?;
+            record(tx, SCHEDULER, decide::run_recorded(id, run))?;
             Ok(id)
         })
     }

@@ -1,11 +1,11 @@
 //! The SQLite side of [`NotificationStore`].
 
-use super::{SqliteStore, audit};
+use super::{SqliteStore, record};
+use crate::Result;
+use crate::decide::notifications::{self as decide, SCHEDULER, count, limit};
 use crate::notifications::*;
-use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
-use serde_json::json;
 
 const COLS: &str =
     "id, account_id, kind, dedupe_key, title, body, link, created_at, read_at, emailed_at";
@@ -23,10 +23,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Notification> {
         read_at: r.get(8)?,
         emailed_at: r.get(9)?,
     })
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
 impl NotificationStore for SqliteStore {
@@ -66,15 +62,8 @@ impl NotificationStore for SqliteStore {
                 }
             }
         }
-        if !created.is_empty() {
-            audit(
-                &tx,
-                "scheduler",
-                "notification.create",
-                "notification",
-                &created.len().to_string(),
-                json!({"keys": created.iter().map(|n| format!("{}:{}", n.account_id, n.dedupe_key)).collect::<Vec<_>>()}),
-            )?;
+        if let Some(entry) = decide::notifications_created(&created) {
+            record(&tx, SCHEDULER, entry)?;
         }
         tx.commit()?;
         Ok(created)
@@ -84,20 +73,13 @@ impl NotificationStore for SqliteStore {
         &self,
         account_id: i64,
         unread_only: bool,
-        limit: usize,
+        n: usize,
     ) -> Result<Vec<Notification>> {
         let mut stmt = self.connection().prepare_cached(&format!(
             "SELECT {COLS} FROM notification WHERE account_id = ?1 AND (?2 = 0 OR read_at IS NULL)
              ORDER BY created_at DESC, id DESC LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(
-            params![
-                account_id,
-                unread_only,
-                i64::try_from(limit).unwrap_or(i64::MAX)
-            ],
-            row,
-        )?;
+        let rows = stmt.query_map(params![account_id, unread_only, limit(n)], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -118,20 +100,17 @@ impl NotificationStore for SqliteStore {
             params![stamp(at), account_id, id],
         )?;
         if n > 0 {
-            audit(
+            record(
                 &tx,
-                &format!("account:{account_id}"),
-                "notification.read",
-                "notification",
-                &id.map_or_else(|| "all".to_string(), |i| i.to_string()),
-                json!({"count": n}),
+                &decide::reader(account_id),
+                decide::notifications_read(id, n as u64),
             )?;
         }
         tx.commit()?;
         Ok(n as u64)
     }
 
-    fn unsent_emails(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<Notification>> {
+    fn unsent_emails(&self, since: DateTime<Utc>, n: usize) -> Result<Vec<Notification>> {
         let cols = COLS
             .split(", ")
             .map(|c| format!("n.{c}"))
@@ -144,10 +123,7 @@ impl NotificationStore for SqliteStore {
              WHERE n.emailed_at IS NULL AND n.created_at >= ?1 AND NOT a.disabled
              ORDER BY n.created_at, n.id LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(
-            params![stamp(since), i64::try_from(limit).unwrap_or(i64::MAX)],
-            row,
-        )?;
+        let rows = stmt.query_map(params![stamp(since), limit(n)], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -158,14 +134,7 @@ impl NotificationStore for SqliteStore {
             params![stamp(at), id],
         )?;
         if n > 0 {
-            audit(
-                &tx,
-                "scheduler",
-                "notification.email",
-                "notification",
-                &id.to_string(),
-                json!({}),
-            )?;
+            record(&tx, SCHEDULER, decide::email_claimed(id))?;
         }
         tx.commit()?;
         Ok(n > 0)
@@ -178,14 +147,7 @@ impl NotificationStore for SqliteStore {
             [id],
         )?;
         if n > 0 {
-            audit(
-                &tx,
-                "scheduler",
-                "notification.email_failed",
-                "notification",
-                &id.to_string(),
-                json!({}),
-            )?;
+            record(&tx, SCHEDULER, decide::email_released(id))?;
         }
         tx.commit()?;
         Ok(())
@@ -205,13 +167,10 @@ impl NotificationStore for SqliteStore {
             params![account_id, day_text(day), stamp(at), items],
         )?;
         if n > 0 {
-            audit(
+            record(
                 &tx,
-                "scheduler",
-                "digest.send",
-                "digest_sent",
-                &format!("{account_id}/{}", day_text(day)),
-                json!({"items": items}),
+                SCHEDULER,
+                decide::digest_claimed(account_id, day, items),
             )?;
         }
         tx.commit()?;
@@ -225,23 +184,14 @@ impl NotificationStore for SqliteStore {
             params![account_id, day_text(day)],
         )?;
         if n > 0 {
-            audit(
-                &tx,
-                "scheduler",
-                "digest.failed",
-                "digest_sent",
-                &format!("{account_id}/{}", day_text(day)),
-                json!({}),
-            )?;
+            record(&tx, SCHEDULER, decide::digest_released(account_id, day))?;
         }
         tx.commit()?;
         Ok(())
     }
 
     fn set_email(&mut self, account_id: i64, email: Option<&str>, actor: &str) -> Result<()> {
-        let email = email
-            .map(|e| check_email(e).map_err(StoreError::Refused))
-            .transpose()?;
+        let email = decide::checked_email(email)?;
         let tx = self.write_tx()?;
         let exists: Option<i64> = tx
             .query_row("SELECT id FROM account WHERE id = ?1", [account_id], |r| {
@@ -249,10 +199,7 @@ impl NotificationStore for SqliteStore {
             })
             .optional()?;
         if exists.is_none() {
-            return Err(StoreError::NotFound {
-                what: "account",
-                key: account_id.to_string(),
-            });
+            return Err(crate::decide::accounts::not_found(account_id));
         }
         match &email {
             Some(e) => tx.execute(
@@ -265,14 +212,7 @@ impl NotificationStore for SqliteStore {
                 [account_id],
             )?,
         };
-        audit(
-            &tx,
-            actor,
-            "account.email",
-            "account",
-            &account_id.to_string(),
-            json!({"email": email}),
-        )?;
+        record(&tx, actor, decide::email_set(account_id, email.as_deref()))?;
         tx.commit()?;
         Ok(())
     }
@@ -303,24 +243,17 @@ impl NotificationStore for SqliteStore {
             ],
             |r| r.get(0),
         )?;
-        audit(
-            &tx,
-            "scheduler",
-            "scheduler.run",
-            "scheduler_run",
-            &id.to_string(),
-            json!({"created": run.created, "emailed": run.emailed, "digests": run.digests, "error": run.error}),
-        )?;
+        record(&tx, SCHEDULER, decide::run_recorded(id, run))?;
         tx.commit()?;
         Ok(id)
     }
 
-    fn runs(&self, limit: usize) -> Result<Vec<SchedulerRun>> {
+    fn runs(&self, n: usize) -> Result<Vec<SchedulerRun>> {
         let mut stmt = self.connection().prepare_cached(
             "SELECT id, started_at, finished_at, created, emailed, digests, error
              FROM scheduler_run ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        let rows = stmt.query_map([limit(n)], |r| {
             Ok(SchedulerRun {
                 id: r.get(0)?,
                 started_at: r.get(1)?,
