@@ -504,6 +504,9 @@ fn sentence_facts(
             Some(Choice::ByUnit(code)) => {
                 (code, slice(doc, fig.unit_start, fig.unit_end), fig.start)
             }
+            Some(Choice::Words(i, a, b)) => {
+                (doc.index.indicators[i].code.clone(), slice(doc, a, b), a)
+            }
             Some(Choice::Carried(i)) => (
                 doc.index.indicators[i].code.clone(),
                 other_label(doc, &fig, cs),
@@ -645,6 +648,8 @@ enum Choice<'a> {
     /// A phrase around the figure: the indicator, where its words start before the figure
     /// and where they end after it.
     Split(usize, usize, usize),
+    /// The indicator and the words naming it (token range), when they are not one phrase.
+    Words(usize, usize, usize),
     /// A part of what the phrase names ("…, trong đó …"): no indicator of its own.
     Part,
     /// The indicator of the figure before it in the clause.
@@ -731,7 +736,7 @@ fn unit_fits(indicator_unit: &str, fig_unit: &str) -> bool {
         || indicator_unit == fig_unit
         || matches!(
             (indicator_unit, fig_unit),
-            ("người", "lao động") | ("lao động", "người") | ("nhà", "căn")
+            ("người", "lao động") | ("lao động", "người") | ("nhà", "căn") | ("lượt khách", "lượt")
         )
 }
 
@@ -906,6 +911,11 @@ fn choose_indicator<'a>(
             break;
         }
     }
+    // "giá trị sản xuất nông nghiệp đạt 2.310 tỷ đồng, công nghiệp - xây dựng 6.870 tỷ đồng":
+    // the words after a comma complete the head of the phrase before it.
+    if let Some(choice) = shared_head(doc, fig, cs, matches) {
+        return Some(choice);
+    }
     let cs = subject_start;
     // The nearest phrase before it in the clause, unless "trong đó" (of which) comes between:
     // then the figure is a part the catalog does not name.
@@ -1018,4 +1028,60 @@ fn rate_or_phrase<'a>(doc: &Doc, fig: &Figure, measure: Measure, m: &'a PhraseMa
         Some(i) if doc.index.indicators[i].unit == "%" => Choice::Rate(i, m),
         _ => Choice::Phrase(m),
     }
+}
+
+/// A list that shares the head of its first phrase: "giá trị sản xuất nông nghiệp đạt 2.310 tỷ
+/// đồng, công nghiệp - xây dựng 6.870 tỷ đồng" — the words after the last comma, put after
+/// the first words of the phrase before it, make a catalog phrase of the figure's unit.
+fn shared_head<'a>(
+    doc: &Doc,
+    fig: &Figure,
+    cs: usize,
+    matches: &[PhraseMatch],
+) -> Option<Choice<'a>> {
+    let toks = doc.toks;
+    let comma = (cs..fig.start).rev().find(|&k| toks[k].is_punct(","))?;
+    let mut w_end = comma + 1;
+    while w_end < fig.start
+        && (toks[w_end].is_dash()
+            || (toks[w_end].kind == Kind::Word
+                && !VERBS.contains(&toks[w_end].k())
+                && !matches!(
+                    toks[w_end].k(),
+                    "ước" | "trên" | "hơn" | "gần" | "khoảng" | "xấp"
+                )))
+    {
+        w_end += 1;
+    }
+    // Only verbs and qualifiers may stand between those words and the figure.
+    if toks[w_end..fig.start].iter().any(|t| t.kind != Kind::Word) {
+        return None;
+    }
+    let words: Vec<&str> = toks[comma + 1..w_end]
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.k())
+        .collect();
+    if words.is_empty() || words.len() > 5 {
+        return None;
+    }
+    let head = matches
+        .iter()
+        .filter(|m| m.start >= cs && m.end <= comma)
+        .max_by_key(|m| (m.end, m.words))?;
+    let head_words: Vec<&str> = toks[head.start..head.end]
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.k())
+        .collect();
+    for n in (1..head_words.len()).rev() {
+        let mut cand = head_words[..n].to_vec();
+        cand.extend(&words);
+        if let Some(i) = doc.index.lookup(&cand)
+            && unit_fits(&doc.index.indicators[i].unit, fig.unit)
+        {
+            return Some(Choice::Words(i, comma + 1, w_end));
+        }
+    }
+    None
 }
