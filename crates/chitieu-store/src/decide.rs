@@ -5,6 +5,11 @@
 //! Nothing here speaks SQL or holds a transaction. A backend reads the stored row, asks the
 //! decision here what to do, then does it in its own SQL inside its own transaction; for units
 //! it answers the few look-ups of [`UnitLookup`] and lets the shared functions do the rest.
+//! The other stores' decisions are in the submodules: `workflow` (data set transitions,
+//! submissions, refusals), `tasks` (key tasks, proposals, NTM states), `exchange` (DHIS2
+//! mappings and side records), `accounts` (accounts, sessions, failed log-ins, tokens) and
+//! `notifications` (notifications, e-mail and digest claims, scheduler runs). A change to what
+//! a write decides or audits is made here, once, for both backends.
 
 pub(crate) mod accounts;
 pub(crate) mod exchange;
