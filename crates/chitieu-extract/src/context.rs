@@ -130,7 +130,11 @@ impl DocContext {
         let mut ctx = DocContext::default();
         ctx.find_doc_date(toks);
         let raw = scan_periods(toks);
-        let dominant = dominant_year(toks, &raw, ctx.header_tokens);
+        // A year the body names most is the year of its figures, unless it lies well before the
+        // article's own date: then it is history ("Năm 2010, diện tích … chỉ khoảng …").
+        let doc_year = ctx.doc_date.map(|d| d.year());
+        let dominant = dominant_year(toks, &raw, ctx.header_tokens)
+            .filter(|y| doc_year.is_none_or(|d| *y >= d - 1));
         ctx.find_meeting_date(toks, dominant.or(ctx.doc_date.map(|d| d.year())));
         ctx.ref_date = ctx.meeting_date.or(ctx.doc_date);
         ctx.ref_year = ctx
@@ -410,6 +414,26 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
                 }
             } else if i > 0 && toks[i - 1].is_word("cả") {
                 found = Some((Shape::Year, None, i + 1));
+            } else if toks.get(i + 1).is_some_and(|t| t.is_word("nay")) {
+                // "năm nay": the year of the text.
+                found = Some((Shape::Year, None, i + 2));
+            }
+        } else if key == "vụ" {
+            // "vụ Xuân 2024", "vụ Hè Thu 2023": a crop season of that year.
+            let mut j = i + 1;
+            while toks
+                .get(j)
+                .is_some_and(|t| matches!(t.k(), "xuân" | "mùa" | "hè" | "thu" | "đông" | "chiêm"))
+                && j < i + 3
+            {
+                j += 1;
+            }
+            let range = toks.get(j + 1).is_some_and(|t| t.is_dash());
+            if j > i + 1
+                && !range
+                && let Some(y) = year_at(toks, j)
+            {
+                found = Some((Shape::Year, Some(y), j + 1));
             }
         } else if ((key == "kỳ" && i > 0 && toks[i - 1].is_word("nhiệm"))
             || (key == "đoạn" && i > 0 && toks[i - 1].is_word("giai")))

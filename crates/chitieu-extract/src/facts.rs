@@ -458,6 +458,14 @@ fn sentence_facts(
             .or_else(|| estimated_subject(toks, &before, cs, matches))
             .or(fig.at_least.then_some(Approx::AtLeast));
         let raw_verb = before.verb.map(|(v, _)| v).unwrap_or("");
+        // "giảm tỷ lệ hộ nghèo xuống dưới 4%": a level, as after "còn".
+        let raw_verb = if (cs.max(fig.start.saturating_sub(3))..fig.start)
+            .any(|k| toks[k].is_word("xuống"))
+        {
+            "còn"
+        } else {
+            raw_verb
+        };
         let chosen =
             choose_indicator(doc, &fig, measure, cs, ce, matches, raw_verb).or_else(|| {
                 // No phrase at all in the clause: a figure listed after another one of the same
@@ -608,7 +616,14 @@ fn period_for(
     run: &Running,
     target: bool,
 ) -> Option<Period> {
-    let usable = |m: &&PeriodMention| !matches!(m.role, Role::Comparison | Role::Label);
+    // "Nếu năm 2012 … thì đến nay đã có 14/17 xã": "đến nay", "hiện nay" bring the text back
+    // to its own time; periods named before them are not the figure's.
+    let now = (s.start + 1..fig.start)
+        .rev()
+        .find(|&k| toks_now(doc.toks, k))
+        .unwrap_or(s.start);
+    let usable =
+        |m: &&PeriodMention| !matches!(m.role, Role::Comparison | Role::Label) && m.start >= now;
     // In the clause: the nearest before, else the first after.
     if let Some(m) = mentions
         .iter()
@@ -639,6 +654,11 @@ fn period_for(
         run.actual
     };
     carried.or_else(|| doc.ctx.ref_year.and_then(|y| Period::year(y).ok()))
+}
+
+/// "đến nay", "hiện nay": the time of the text, at token `k` (the "nay").
+fn toks_now(toks: &[Token], k: usize) -> bool {
+    toks[k].is_word("nay") && k > 0 && matches!(toks[k - 1].k(), "đến" | "hiện")
 }
 
 enum Choice<'a> {
@@ -758,6 +778,7 @@ fn no_subject(toks: &[Token], cs: usize) -> bool {
                     | "thực"
                     | "đã"
                     | "đến"
+                    | "hiện"
                     | "kết"
                     | "tăng"
                     | "giảm"
@@ -851,11 +872,9 @@ fn choose_indicator<'a>(
     let level_verb = verb == "còn";
     let fits = |m: &PhraseMatch| {
         let unit = index.indicators[m.indicator].unit.as_str();
-        // "còn 4,2%" is a level: not the phrase "tỷ lệ hộ nghèo giảm".
-        if level_verb
-            && toks[m.end - 1].kind == Kind::Word
-            && matches!(toks[m.end - 1].k(), "giảm" | "tăng")
-        {
+        // "còn 4,2%" is a level: not the phrase "tỷ lệ hộ nghèo giảm" or "giảm tỷ lệ hộ nghèo".
+        let changes = |t: &Token| t.kind == Kind::Word && matches!(t.k(), "giảm" | "tăng");
+        if level_verb && (changes(&toks[m.end - 1]) || changes(&toks[m.start])) {
             return false;
         }
         match measure {

@@ -24,6 +24,11 @@ fn slice(text: &str, toks: &[Token], a: usize, b: usize) -> String {
 const BODIES: &[&[&str]] = &[
     &["ban", "chấp", "hành", "đảng", "bộ"],
     &["ban", "thường", "vụ"],
+    &["ban", "tổ", "chức"],
+    &["ban", "tuyên", "giáo"],
+    &["ban", "dân", "vận"],
+    &["ban", "nội", "chính"],
+    &["ủy", "ban", "kiểm", "tra"],
     &["thường", "trực"],
     &["hội", "đồng", "nhân", "dân"],
     &["hđnd"],

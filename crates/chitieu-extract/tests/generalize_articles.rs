@@ -171,3 +171,24 @@ Chiều cùng ngày, đoàn làm việc với Đảng ủy xã Tân Thành; xã 
     );
     assert_eq!(f.total.map(|t| t.to_string()), Some("19".into()));
 }
+
+#[test]
+fn a_party_committee_department_meets_and_a_headline_date_is_not_the_year() {
+    let x = run("Thứ Sáu, 12/07/2024
+Sáng 11/7, Ban Tổ chức Tỉnh ủy tổ chức hội nghị sơ kết công tác tổ chức xây dựng Đảng 6 tháng đầu năm.
+Năm 2010, toàn tỉnh kết nạp 900 đảng viên.
+6 tháng đầu năm, toàn Đảng bộ tỉnh kết nạp 1.120 đảng viên, đạt 56% kế hoạch năm.
+");
+    let m = &x.meetings[0];
+    assert_eq!(m.body, "Ban Tổ chức Tỉnh ủy");
+    assert_eq!(m.date.map(|d| d.to_string()), Some("2024-07-11".into()));
+    use Measure::*;
+    assert_eq!(
+        facts(&x),
+        vec![
+            fact("new_party_members", Actual, "900", "2010"),
+            fact("new_party_members", Actual, "1120", "2024-H1"),
+            fact("new_party_members", PercentOfPlan, "56", "2024-H1"),
+        ]
+    );
+}
