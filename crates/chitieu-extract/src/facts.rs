@@ -383,6 +383,11 @@ fn sentence_facts(
             || cue.is_some_and(|c| c < fig.start && fig.start < cue_scope_end(toks, c, s));
         let period = period_for(doc, &fig, cs, ce, s, mentions, run, in_target);
         let after = read_after(toks, fig.end, ce, period.as_ref());
+        // "So với cùng kỳ, thu ngân sách tăng 12%": a rise or fall compared with what is named
+        // before the figure.
+        let cmp_before = (cs..fig.start)
+            .find(|&k| toks[k].is_word("so") && toks.get(k + 1).is_some_and(|t| t.is_word("với")))
+            .and_then(|k| read_after(toks, k, fig.start, period.as_ref()).comparison);
         // A verb that ends an indicator phrase ("tỷ lệ hộ nghèo giảm", "GRDP tăng") belongs to
         // the indicator, not to the figure, when that indicator measures in the figure's unit.
         let consumed = before.verb.is_some_and(|(_, k)| {
@@ -419,7 +424,7 @@ fn sentence_facts(
                     value = negate(value);
                     value_max = value_max.map(negate);
                 }
-                compared_to = after.comparison.clone();
+                compared_to = after.comparison.clone().or(cmp_before.clone());
                 Measure::PercentChange
             } else if after.comparison.is_some() && fig.unit == "%" {
                 value -= Decimal::ONE_HUNDRED;
@@ -439,7 +444,7 @@ fn sentence_facts(
                 value = negate(value);
                 value_max = value_max.map(negate);
             }
-            compared_to = after.comparison.clone();
+            compared_to = after.comparison.clone().or(cmp_before.clone());
             Measure::Change
         } else {
             Measure::Actual
