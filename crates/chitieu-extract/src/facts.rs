@@ -321,7 +321,7 @@ fn sentence_facts(
     // Totals named by framing figures: "trong 20 chỉ tiêu …, có 18 chỉ tiêu".
     let mut frame_total: Option<(Decimal, &'static str)> = None;
     let mut skip_next = false;
-    // The indicator of the last fact, the clause it stood in and where it ended.
+    // The indicator of the last fact that had one, the clause it stood in and where it ended.
     let mut last: Option<(usize, usize, usize)> = None;
     for (n, fig) in figs.iter().enumerate() {
         if skip_next {
@@ -529,12 +529,15 @@ fn sentence_facts(
                 ("other".to_string(), other_label(doc, &fig, cs), fig.start)
             }
         };
-        last = doc
+        // A figure no indicator names (victims after accidents) does not end the subject.
+        if let Some(i) = doc
             .index
             .indicators
             .iter()
             .position(|i| i.code == indicator)
-            .map(|i| (i, cs, fig.end));
+        {
+            last = Some((i, cs, fig.end));
+        }
         out.push(Fact {
             indicator,
             label,
@@ -784,6 +787,7 @@ fn no_subject(toks: &[Token], cs: usize) -> bool {
                     | "đã"
                     | "đến"
                     | "hiện"
+                    | "so"
                     | "kết"
                     | "tăng"
                     | "giảm"
