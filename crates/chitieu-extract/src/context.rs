@@ -229,8 +229,19 @@ impl DocContext {
             if i - sent_start > 6 || !lead || cutoff {
                 continue;
             }
-            let Some(year) = y.or(year_hint) else {
-                continue;
+            // A date without its year is in the article's year (the year before when that
+            // would put it after the article: a December meeting reported in January), else
+            // in the year the text names most.
+            let year = match (y, self.doc_date) {
+                (Some(y), _) => y,
+                (None, Some(doc)) => {
+                    let after = NaiveDate::from_ymd_opt(doc.year(), m, d).is_some_and(|x| x > doc);
+                    doc.year() - i32::from(after)
+                }
+                (None, None) => match year_hint {
+                    Some(y) => y,
+                    None => continue,
+                },
             };
             if let Some(date) = NaiveDate::from_ymd_opt(year, m, d) {
                 self.meeting_date = Some(date);

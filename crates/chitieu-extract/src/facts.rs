@@ -245,6 +245,8 @@ pub fn find_facts(doc: &Doc) -> Vec<Fact> {
     let mut facts = Vec::new();
     let mut run = Running::default();
     let (mut mi, mut pi) = (0usize, 0usize);
+    // The last sentence was a list item's number alone ("1.").
+    let mut numbered = false;
     for s in sentences(toks) {
         if doc
             .ctx
@@ -269,8 +271,24 @@ pub fn find_facts(doc: &Doc) -> Vec<Fact> {
         }
         let sent_matches = &matches[mi..mj];
         let mentions = &doc.ctx.periods[pi..pj];
-        let bullet =
-            toks[s.start].kind == Kind::Punct && matches!(toks[s.start].k(), "-" | "+" | "•" | "*");
+        // "1." opening a line: the number of the list item the next sentence is.
+        let first = &toks[s.start];
+        if s.end - s.start == 2
+            && first.line_start
+            && first.kind == Kind::Num
+            && toks[s.start + 1].is_punct(".")
+        {
+            numbered = true;
+            continue;
+        }
+        // "a)", "1)" opening a line number an item too.
+        let lettered = first.line_start
+            && toks.get(s.start + 1).is_some_and(|t| t.is_punct(")"))
+            && (first.kind == Kind::Num
+                || (first.kind == Kind::Word && first.k().chars().count() == 1));
+        let bullet = (first.kind == Kind::Punct && matches!(first.k(), "-" | "+" | "•" | "*"))
+            || lettered
+            || std::mem::take(&mut numbered);
         let carried_target = run.target_list && bullet;
         let cue = target_cue(toks, &s);
         let figs = find_figures(toks, s.start, s.end, doc.mark);
@@ -296,7 +314,21 @@ pub fn find_facts(doc: &Doc) -> Vec<Fact> {
             }
         }
         let ends_with_colon = toks[s.end - 1].is_punct(":");
-        if ends_with_colon && cue.is_some() {
+        // "Các chỉ tiêu chủ yếu năm 2025 như sau:": a list of targets opened by a period to
+        // come; "Các chỉ tiêu về xây dựng Đảng:" by targets named while a period to come is
+        // under way, unless it reports results.
+        let future_intro = mentions
+            .iter()
+            .any(|m| matches!(m.role, Role::Plan | Role::Actual) && doc.ctx.is_future(&m.period));
+        let words = |a: &str, b: &str| {
+            (s.start..s.end.saturating_sub(1)).any(|k| toks[k].is_word(a) && toks[k + 1].is_word(b))
+        };
+        let targets_named = run.target.is_some_and(|p| doc.ctx.is_future(&p))
+            && (words("chỉ", "tiêu") || words("mục", "tiêu"))
+            && !words("kết", "quả")
+            && !words("thực", "hiện")
+            && !(s.start..s.end).any(|k| toks[k].is_word("đạt") || toks[k].is_word("được"));
+        if ends_with_colon && (cue.is_some() || future_intro || targets_named) {
             run.target_list = true;
         } else if !carried_target {
             run.target_list = false;

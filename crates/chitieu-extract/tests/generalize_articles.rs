@@ -192,3 +192,28 @@ Năm 2010, toàn tỉnh kết nạp 900 đảng viên.
         ]
     );
 }
+
+#[test]
+fn a_numbered_list_of_next_year_targets() {
+    let x = run("Thứ Sáu, 20/12/2024
+Ngày 19/12, Ban Chấp hành Đảng bộ huyện Hương Sơn tổ chức hội nghị lần thứ 24 tổng kết năm 2024, triển khai nhiệm vụ năm 2025.
+Hội nghị thống nhất các chỉ tiêu chủ yếu năm 2025 như sau:
+1. Tốc độ tăng trưởng giá trị sản xuất đạt 9 - 10%.
+2. Thu ngân sách trên địa bàn đạt 320 tỷ đồng.
+3. Tỷ lệ hộ nghèo giảm 1%.
+Các chỉ tiêu về xây dựng Đảng:
++ Kết nạp 250 đảng viên mới trở lên.
+Năm 2024, kết nạp được 262 đảng viên.
+");
+    use Measure::*;
+    assert_eq!(
+        facts(&x),
+        vec![
+            fact("economic_growth_rate", Target, "9", "2025"),
+            fact("budget_revenue", Target, "320000000000", "2025"),
+            fact("poverty_rate_reduction", Target, "1", "2025"),
+            fact("new_party_members", Target, "250", "2025"),
+            fact("new_party_members", Actual, "262", "2024"),
+        ]
+    );
+}
