@@ -368,6 +368,12 @@ fn roman_quarter(s: &str) -> Option<u32> {
     })
 }
 
+/// "2 năm", "3 tháng": a number before the word on the same line makes it a duration; a
+/// number ending the line before (a header date) does not.
+fn after_number(toks: &[Token], i: usize) -> bool {
+    i > 0 && toks[i - 1].kind == Kind::Num && !toks[i].line_start
+}
+
 fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -405,7 +411,7 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
                 let (y, e) = trailing_year(toks, i + 2);
                 found = Some((Shape::Quarter(q), y, e));
             }
-        } else if key == "tháng" && !(i > 0 && toks[i - 1].kind == Kind::Num) {
+        } else if key == "tháng" && !after_number(toks, i) {
             if let Some(m) = toks
                 .get(i + 1)
                 .and_then(num_value)
@@ -415,7 +421,7 @@ fn scan_periods(toks: &[Token]) -> Vec<RawMention> {
                 let (y, e) = trailing_year(toks, i + 2);
                 found = Some((Shape::Month(m), y, e));
             }
-        } else if key == "năm" && !(i > 0 && toks[i - 1].kind == Kind::Num) {
+        } else if key == "năm" && !after_number(toks, i) {
             if let Some(y) = year_at(toks, i + 1) {
                 // "năm 2022 – 2023" is a range, not one year.
                 let range =

@@ -977,6 +977,11 @@ fn choose_indicator<'a>(
         return Some(choice);
     }
     let cs = subject_start;
+    // A phrase split by the figure and its unit ("phấn đấu trồng 600 ha rừng" is "trồng
+    // rừng") is nearer than any phrase before it.
+    if let Some(choice) = split_phrase(doc, fig, cs, ce) {
+        return Some(choice);
+    }
     // The nearest phrase before it in the clause, unless "trong đó" (of which) comes between:
     // then the figure is a part the catalog does not name.
     // A phrase inside brackets closed before the figure names a part, not its subject.
@@ -999,10 +1004,6 @@ fn choose_indicator<'a>(
             Some(rate_or_phrase(doc, fig, measure, m))
         };
     }
-    // A phrase split by the figure and its unit: "trồng 500 ha rừng" is "trồng rừng".
-    if let Some(choice) = split_phrase(doc, fig, cs, ce) {
-        return Some(choice);
-    }
     // A counted noun or a ratio unit only one indicator counts: "2 HTX", "19 phòng học",
     // "năng suất 58,5 tạ/ha".
     if ((fig.kind == UnitKind::Count && !GENERIC_NOUNS.contains(&fig.unit))
@@ -1023,16 +1024,30 @@ fn choose_indicator<'a>(
 fn split_phrase<'a>(doc: &Doc, fig: &Figure, cs: usize, ce: usize) -> Option<Choice<'a>> {
     let toks = doc.toks;
     let mut a = fig.start;
-    while a > cs && a + 3 > fig.start && toks[a - 1].kind == Kind::Word {
+    while a > cs && a + 5 > fig.start && toks[a - 1].kind == Kind::Word {
         a -= 1;
     }
     let mut b = fig.end;
     while b < ce && b < fig.end + 3 && toks[b].kind == Kind::Word {
         b += 1;
     }
+    // "trồng được trên 300 ha rừng": auxiliaries and qualifiers are not part of the phrase.
+    let aside = |t: &&Token| {
+        !matches!(
+            t.k(),
+            "được" | "đã" | "đạt" | "trên" | "hơn" | "gần" | "khoảng" | "ước"
+        )
+    };
     for from in a..fig.start {
         for to in (fig.end + 1..=b).rev() {
-            let mut words: Vec<&str> = toks[from..fig.start].iter().map(|t| t.k()).collect();
+            let mut words: Vec<&str> = toks[from..fig.start]
+                .iter()
+                .filter(aside)
+                .map(|t| t.k())
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
             words.extend(toks[fig.end..to].iter().map(|t| t.k()));
             if let Some(i) = doc.index.lookup(&words)
                 && unit_fits(&doc.index.indicators[i].unit, fig.unit)
