@@ -508,7 +508,7 @@ fn sentence_facts(
                 // No phrase at all in the clause: a figure listed after another one of the same
                 // clause ("…, đến nay đã trồng được 1.620 ha, vượt 8% kế hoạch") is about the same.
                 last.filter(|(i, at, end)| {
-                    (*at == cs || no_subject(toks, cs))
+                    (*at == cs || no_subject(toks, cs) || listed_after_colon(toks, s, cs))
                         && !new_subject_between(toks, *end, fig.start)
                         && (matches!(
                             measure,
@@ -827,6 +827,12 @@ fn no_subject(toks: &[Token], cs: usize) -> bool {
                     | "bằng"
             )
     })
+}
+
+/// "Cơ cấu kinh tế: nông, lâm nghiệp chiếm 38,5%; công nghiệp - xây dựng chiếm 24,2%": the
+/// clause is an item of a list the sentence opened with a colon.
+fn listed_after_colon(toks: &[Token], s: &Sentence, cs: usize) -> bool {
+    (s.start..cs).any(|k| toks[k].is_punct(":"))
 }
 
 /// Whether token `k` is a comma with a new subject after it.

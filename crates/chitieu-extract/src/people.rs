@@ -37,6 +37,14 @@ const BODIES: &[&[&str]] = &[
     &["đảng", "ủy"],
 ];
 
+/// Party committees that hold meetings in their own name.
+const COMMITTEES: &[&[&str]] = &[
+    &["huyện", "ủy"],
+    &["tỉnh", "ủy"],
+    &["thành", "ủy"],
+    &["thị", "ủy"],
+];
+
 const LEVEL_WORDS: &[&[&str]] = &[
     &["huyện", "ủy"],
     &["tỉnh", "ủy"],
@@ -137,7 +145,16 @@ pub fn find_meetings(text: &str, toks: &[Token], ctx: &DocContext) -> Vec<Meetin
         }
         slice(text, toks, a, end)
     });
-    let Some(body) = body.or_else(|| {
+    // "Huyện ủy Văn Quan tổ chức hội nghị": the committee itself, when no body of it is named.
+    let committee = || {
+        (s.start..s.end).find_map(|i| {
+            COMMITTEES
+                .iter()
+                .find(|w| words_at(toks, i, w))
+                .map(|w| slice(text, toks, i, i + w.len()))
+        })
+    };
+    let Some(body) = body.or_else(committee).or_else(|| {
         (s.start..s.end).find_map(|i| {
             MEETING_WORDS
                 .iter()

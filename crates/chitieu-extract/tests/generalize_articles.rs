@@ -217,3 +217,18 @@ Năm 2024, kết nạp được 262 đảng viên.
         ]
     );
 }
+
+#[test]
+fn a_committee_meeting_in_its_own_name() {
+    let x = run("Thứ Tư, 03/07/2024 | 10:12
+LSO - Sáng 2/7, Huyện ủy Văn Quan tổ chức hội nghị sơ kết công tác 6 tháng đầu năm 2024.
+");
+    let m = &x.meetings[0];
+    assert_eq!(m.body, "Huyện ủy");
+    assert_eq!(m.unit.as_deref(), Some("huyện Văn Quan"));
+    assert_eq!(m.date.map(|d| d.to_string()), Some("2024-07-02".into()));
+    assert_eq!(
+        m.purpose.as_deref(),
+        Some("sơ kết công tác 6 tháng đầu năm 2024")
+    );
+}
