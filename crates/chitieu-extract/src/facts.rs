@@ -796,7 +796,11 @@ fn unit_fits(indicator_unit: &str, fig_unit: &str) -> bool {
         || indicator_unit == fig_unit
         || matches!(
             (indicator_unit, fig_unit),
-            ("người", "lao động") | ("lao động", "người") | ("nhà", "căn") | ("lượt khách", "lượt")
+            ("người", "lao động")
+                | ("lao động", "người")
+                | ("nhà", "căn")
+                | ("lượt khách", "lượt")
+                | ("thôn", "bản" | "tổ dân phố" | "khu dân cư" | "làng" | "xóm")
         )
 }
 

@@ -125,6 +125,42 @@ const COUNTS: &[(&[&str], &str)] = &[
     (&["ca"], "ca"),
 ];
 
+/// Crops whose area reports give as "diện tích <crop>"; each is a phrase of `crop_area`.
+const CROPS: &[&str] = &[
+    "lạc",
+    "đậu",
+    "đậu tương",
+    "sắn",
+    "khoai",
+    "khoai lang",
+    "rau",
+    "rau màu",
+    "rau các loại",
+    "chè",
+    "mía",
+    "cam",
+    "bưởi",
+    "vải",
+    "nhãn",
+    "thanh long",
+    "cà phê",
+    "cao su",
+    "hồ tiêu",
+    "điều",
+    "thuốc lá",
+    "cây màu",
+    "cây công nghiệp",
+    "cây dược liệu",
+];
+
+/// Phrases the extractor adds to the catalog's (indicator code, phrase): "diện tích lạc",
+/// "diện tích chè" … for `crop_area`.
+pub fn extra_phrases() -> impl Iterator<Item = (String, String)> {
+    CROPS
+        .iter()
+        .map(|c| ("crop_area".to_string(), format!("diện tích {c}")))
+}
+
 /// Whether the tokens from `i` spell `keys`, each token right after the previous one.
 fn matches_at(toks: &[Token], i: usize, keys: &[&str], limit: usize) -> bool {
     if i + keys.len() > limit {

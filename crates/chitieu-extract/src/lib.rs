@@ -53,8 +53,13 @@ impl Extractor {
                 &builtin
             }
         };
+        // The crate's own phrases for catalog indicators, then the caller's.
+        let mut synonyms: Vec<(String, String)> = lexicon::extra_phrases()
+            .filter(|(code, _)| catalog.indicators.iter().any(|i| i.code.as_str() == code))
+            .collect();
+        synonyms.extend(opts.extra_synonyms.iter().cloned());
         Extractor {
-            index: PhraseIndex::new(catalog, &opts.extra_synonyms),
+            index: PhraseIndex::new(catalog, &synonyms),
         }
     }
 
