@@ -493,6 +493,15 @@ fn sentence_facts(
         let approx = before
             .approx
             .or_else(|| estimated_subject(toks, &before, cs, matches))
+            // "Ước cả năm 2024, tổng giá trị sản xuất đạt …": an estimate for the whole clause.
+            .or_else(|| {
+                let opens = toks[cs..fig.start]
+                    .iter()
+                    .find(|t| t.kind == Kind::Word)
+                    .is_some_and(|t| t.is_word("ước"));
+                (opens && matches!(measure, Measure::Actual | Measure::Target))
+                    .then_some(Approx::Estimated)
+            })
             .or(fig.at_least.then_some(Approx::AtLeast));
         let raw_verb = before.verb.map(|(v, _)| v).unwrap_or("");
         // "giảm tỷ lệ hộ nghèo xuống dưới 4%": a level, as after "còn".
