@@ -190,7 +190,13 @@ const TITLES: &[&[&str]] = &[
     &["phó", "giám", "đốc"],
     &["giám", "đốc"],
     &["trưởng", "phòng"],
+    &["phó", "chánh", "văn", "phòng"],
     &["chánh", "văn", "phòng"],
+    &["phó", "trưởng", "phòng"],
+    &["phó", "chánh", "thanh", "tra"],
+    &["chánh", "thanh", "tra"],
+    &["chỉ", "huy", "trưởng"],
+    &["phó", "chủ", "nhiệm"],
     &["bộ", "trưởng"],
     &["thứ", "trưởng"],
     &["chủ", "nhiệm"],
@@ -238,6 +244,7 @@ const TITLE_WORDS: &[&str] = &[
     "mttq",
     "ủy ban",
     "khóa",
+    "phòng",
 ];
 
 /// A person's name at `i`: 2–4 capitalised words starting with a family name (or any
@@ -296,8 +303,42 @@ pub fn find_people(text: &str, toks: &[Token]) -> Vec<Person> {
             people.push(Person { name, titles });
         }
     };
+    // Titles read so far that stand before a name: "Phó Bí thư Thường trực Huyện ủy, Chủ tịch
+    // HĐND huyện Lê Văn Khánh".
+    let mut pending: Vec<String> = Vec::new();
+    // Reads "TITLE, TITLE" from `j` (at a separator): the titles and the token after them.
+    let titles_from = |mut j: usize| {
+        let mut titles = Vec::new();
+        while toks.get(j).is_some_and(|t| t.is_punct(",") || t.is_dash()) {
+            match title_at(toks, j + 1) {
+                Some(e) => {
+                    titles.push(slice(text, toks, j + 1, e));
+                    j = e;
+                }
+                None => break,
+            }
+        }
+        (titles, j)
+    };
     let mut i = 0;
     while i < toks.len() {
+        // "các đồng chí: NAME, TITLE; NAME, TITLE, TITLE"
+        if words_at(toks, i, &["đồng", "chí"]) && toks.get(i + 2).is_some_and(|t| t.is_punct(":"))
+        {
+            let mut j = i + 3;
+            while let Some(end) = name_at(toks, j, false) {
+                let (titles, after) = titles_from(end);
+                add(slice(text, toks, j, end), titles);
+                j = after;
+                if toks.get(j).is_some_and(|t| t.is_punct(";")) {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            i = j.max(i + 3);
+            continue;
+        }
         // "đồng chí NAME, TITLE, TITLE", "ông NAME - TITLE", "bà NAME, TITLE"
         let lead = if words_at(toks, i, &["đồng", "chí"]) {
             2
@@ -310,31 +351,31 @@ pub fn find_people(text: &str, toks: &[Token]) -> Vec<Person> {
             && let Some(end) = name_at(toks, i + lead, lead == 2)
         {
             let name = slice(text, toks, i + lead, end);
-            let mut titles = Vec::new();
-            let mut j = end;
-            while toks.get(j).is_some_and(|t| t.is_punct(",") || t.is_dash()) {
-                match title_at(toks, j + 1) {
-                    Some(e) => {
-                        titles.push(slice(text, toks, j + 1, e));
-                        j = e;
-                    }
-                    None => break,
-                }
-            }
+            let (titles, j) = titles_from(end);
             add(name, titles);
+            pending.clear();
             i = j.max(i + 1);
             continue;
         }
-        // "TITLE NAME"
+        // "TITLE NAME", "TITLE, TITLE NAME"
         if let Some(e) = title_at(toks, i) {
             if let Some(ne) = name_at(toks, e, false) {
-                add(slice(text, toks, e, ne), vec![slice(text, toks, i, e)]);
+                let mut titles = std::mem::take(&mut pending);
+                titles.push(slice(text, toks, i, e));
+                add(slice(text, toks, e, ne), titles);
                 i = ne;
                 continue;
             }
-            i = e.max(i + 1);
+            if toks.get(e).is_some_and(|t| t.is_punct(",")) {
+                pending.push(slice(text, toks, i, e));
+                i = e + 1;
+            } else {
+                pending.clear();
+                i = e.max(i + 1);
+            }
             continue;
         }
+        pending.clear();
         i += 1;
     }
     people.retain(|p| !p.titles.is_empty());

@@ -232,3 +232,40 @@ LSO - Sáng 2/7, Huyện ủy Văn Quan tổ chức hội nghị sơ kết công
         Some("sơ kết công tác 6 tháng đầu năm 2024")
     );
 }
+
+#[test]
+fn people_in_a_list_and_titles_before_a_name() {
+    let x = run("Ngày 12/3/2024, Huyện ủy Nghi Lộc tổ chức hội nghị.
+Dự hội nghị có các đồng chí: Nguyễn Hồng Lĩnh, Phó Bí thư Tỉnh ủy; Trần Báu Hà, Phó Chủ tịch UBND tỉnh.
+Phó Bí thư Thường trực Huyện ủy, Chủ tịch HĐND huyện Lê Văn Khánh điều hành hội nghị.
+Đồng chí Lâm Thị Phương Thanh, Ủy viên Trung ương Đảng, Phó Chánh Văn phòng Thường trực Văn phòng Trung ương Đảng dự.
+");
+    let people: Vec<(&str, Vec<&str>)> = x
+        .people
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.titles.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Nguyễn Hồng Lĩnh", vec!["Phó Bí thư Tỉnh ủy"]),
+            ("Trần Báu Hà", vec!["Phó Chủ tịch UBND tỉnh"]),
+            (
+                "Lê Văn Khánh",
+                vec!["Phó Bí thư Thường trực Huyện ủy", "Chủ tịch HĐND huyện"]
+            ),
+            (
+                "Lâm Thị Phương Thanh",
+                vec![
+                    "Ủy viên Trung ương Đảng",
+                    "Phó Chánh Văn phòng Thường trực Văn phòng Trung ương Đảng"
+                ]
+            ),
+        ]
+    );
+}
