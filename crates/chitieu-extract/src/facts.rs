@@ -1054,7 +1054,7 @@ fn split_phrase<'a>(doc: &Doc, fig: &Figure, cs: usize, ce: usize) -> Option<Cho
     let aside = |t: &&Token| {
         !matches!(
             t.k(),
-            "được" | "đã" | "đạt" | "trên" | "hơn" | "gần" | "khoảng" | "ước"
+            "được" | "đã" | "đạt" | "trên" | "hơn" | "gần" | "khoảng" | "ước" | "từ"
         )
     };
     for from in a..fig.start {
@@ -1168,13 +1168,19 @@ fn shared_head<'a>(
         .filter(|t| t.kind == Kind::Word)
         .map(|t| t.k())
         .collect();
+    // The head's first words then the item ("giá trị sản xuất" + "dịch vụ"), or the item then
+    // the head's last words ("khách du lịch …, doanh thu …": "doanh thu" + "du lịch").
     for n in (1..head_words.len()).rev() {
-        let mut cand = head_words[..n].to_vec();
-        cand.extend(&words);
-        if let Some(i) = doc.index.lookup(&cand)
-            && unit_fits(&doc.index.indicators[i].unit, fig.unit)
-        {
-            return Some(Choice::Words(i, comma + 1, w_end));
+        let mut before = head_words[..n].to_vec();
+        before.extend(&words);
+        let mut after = words.clone();
+        after.extend(&head_words[head_words.len() - n..]);
+        for cand in [before, after] {
+            if let Some(i) = doc.index.lookup(&cand)
+                && unit_fits(&doc.index.indicators[i].unit, fig.unit)
+            {
+                return Some(Choice::Words(i, comma + 1, w_end));
+            }
         }
     }
     None
