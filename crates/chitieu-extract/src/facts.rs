@@ -490,6 +490,10 @@ fn sentence_facts(
         let is_target = measure == Measure::Actual
             && (in_target || period.is_some_and(|p| doc.ctx.is_future(&p)));
         let measure = if is_target { Measure::Target } else { measure };
+        // "Nghị quyết đề ra 22 chỉ tiêu chủ yếu": how many targets were set is no figure.
+        if measure == Measure::Target && fig.unit == "chỉ tiêu" {
+            continue;
+        }
         let approx = before
             .approx
             .or_else(|| estimated_subject(toks, &before, cs, matches))
