@@ -311,7 +311,11 @@ fn role_before(toks: &[Token], i: usize) -> Role {
         if t.kind == Kind::Punct && matches!(t.k(), "," | ";" | "." | ":" | "(") {
             break;
         }
-        if t.is_word("so") || (t.is_word("kỳ") && k > 0 && toks[k - 1].is_word("cùng")) {
+        // "so với năm 2023", "cùng kỳ năm 2023", "gấp 2 lần năm 2023"
+        if t.is_word("so")
+            || t.is_word("gấp")
+            || (t.is_word("kỳ") && k > 0 && toks[k - 1].is_word("cùng"))
+        {
             return Role::Comparison;
         }
         if t.is_word("với") && k > 0 && toks[k - 1].is_word("so") {

@@ -947,7 +947,10 @@ fn choose_indicator<'a>(
             Measure::Actual | Measure::Target
                 if fig.unit == "%"
                     && !matches!(unit, "VND" | "USD" | "ha" | "t" | "km" | "tạ/ha")
-                    && (verb == "chiếm" || rate_word_before(toks, m.start, cs)) =>
+                    && (verb == "chiếm"
+                        || rate_word_before(toks, m.start, cs)
+                        // "42/48 trường đạt chuẩn quốc gia, đạt tỷ lệ 87,5%"
+                        || rate_word_before(toks, fig.start, m.end)) =>
             {
                 true
             }
