@@ -1190,5 +1190,10 @@ fn shared_head<'a>(
             }
         }
     }
-    None
+    // An amount of money for a sibling item the catalog does not name ("…, xuất khẩu 2,8 tỷ
+    // USD, nhập khẩu 2,4 tỷ USD"): not the head's indicator. (Counted items, as in "Tổng đàn
+    // trâu 12.500 con, bò 8.300 con", stay the head's.)
+    let named = matches.iter().any(|m| m.start > comma && m.start < w_end);
+    // Words that go on about the head ("…, kết quả thực hiện đạt …") are no item.
+    (fig.kind == UnitKind::Money && !named && !no_subject(toks, comma + 1)).then_some(Choice::Part)
 }
