@@ -264,7 +264,8 @@ impl SqliteStore {
     }
 
     /// Calls `each(indicator, unit, value)` for every current figure of a period, in storage
-    /// order, without building a [`FigureRevision`] per row. Returns the number of figures.
+    /// order, without building a [`FigureRevision`](chitieu_core::figure::FigureRevision) per
+    /// row. Returns the number of figures.
     pub fn for_each_current_figure(
         &self,
         period: &Period,
