@@ -63,11 +63,16 @@ fn read_before(toks: &[Token], start: usize, lo: usize) -> Before {
             "gần" | "dưới" => Some(Approx::Below),
             "khoảng" | "chừng" => Some(Approx::About),
             "xỉ" if prev == "xấp" => Some(Approx::About),
+            // "ước", "ước tính", "dự ước", "dự kiến": a figure not yet final.
             "ước" => Some(Approx::Estimated),
+            "kiến" if prev == "dự" => Some(Approx::Estimated),
             _ => None,
         };
         if let Some(q) = q {
             b.approx.get_or_insert(q);
+            if key == "kiến" {
+                k -= 1;
+            }
             b.start = k;
             continue;
         }
@@ -499,10 +504,15 @@ fn sentence_facts(
             .or_else(|| estimated_subject(toks, &before, cs, matches))
             // "Ước cả năm 2024, tổng giá trị sản xuất đạt …": an estimate for the whole clause.
             .or_else(|| {
-                let opens = toks[cs..fig.start]
-                    .iter()
-                    .find(|t| t.kind == Kind::Word)
-                    .is_some_and(|t| t.is_word("ước"));
+                let mut words = toks[cs..fig.start].iter().filter(|t| t.kind == Kind::Word);
+                let opens = match (words.next(), words.next()) {
+                    (Some(a), _) if a.is_word("ước") => true,
+                    // "Dự kiến cả năm 2024, …", "Dự ước năm 2024, …".
+                    (Some(a), Some(b)) => {
+                        a.is_word("dự") && (b.is_word("kiến") || b.is_word("ước"))
+                    }
+                    _ => false,
+                };
                 (opens && matches!(measure, Measure::Actual | Measure::Target))
                     .then_some(Approx::Estimated)
             })
@@ -620,6 +630,7 @@ fn estimated_subject(
             let k = m.start - 1;
             toks[k].is_word("ước")
                 || (toks[k].is_word("tính") && k > cs && toks[k - 1].is_word("ước"))
+                || (toks[k].is_word("kiến") && k > cs && toks[k - 1].is_word("dự"))
         })
         .then_some(Approx::Estimated)
 }
