@@ -41,7 +41,10 @@ fn amount_at(
 ) -> Option<(Decimal, usize, Option<Decimal>)> {
     let t = toks.get(i).filter(|_| i < limit)?;
     let (mut value, mut j, mut scale) = match t.kind {
-        Kind::Num => (parse_numeral(&t.key, mark).ok()?, i + 1, None),
+        Kind::Num => match spaced_numeral(toks, i, limit) {
+            Some((joined, next)) => (parse_numeral(&joined, mark).ok()?, next, None),
+            None => (parse_numeral(&t.key, mark).ok()?, i + 1, None),
+        },
         Kind::Word => {
             number_word(&t.key)?;
             let words: Vec<&str> = toks[i..limit.min(i + 10)]
@@ -67,6 +70,17 @@ fn amount_at(
         let Some(s) = scale_word(&toks[j].key).filter(|_| toks[j].kind == Kind::Word) else {
             break;
         };
+        // "52 tr.đồng": the abbreviation and its currency are one unit (see `match_unit`).
+        if toks[j].key == "tr"
+            && toks
+                .get(j + 1)
+                .is_some_and(|t| t.is_punct(".") && !t.space_before)
+            && toks
+                .get(j + 2)
+                .is_some_and(|t| !t.space_before && matches!(t.k(), "đ" | "đồng"))
+        {
+            break;
+        }
         value = value.checked_mul(s)?;
         scale = Some(scale.unwrap_or(Decimal::ONE) * s);
         j += 1;
@@ -85,6 +99,63 @@ fn amount_at(
         j += 2;
     }
     Some((value, j, scale))
+}
+
+/// Words after which a short numeral names a day, a month, an ordinal or a number in a name
+/// ("tháng 6 100 hộ"), so the numeral after it is not a further digit group.
+const NOT_GROUP_HEADS: &[&str] = &[
+    "ngày",
+    "tháng",
+    "quý",
+    "năm",
+    "thứ",
+    "số",
+    "lần",
+    "kỳ",
+    "khóa",
+    "khoá",
+    "phường",
+    "xã",
+    "thôn",
+    "tổ",
+    "khu",
+    "đội",
+    "xóm",
+    "lô",
+    "phòng",
+    "tầng",
+];
+
+/// "12 500 ha", "1 250 tỷ đồng": digits grouped by single spaces (plain, non-breaking or thin)
+/// instead of dots. The head has one to three digits; every later group exactly three (the
+/// last may carry a decimal part, "1 250,5"). Returns the numeral without its spaces and the
+/// token after it.
+fn spaced_numeral(toks: &[Token], i: usize, limit: usize) -> Option<(String, usize)> {
+    let head = toks.get(i)?;
+    if !(1..=3).contains(&head.key.len()) || !head.key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if i > 0 && toks[i - 1].kind == Kind::Word && NOT_GROUP_HEADS.contains(&toks[i - 1].k()) {
+        return None;
+    }
+    let mut joined = head.key.to_string();
+    let mut j = i + 1;
+    while j < limit {
+        let (prev, t) = (&toks[j - 1], &toks[j]);
+        let group = t.kind == Kind::Num
+            && !t.line_start
+            && t.cstart == prev.cend + 1
+            && t.key.len() >= 3
+            && t.key.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && (t.key.len() == 3 || matches!(t.key.as_bytes()[3], b'.' | b','));
+        // Only the last group may go on past its three digits (a decimal part).
+        if !group || joined.len() > head.key.len() + 3 * (j - i - 1) {
+            break;
+        }
+        joined.push_str(&t.key);
+        j += 1;
+    }
+    (j > i + 1).then_some((joined, j))
 }
 
 /// Finds the figures of tokens `[from, to)`.
@@ -317,6 +388,32 @@ mod tests {
             figs("50 triệu đồng/người/năm"),
             vec![one("50000000", "VND")]
         );
+        assert_eq!(figs("12 500 ha"), vec![one("12500", "ha")]);
+        assert_eq!(
+            figs("1\u{a0}250 tỷ đồng"),
+            vec![one("1250000000000", "VND")]
+        );
+        assert_eq!(
+            figs("2\u{2009}345\u{202f}600 tấn"),
+            vec![one("2345600", "t")]
+        );
+        assert_eq!(figs("1 250,5 tỷ đồng"), vec![one("1250500000000", "VND")]);
+        assert_eq!(figs("52 tr.đồng"), vec![one("52000000", "VND")]);
+        assert_eq!(figs("49,5 tr đồng"), vec![one("49500000", "VND")]);
+        assert_eq!(figs("7 tr.đ"), vec![one("7000000", "VND")]);
+    }
+
+    #[test]
+    fn spaced_groups_need_three_digits() {
+        assert_eq!(
+            figs("tháng 6 100 hộ"),
+            vec![one("100", "hộ")],
+            "a month is no digit group"
+        );
+        assert_eq!(figs("2025 100%"), vec![one("100", "%")]);
+        assert_eq!(figs("có 12 50 hộ"), vec![one("50", "hộ")]);
+        assert_eq!(figs("có 12 5000 hộ"), vec![one("5000", "hộ")]);
+        assert_eq!(figs("1 250,5 500 tấn"), vec![one("500", "t")]);
     }
 
     #[test]

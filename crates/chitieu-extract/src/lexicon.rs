@@ -41,6 +41,7 @@ const MEASURES: &[Entry] = &[
     (&["vnđ"], "VND", (1, 0), UnitKind::Money),
     (&["vnd"], "VND", (1, 0), UnitKind::Money),
     (&["trđ"], "VND", (1_000_000, 0), UnitKind::Money),
+    (&["tr", ".", "đồng"], "VND", (1_000_000, 0), UnitKind::Money),
     (&["tr", ".", "đ"], "VND", (1_000_000, 0), UnitKind::Money),
     (&["usd"], "USD", (1, 0), UnitKind::Money),
     (&["đô", "la", "mỹ"], "USD", (1, 0), UnitKind::Money),

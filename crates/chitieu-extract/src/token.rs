@@ -213,7 +213,15 @@ pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
             start = i;
         }
         let ends = t.kind == Kind::Punct && matches!(t.k(), "." | "!" | "?" | "...");
-        if ends {
+        // "52 tr.đồng", "TP.Hà Tĩnh": a dot glued to a word on both sides abbreviates.
+        let glued = t.is_punct(".")
+            && !t.space_before
+            && i > 0
+            && tokens[i - 1].kind == Kind::Word
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind == Kind::Word && !n.space_before);
+        if ends && !glued {
             out.push(Sentence { start, end: i + 1 });
             start = i + 1;
         }
@@ -252,6 +260,7 @@ mod tests {
         assert!(!toks[5].space_before);
         let s = sentences(&toks);
         assert_eq!(s.len(), 2);
+        assert_eq!(sentences(&tokenize("đạt 52 tr.đồng. Hết")).len(), 2);
         // Char offsets count chars, not bytes.
         assert_eq!(toks[0].cstart, 0);
         assert_eq!(toks[0].cend, 3);
