@@ -1,8 +1,10 @@
 //! What the whole document tells about every figure in it: its own date, the meeting date,
 //! the year to give year-less periods, the periods it mentions and the unit it is about.
 
+use crate::lexicon::match_unit;
 use crate::token::{Kind, Token};
 use chitieu_core::period::Period;
+use chitieu_text::{number_word, scale_word};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
@@ -602,16 +604,56 @@ pub fn unit_mentions(text: &str, toks: &[Token]) -> Vec<(usize, String)> {
                 break;
             }
         }
+        // "xã Sơn Kim 1", "xã Kỳ Anh 2": a short number ends the name, unless it is a figure
+        // or a time ("xã Sơn Kim 3 thôn", "huyện Cẩm Xuyên 6 tháng").
+        let numbered = !name.is_empty()
+            && toks.get(j).is_some_and(|t| {
+                t.kind == Kind::Num
+                    && t.space_before
+                    && !t.line_start
+                    && t.key.len() <= 2
+                    && t.key.bytes().all(|b| b.is_ascii_digit())
+            })
+            && toks
+                .get(j + 1)
+                .is_none_or(|n| ends_numbered_name(toks, j + 1, n));
         let titled = (i.saturating_sub(3)..i).any(|k| TITLE_HEADS.contains(&toks[k].k()));
         let looks_personal =
             name.len() >= 2 && name.first().is_some_and(|t| SURNAMES.contains(&t.k()));
         if !(name.is_empty() || (titled && looks_personal)) {
-            let words: Vec<&str> = name.iter().map(|t| &text[t.start..t.end]).collect();
+            let mut words: Vec<&str> = name.iter().map(|t| &text[t.start..t.end]).collect();
+            if numbered {
+                words.push(&text[toks[j].start..toks[j].end]);
+                j += 1;
+            }
             out.push((i, format!("{level} {}", words.join(" "))));
         }
         i = j.max(i + 1);
     }
     out
+}
+
+/// Words after a number that make it a figure or a time, not the end of a unit's name.
+const AFTER_NAME_NUMBER: &[&str] = &[
+    "tháng", "năm", "quý", "ngày", "tuần", "giờ", "phút", "lần", "đợt", "kỳ", "vụ", "lượt",
+];
+
+/// Whether token `k` (`t`), right after a number that follows a unit's name, leaves the number
+/// part of the name: a word that is no unit, time or number word, or a comma, semicolon,
+/// stop, colon, bracket or spaced dash.
+fn ends_numbered_name(toks: &[Token], k: usize, t: &Token) -> bool {
+    match t.kind {
+        Kind::Word => {
+            !AFTER_NAME_NUMBER.contains(&t.k())
+                && match_unit(toks, k, toks.len()).is_none()
+                && scale_word(t.k()).is_none()
+                && number_word(t.k()).is_none()
+        }
+        Kind::Punct => {
+            matches!(t.k(), "," | ";" | "." | ")" | ":") || (t.space_before && t.is_dash())
+        }
+        Kind::Num => false,
+    }
 }
 
 /// The unit named most often; ties go to the one named first.

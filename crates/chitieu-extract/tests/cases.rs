@@ -12,8 +12,8 @@
 //! Every `=` line under a `>` line is one expected fact; a case with none expects no fact.
 //! The expected facts must be exactly the facts found in the case's own text (facts from the
 //! prefix are ignored). `indicator`, `measure`, `value`, `unit` and `approx` (absent = exact)
-//! are always compared; `total=`, `max=` likewise when either side has one; `period=` and
-//! `cmp=` (compared_to) only when given.
+//! are always compared; `total=`, `max=` likewise when either side has one; `period=`,
+//! `cmp=` (compared_to) and `scope=` (unit_scope, spaces written as `_`) only when given.
 
 mod common;
 
@@ -33,6 +33,7 @@ struct Expected {
     max: Option<Decimal>,
     period: Option<String>,
     cmp: Option<String>,
+    scope: Option<String>,
 }
 
 fn parse_expected(line: &str, at: &str) -> Expected {
@@ -51,6 +52,7 @@ fn parse_expected(line: &str, at: &str) -> Expected {
         max: None,
         period: None,
         cmp: None,
+        scope: None,
     };
     for kv in parts.get(4).copied().unwrap_or("").split_whitespace() {
         let (k, v) = kv
@@ -63,6 +65,7 @@ fn parse_expected(line: &str, at: &str) -> Expected {
             "max" => e.max = Some(dec()),
             "period" => e.period = Some(v.to_string()),
             "cmp" => e.cmp = Some(v.to_string()),
+            "scope" => e.scope = Some(v.replace('_', " ")),
             _ => panic!("{at}: unknown key {k}"),
         }
     }
@@ -92,11 +95,14 @@ fn agrees(e: &Expected, f: &Fact) -> bool {
         && e.cmp
             .as_ref()
             .is_none_or(|c| f.compared_to.as_ref() == Some(c))
+        && e.scope
+            .as_ref()
+            .is_none_or(|u| f.unit_scope.as_ref() == Some(u))
 }
 
 fn show(f: &Fact) -> String {
     format!(
-        "{} | {} | {} | {} | approx={:?} total={:?} max={:?} period={} cmp={:?}",
+        "{} | {} | {} | {} | approx={:?} total={:?} max={:?} period={} cmp={:?} scope={:?}",
         f.indicator,
         snake(&f.measure),
         f.value,
@@ -105,7 +111,8 @@ fn show(f: &Fact) -> String {
         f.total,
         f.value_max,
         f.period.map(|p| p.to_string()).unwrap_or_default(),
-        f.compared_to
+        f.compared_to,
+        f.unit_scope
     )
 }
 
