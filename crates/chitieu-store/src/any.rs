@@ -569,12 +569,21 @@ impl crate::NotificationStore for AnyStore {
     fn unsent_emails(
         &self,
         since: chrono::DateTime<chrono::Utc>,
+        stale_before: chrono::DateTime<chrono::Utc>,
         limit: usize,
     ) -> Result<Vec<crate::notifications::Notification>> {
-        both!(self, s => s.unsent_emails(since, limit))
+        both!(self, s => s.unsent_emails(since, stale_before, limit))
     }
-    fn claim_email(&mut self, id: i64, at: chrono::DateTime<chrono::Utc>) -> Result<bool> {
-        both!(self, s => s.claim_email(id, at))
+    fn claim_email(
+        &mut self,
+        id: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        stale_before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        both!(self, s => s.claim_email(id, at, stale_before))
+    }
+    fn email_sent(&mut self, id: i64, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        both!(self, s => s.email_sent(id, at))
     }
     fn release_email(&mut self, id: i64) -> Result<()> {
         both!(self, s => s.release_email(id))

@@ -4,8 +4,11 @@
 //! one that exists already stores nothing, inside the same transaction, so a scheduler that
 //! computes the same reminders again — the next pass, after a restart, or in a second server
 //! process on the same PostgreSQL database — never creates a duplicate. Sending e-mail is
-//! claimed per notification (`emailed_at` set only where it was empty), and a digest per
-//! account and day, so only the process that claimed it sends it.
+//! claimed per notification (`emailed_at` set only where it was empty, or where a claim was
+//! taken before the lease the caller passes and its send was never recorded), and a digest per
+//! account and day, so only the process that claimed it sends it. A sent e-mail is recorded
+//! (`email_sent_at`, migration 0010) and never claimed again; a claim whose process died
+//! before it sent or gave it back is claimed again by a pass after the lease.
 
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -94,14 +97,31 @@ pub trait NotificationStore {
     /// how many changed.
     fn mark_read(&mut self, account_id: i64, id: Option<i64>, at: DateTime<Utc>) -> Result<u64>;
 
-    /// Notifications created since `since` whose e-mail nobody has claimed yet, oldest first,
-    /// for accounts with an e-mail address.
-    fn unsent_emails(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<Notification>>;
+    /// Notifications created since `since` whose e-mail can be claimed, oldest first, for
+    /// accounts with an e-mail address: nobody has claimed it, or its claim was taken before
+    /// `stale_before` (the lease ran out) and its send was never recorded.
+    fn unsent_emails(
+        &self,
+        since: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Notification>>;
 
-    /// Claims a notification's e-mail: true for the one caller that set `emailed_at`.
-    fn claim_email(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool>;
+    /// Claims a notification's e-mail at `at`: true for the one caller that set `emailed_at`
+    /// — where it was empty, or held a claim taken before `stale_before` whose send was never
+    /// recorded. A sent e-mail is never claimed again.
+    fn claim_email(
+        &mut self,
+        id: i64,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool>;
 
-    /// Gives a claim back after the e-mail could not be sent, so a later pass retries.
+    /// Records that a claimed e-mail was sent at `at`, so it is never claimed again.
+    fn email_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+
+    /// Gives a claim back after the e-mail could not be sent, so a later pass retries (a sent
+    /// e-mail's claim is kept).
     fn release_email(&mut self, id: i64) -> Result<()>;
 
     /// Claims an account's digest for a day: true for the one caller that recorded it.

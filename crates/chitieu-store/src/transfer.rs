@@ -351,6 +351,7 @@ const TABLES: &[Table] = &[
             ("created_at", Text),
             ("read_at", Text),
             ("emailed_at", Text),
+            ("email_sent_at", Text),
         ],
         identity: true,
     },

@@ -1,6 +1,7 @@
 //! Notifications on both backends: one per account and dedupe key however often the same
-//! reminders are added, e-mails and digests claimed by exactly one caller, and (PostgreSQL)
-//! two server processes adding the same reminders at the same moment store each once.
+//! reminders are added, e-mails and digests claimed by exactly one caller, a claim left
+//! unsettled taken again after its lease (a sent e-mail never), and (PostgreSQL) two server
+//! processes adding the same reminders at the same moment store each once.
 
 #[macro_use]
 mod backend;
@@ -13,6 +14,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 for_each_backend!(; uninitialised:
     notifications_are_stored_once_per_account_and_key,
     emails_and_digests_are_claimed_once,
+    a_claim_not_settled_within_the_lease_is_taken_again,
 );
 
 fn account<S: AccountStore>(s: &mut S, name: &str) -> i64 {
@@ -40,6 +42,9 @@ fn note(account_id: i64, key: &str) -> NewNotification {
         link: Some("/app/tasks/1".into()),
     }
 }
+
+/// A lease that has not run out for any claim of these tests.
+const LONG_AGO: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
@@ -166,27 +171,33 @@ fn emails_and_digests_are_claimed_once<S: Store + AccountStore + NotificationSto
     .expect("add");
     // Only accounts with an address have e-mail to send; older ones are not picked up.
     let unsent = s
-        .unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+        .unsent_emails(t("2026-12-15T00:00:00Z"), LONG_AGO, 10)
         .expect("unsent");
     assert_eq!(unsent.len(), 1);
     assert_eq!(unsent[0].account_id, a);
     assert!(
-        s.unsent_emails(t("2026-12-17T00:00:00Z"), 10)
+        s.unsent_emails(t("2026-12-17T00:00:00Z"), LONG_AGO, 10)
             .expect("later")
             .is_empty()
     );
     let id = unsent[0].id;
-    assert!(s.claim_email(id, t("2026-12-16T01:01:00Z")).expect("claim"));
-    assert!(!s.claim_email(id, t("2026-12-16T01:02:00Z")).expect("twice"));
     assert!(
-        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+        s.claim_email(id, t("2026-12-16T01:01:00Z"), LONG_AGO)
+            .expect("claim")
+    );
+    assert!(
+        !s.claim_email(id, t("2026-12-16T01:02:00Z"), LONG_AGO)
+            .expect("twice")
+    );
+    assert!(
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), LONG_AGO, 10)
             .expect("none left")
             .is_empty()
     );
     // A failed send gives the claim back for the next pass.
     s.release_email(id).expect("release");
     assert_eq!(
-        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), LONG_AGO, 10)
             .expect("again")
             .len(),
         1
@@ -218,7 +229,7 @@ fn emails_and_digests_are_claimed_once<S: Store + AccountStore + NotificationSto
     // Removing the address stops e-mail.
     s.set_email(a, None, "admin").expect("remove");
     assert!(
-        s.unsent_emails(t("2026-12-15T00:00:00Z"), 10)
+        s.unsent_emails(t("2026-12-15T00:00:00Z"), LONG_AGO, 10)
             .expect("no address")
             .is_empty()
     );
@@ -254,6 +265,107 @@ fn emails_and_digests_are_claimed_once<S: Store + AccountStore + NotificationSto
     }
 }
 
+/// A process that claimed an e-mail and died before sending it or giving the claim back:
+/// within the lease nobody takes the claim; after it, the next pass claims it (once); a sent
+/// e-mail is recorded and never claimed again, however old its claim.
+fn a_claim_not_settled_within_the_lease_is_taken_again<
+    S: Store + AccountStore + NotificationStore,
+>(
+    mut s: S,
+) {
+    let a = account(&mut s, "xa.vuson");
+    s.set_email(a, Some("vp@vuson.langson.gov.vn"), "admin")
+        .expect("email");
+    let created = s
+        .add_notifications(
+            &[note(a, "task:1:due-in:7d"), note(a, "task:2:due-in:7d")],
+            t("2026-12-16T01:00:00Z"),
+        )
+        .expect("add");
+    let (lost, sent) = (created[0].id, created[1].id);
+    let since = t("2026-12-15T00:00:00Z");
+    let lease = Duration::minutes(30);
+    let claimed_at = t("2026-12-16T01:01:00Z");
+    for id in [lost, sent] {
+        assert!(
+            s.claim_email(id, claimed_at, claimed_at - lease)
+                .expect("claim")
+        );
+    }
+    // `sent` was mailed and settled; `lost`'s process died before settling.
+    s.email_sent(sent, claimed_at).expect("sent");
+
+    // Within the lease (the claim is 29 minutes old, then exactly 30): not offered, not taken.
+    for now in [t("2026-12-16T01:30:00Z"), t("2026-12-16T01:31:00Z")] {
+        assert!(
+            s.unsent_emails(since, now - lease, 10)
+                .expect("unsent")
+                .is_empty(),
+            "{now}"
+        );
+        assert!(!s.claim_email(lost, now, now - lease).expect("fresh claim"));
+    }
+
+    // After the lease: offered and claimed again, by one caller only.
+    let now = t("2026-12-16T01:31:01Z");
+    let offered: Vec<i64> = s
+        .unsent_emails(since, now - lease, 10)
+        .expect("stale")
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(offered, vec![lost]);
+    assert!(s.claim_email(lost, now, now - lease).expect("reclaim"));
+    assert!(
+        !s.claim_email(lost, now, now - lease)
+            .expect("reclaim twice")
+    );
+    // The new claim holds for its own lease.
+    let soon = now + Duration::minutes(10);
+    assert!(
+        s.unsent_emails(since, soon - lease, 10)
+            .expect("renewed")
+            .is_empty()
+    );
+    s.email_sent(lost, now).expect("sent at last");
+
+    // Sent ones are never offered or claimed again, however long after; nor given back.
+    let much_later = t("2026-12-17T00:00:00Z");
+    s.release_email(sent).expect("release of a sent e-mail");
+    for id in [lost, sent] {
+        assert!(
+            !s.claim_email(id, much_later, much_later)
+                .expect("sent: not claimed")
+        );
+    }
+    assert!(
+        s.unsent_emails(since, much_later, 10)
+            .expect("none")
+            .is_empty()
+    );
+    let emailed: Vec<Option<String>> = s
+        .notifications(a, false, 10)
+        .expect("list")
+        .into_iter()
+        .map(|n| n.emailed_at)
+        .collect();
+    assert!(emailed.iter().all(Option::is_some), "{emailed:?}");
+    let actions: Vec<String> = s
+        .audit_log(50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "notification.email_sent")
+            .count(),
+        2
+    );
+    assert!(!actions.iter().any(|a| a == "notification.email_failed"));
+}
+
 /// Two server processes (two connections) add the same reminders at the same moment: each is
 /// stored once, handed to exactly one of them, and its e-mail claimed by exactly one.
 #[test]
@@ -270,34 +382,52 @@ fn two_processes_store_and_email_each_reminder_once() {
         .collect();
     let url = schema.url.clone();
     let name = schema.name.clone();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let (url, name, items) = (url.clone(), name.clone(), items.clone());
+            let barrier = barrier.clone();
             std::thread::spawn(move || {
                 let mut s = PgStore::open_in_schema(&url, Some(&name)).expect("open");
                 let created = s.add_notifications(&items, Utc::now()).expect("add");
-                let mut claimed = Vec::new();
-                for n in s
+                let mine = s
                     .notifications(n_account(&items), false, 100)
-                    .expect("list")
-                {
-                    if s.claim_email(n.id, Utc::now()).expect("claim") {
+                    .expect("list");
+                let first = t("2026-12-16T01:00:00Z");
+                let mut claimed = Vec::new();
+                for n in &mine {
+                    if s.claim_email(n.id, first, LONG_AGO).expect("claim") {
                         claimed.push(n.id);
+                    }
+                }
+                // All four "die" without settling; after the lease they all try again at the
+                // same moment: each stale claim is taken again by exactly one.
+                barrier.wait();
+                let later = first + Duration::hours(1);
+                let mut reclaimed = Vec::new();
+                for n in &mine {
+                    if s.claim_email(n.id, later, later - Duration::minutes(30))
+                        .expect("reclaim")
+                    {
+                        reclaimed.push(n.id);
                     }
                 }
                 (
                     created.into_iter().map(|n| n.id).collect::<Vec<_>>(),
                     claimed,
+                    reclaimed,
                 )
             })
         })
         .collect();
     let mut created = Vec::new();
     let mut claimed = Vec::new();
+    let mut reclaimed = Vec::new();
     for h in handles {
-        let (c, e) = h.join().expect("thread");
+        let (c, e, r) = h.join().expect("thread");
         created.extend(c);
         claimed.extend(e);
+        reclaimed.extend(r);
     }
     created.sort_unstable();
     let n = created.len();
@@ -309,6 +439,11 @@ fn two_processes_store_and_email_each_reminder_once() {
     claimed.dedup();
     assert_eq!(m, claimed.len(), "an e-mail claimed twice");
     assert_eq!(m, 20, "each of the first account's e-mails claimed once");
+    reclaimed.sort_unstable();
+    let r = reclaimed.len();
+    reclaimed.dedup();
+    assert_eq!(r, reclaimed.len(), "a stale claim taken again twice");
+    assert_eq!(r, 20, "each stale claim taken again once");
     for a in &ids {
         assert_eq!(store.unread_count(*a).expect("count"), 20);
     }

@@ -5,7 +5,10 @@
 //! stores what is not stored yet (one per account and dedupe key, so a restart, a second
 //! pass or a second server process adds nothing), sends the daily digest once per account
 //! and day after the digest hour, and e-mails new notifications when SMTP is configured — each
-//! e-mail claimed first, so only one process sends it.
+//! e-mail claimed first, so only one process sends it. A claim lasts a lease
+//! ([`SchedulerConfig::claim_lease`], [`CLAIM_LEASE`] by default): a process that dies after
+//! claiming and before settling leaves its e-mails claimed, and a pass after the lease (on any
+//! server) claims and sends them; a sent e-mail is recorded and never claimed again.
 //!
 //! No database handle is held while mailing: a pass stores and claims in one step with a
 //! handle of the pool ([`prepare`]), sends without one ([`send`]), and gives back the claims of
@@ -39,7 +42,13 @@ pub struct SchedulerConfig {
     /// E-mail, when configured.
     pub mail: Option<MailConfig>,
     pub clock: Arc<dyn Clock>,
+    /// How long an e-mail claim holds: a claim neither recorded as sent nor given back within
+    /// it (its process died) may be claimed again. Longer than a pass's sending can take.
+    pub claim_lease: Duration,
 }
+
+/// The default [`SchedulerConfig::claim_lease`].
+pub const CLAIM_LEASE: Duration = Duration::minutes(30);
 
 impl SchedulerConfig {
     pub fn new(interval: std::time::Duration) -> SchedulerConfig {
@@ -47,6 +56,7 @@ impl SchedulerConfig {
             interval,
             mail: None,
             clock: Arc::new(SystemClock),
+            claim_lease: CLAIM_LEASE,
         }
     }
 }
@@ -315,13 +325,16 @@ pub struct Outgoing {
 pub struct Prepared {
     pub report: PassReport,
     pub outgoing: Vec<Outgoing>,
+    /// When the e-mails were claimed: a successful send is recorded at this time.
+    pub at: DateTime<Utc>,
 }
 
 /// One pass at `now`: stores due notifications, digests, and e-mails what is unsent.
 ///
 /// The three steps of [`prepare`], [`send`] and [`settle`] on one store; the server's
 /// scheduler ([`run`]) runs them with a pool handle only for the first and the last, so
-/// that a slow mail server never keeps a handle from the web's requests.
+/// that a slow mail server never keeps a handle from the web's requests. E-mail claims hold
+/// for [`CLAIM_LEASE`] ([`pass_with_lease`] takes another).
 pub fn pass<S>(
     store: &mut S,
     now: DateTime<Utc>,
@@ -330,7 +343,20 @@ pub fn pass<S>(
 where
     S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
 {
-    let prepared = prepare(store, now, mailer.is_some())?;
+    pass_with_lease(store, now, mailer, CLAIM_LEASE)
+}
+
+/// [`pass`] with e-mail claims that hold for `claim_lease`.
+pub fn pass_with_lease<S>(
+    store: &mut S,
+    now: DateTime<Utc>,
+    mailer: Option<&Mailer>,
+    claim_lease: Duration,
+) -> Result<PassReport, WebError>
+where
+    S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
+{
+    let prepared = prepare(store, now, mailer.is_some(), claim_lease)?;
     let sent = match mailer {
         Some(m) => send(m, &prepared.outgoing),
         None => Vec::new(),
@@ -340,8 +366,14 @@ where
 
 /// The database step before any mail: stores the due notifications and the digests, and,
 /// when `mailing`, claims the unsent e-mails of accounts with an address (`emailed_at` set
-/// where it was NULL, so another process sending at the same time skips them).
-pub fn prepare<S>(store: &mut S, now: DateTime<Utc>, mailing: bool) -> Result<Prepared, WebError>
+/// where it was NULL, or held a claim older than `claim_lease` that was never settled, so
+/// another process sending at the same time skips them).
+pub fn prepare<S>(
+    store: &mut S,
+    now: DateTime<Utc>,
+    mailing: bool,
+    claim_lease: Duration,
+) -> Result<Prepared, WebError>
 where
     S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
 {
@@ -373,24 +405,30 @@ where
             .collect();
         // A failure while claiming stops the claiming, not the pass: what is claimed already
         // is still sent (or its claim given back), never left claimed and unsent.
-        if let Err(e) = claim_emails(store, now, &names, &mut outgoing) {
+        if let Err(e) = claim_emails(store, now, claim_lease, &names, &mut outgoing) {
             report.email_errors.push(format!("claiming e-mails: {e}"));
         }
     }
-    Ok(Prepared { report, outgoing })
+    Ok(Prepared {
+        report,
+        outgoing,
+        at: now,
+    })
 }
 
 fn claim_emails<S: NotificationStore>(
     store: &mut S,
     now: DateTime<Utc>,
+    claim_lease: Duration,
     names: &BTreeMap<i64, String>,
     outgoing: &mut Vec<Outgoing>,
 ) -> Result<(), WebError> {
-    for n in store.unsent_emails(now - Duration::days(2), 500)? {
+    let stale_before = now - claim_lease;
+    for n in store.unsent_emails(now - Duration::days(2), stale_before, 500)? {
         let Some(to) = store.email(n.account_id)? else {
             continue;
         };
-        if !store.claim_email(n.id, now)? {
+        if !store.claim_email(n.id, now, stale_before)? {
             continue; // another process sends it
         }
         let name = names.get(&n.account_id).cloned().unwrap_or_default();
@@ -415,8 +453,9 @@ pub fn send(mailer: &Mailer, outgoing: &[Outgoing]) -> Vec<Result<(), String>> {
         .collect()
 }
 
-/// The database step after the mail: gives back the claim of each e-mail that failed, so a
-/// later pass tries it again, and completes the report.
+/// The database step after the mail: records each e-mail sent (so it is never claimed again)
+/// and gives back the claim of each that failed, so a later pass tries it again, and
+/// completes the report.
 pub fn settle<S>(
     store: &mut S,
     prepared: Prepared,
@@ -428,7 +467,17 @@ where
     let mut report = prepared.report;
     for (o, outcome) in prepared.outgoing.iter().zip(sent) {
         match outcome {
-            Ok(()) => report.emailed += 1,
+            Ok(()) => {
+                report.emailed += 1;
+                // Not recorded, the claim would be taken again after the lease and the e-mail
+                // sent twice: said in the report, the others still recorded.
+                if let Err(r) = store.email_sent(o.notification.id, prepared.at) {
+                    report.email_errors.push(format!(
+                        "recording the e-mail of notification {} as sent: {r}",
+                        o.notification.id
+                    ));
+                }
+            }
             Err(e) => {
                 report.email_errors.push(e);
                 // Each claim is given back on its own: one that cannot be does not keep the
@@ -513,7 +562,7 @@ pub async fn run(app: Arc<crate::App>, cfg: SchedulerConfig) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let outcome = one_pass(&app, cfg.clock.now(), mailer.clone()).await;
+        let outcome = one_pass(&app, cfg.clock.now(), cfg.claim_lease, mailer.clone()).await;
         match outcome {
             Ok(r) => {
                 if r.created + r.emailed + r.digests > 0 {
@@ -539,10 +588,14 @@ pub async fn run(app: Arc<crate::App>, cfg: SchedulerConfig) {
 async fn one_pass(
     app: &Arc<crate::App>,
     now: DateTime<Utc>,
+    claim_lease: Duration,
     mailer: Option<Arc<Mailer>>,
 ) -> Result<PassReport, WebError> {
     let mailing = mailer.is_some();
-    let prepared = app.db.run(move |s| Ok(prepare(s, now, mailing))).await?;
+    let prepared = app
+        .db
+        .run(move |s| Ok(prepare(s, now, mailing, claim_lease)))
+        .await?;
     let sent = match (&prepared, mailer) {
         (Ok(p), Some(m)) if !p.outgoing.is_empty() => {
             let outgoing = p.outgoing.clone();

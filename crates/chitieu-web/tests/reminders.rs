@@ -1,7 +1,8 @@
 //! The reminder scheduler on a temporary database with a fixed clock: a task due in 7 days
 //! gets exactly one notification however many passes run and however often the server
 //! restarts; the 1-day reminder and the overdue notice follow; a returned data set and an
-//! explanation request notify the unit; the digest comes once a day; and a real server
+//! explanation request notify the unit; the digest comes once a day; an e-mail claimed by a
+//! server that died before settling is sent after the claim's lease, once; and a real server
 //! (`serve_on` with the scheduler on) started twice stores each reminder once.
 
 mod common;
@@ -752,4 +753,107 @@ fn a_slow_mail_server_leaves_the_pool_free_postgresql() {
             .iter()
             .all(|n| n.emailed_at.is_some())
     );
+}
+
+/// A server that claimed an e-mail and died before sending it or settling (no `settle`): a
+/// pass within the claim's lease, on this or another server, leaves it alone; the first pass
+/// after the lease claims it (a second server's pass at the same moment does not) and sends
+/// it once; once recorded as sent it is never claimed again. A send that failed is given back
+/// and taken by the very next pass. The clock is the pass's `now`, nothing waits.
+fn an_unsettled_claim_is_sent_after_its_lease<S>(s: &mut S)
+where
+    S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
+{
+    let lease = chrono::Duration::minutes(30);
+    let reporter = seed_for_mail(s);
+    let start = at("2026-11-25", 9);
+    let claimed = |p: &scheduler::Prepared| -> Vec<i64> {
+        p.outgoing.iter().map(|o| o.notification.id).collect()
+    };
+
+    let died = scheduler::prepare(s, start, true, lease).expect("first pass");
+    assert_eq!(died.report.created, 1);
+    let [id] = claimed(&died)[..] else {
+        panic!("one e-mail claimed: {:?}", claimed(&died));
+    };
+    drop(died); // the process ends here: nothing sent, nothing given back
+
+    for minutes in [10, 30] {
+        let p = scheduler::prepare(s, start + chrono::Duration::minutes(minutes), true, lease)
+            .expect("within the lease");
+        assert!(claimed(&p).is_empty(), "{minutes} min: {:?}", claimed(&p));
+    }
+
+    let later = start + chrono::Duration::minutes(31);
+    let p = scheduler::prepare(s, later, true, lease).expect("after the lease");
+    assert_eq!(claimed(&p), vec![id]);
+    let other = scheduler::prepare(s, later, true, lease).expect("another server");
+    assert!(claimed(&other).is_empty(), "{:?}", claimed(&other));
+    let r = scheduler::settle(s, p, vec![Ok(())]).expect("settle");
+    assert_eq!(
+        (r.emailed, r.email_errors.len()),
+        (1, 0),
+        "{:?}",
+        r.email_errors
+    );
+
+    // Sent: never claimed again, however long after.
+    for hours in [1, 5, 30] {
+        let p = scheduler::prepare(s, later + chrono::Duration::hours(hours), true, lease)
+            .expect("after sending");
+        assert!(claimed(&p).is_empty(), "{hours} h: {:?}", claimed(&p));
+    }
+    let n = s.notifications(reporter, false, 10).expect("list");
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].emailed_at.is_some());
+
+    // A failed send is given back at once (no lease to wait for).
+    let day2 = at("2026-11-26", 9);
+    s.add_notifications(
+        &[chitieu_store::notifications::NewNotification {
+            account_id: reporter,
+            kind: "deadline_soon".into(),
+            dedupe_key: "test:lease".into(),
+            title: "Thử".into(),
+            body: String::new(),
+            link: None,
+        }],
+        day2,
+    )
+    .expect("add");
+    let p = scheduler::prepare(s, day2, true, lease).expect("claim");
+    let [fresh] = claimed(&p)[..] else {
+        panic!("one e-mail claimed: {:?}", claimed(&p));
+    };
+    let r = scheduler::settle(s, p, vec![Err("421 thử lại sau".into())]).expect("settle");
+    assert_eq!(r.emailed, 0);
+    let p = scheduler::prepare(s, day2 + chrono::Duration::minutes(1), true, lease).expect("retry");
+    assert_eq!(claimed(&p), vec![fresh]);
+    scheduler::settle(s, p, vec![Ok(())]).expect("settle");
+    let p =
+        scheduler::prepare(s, day2 + chrono::Duration::days(1), true, lease).expect("nothing left");
+    assert!(claimed(&p).is_empty(), "{:?}", claimed(&p));
+}
+
+#[test]
+fn an_unsettled_claim_is_sent_after_its_lease_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = SqliteStore::open(&dir.path().join("lease.db")).expect("open");
+    an_unsettled_claim_is_sent_after_its_lease(&mut s);
+}
+
+#[test]
+fn an_unsettled_claim_is_sent_after_its_lease_postgresql() {
+    use chitieu_store::PgStore;
+    let Some(url) = common::postgres_url("an_unsettled_claim_is_sent_after_its_lease_postgresql")
+    else {
+        return;
+    };
+    let schema = format!("t_remind_lease_{}", std::process::id());
+    let _guard = common::Schema {
+        url: url.clone(),
+        name: schema.clone(),
+    };
+    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+    an_unsettled_claim_is_sent_after_its_lease(&mut s);
 }

@@ -70,6 +70,11 @@ pub(crate) fn email_claimed(id: i64) -> Audit {
     notification_entry("notification.email", id)
 }
 
+/// A notification's claimed e-mail recorded as sent.
+pub(crate) fn email_recorded_sent(id: i64) -> Audit {
+    notification_entry("notification.email_sent", id)
+}
+
 /// A notification's e-mail claim given back after a failed send.
 pub(crate) fn email_released(id: i64) -> Audit {
     notification_entry("notification.email_failed", id)
@@ -180,6 +185,13 @@ mod tests {
             (
                 email_claimed(9),
                 "notification.email",
+                "notification",
+                "9",
+                json!({}),
+            ),
+            (
+                email_recorded_sent(9),
+                "notification.email_sent",
                 "notification",
                 "9",
                 json!({}),

@@ -119,7 +119,12 @@ impl NotificationStore for PgStore {
         })
     }
 
-    fn unsent_emails(&self, since: DateTime<Utc>, n: usize) -> Result<Vec<Notification>> {
+    fn unsent_emails(
+        &self,
+        since: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+        n: usize,
+    ) -> Result<Vec<Notification>> {
         let cols = COLS
             .split(", ")
             .map(|c| format!("n.{c}"))
@@ -130,24 +135,35 @@ impl NotificationStore for PgStore {
                 "SELECT {cols} FROM notification n
                  JOIN account_email e ON e.account_id = n.account_id
                  JOIN account a ON a.id = n.account_id
-                 WHERE n.emailed_at IS NULL AND n.created_at >= $1 AND NOT a.disabled
-                 ORDER BY n.created_at, n.id LIMIT $2"
+                 WHERE (n.emailed_at IS NULL OR (n.email_sent_at IS NULL AND n.emailed_at < $2))
+                   AND n.created_at >= $1 AND NOT a.disabled
+                 ORDER BY n.created_at, n.id LIMIT $3"
             ),
-            &[&stamp(since), &limit(n)],
+            &[&stamp(since), &stamp(stale_before), &limit(n)],
         )?
         .iter()
         .map(row)
         .collect()
     }
 
-    fn claim_email(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    fn claim_email(
+        &mut self,
+        id: i64,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool> {
         let at = stamp(at);
+        let stale_before = stamp(stale_before);
         self.write(|tx| {
+            // One conditional UPDATE: a second process claiming at the same time waits for the
+            // row lock and then finds the claim fresh, so it updates nothing.
             let claimed = tx
                 .query_opt(
-                    "UPDATE notification SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL
+                    "UPDATE notification SET emailed_at = $1
+                     WHERE id = $2
+                       AND (emailed_at IS NULL OR (email_sent_at IS NULL AND emailed_at < $3))
                      RETURNING id",
-                    &[&at, &id],
+                    &[&at, &id, &stale_before],
                 )?
                 .is_some();
             if claimed {
@@ -157,10 +173,26 @@ impl NotificationStore for PgStore {
         })
     }
 
+    fn email_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        let at = stamp(at);
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE notification SET email_sent_at = $1
+                 WHERE id = $2 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
+                &[&at, &id],
+            )?;
+            if n > 0 {
+                record(tx, SCHEDULER, decide::email_recorded_sent(id))?;
+            }
+            Ok(())
+        })
+    }
+
     fn release_email(&mut self, id: i64) -> Result<()> {
         self.write(|tx| {
             let n = tx.execute(
-                "UPDATE notification SET emailed_at = NULL WHERE id = $1",
+                "UPDATE notification SET emailed_at = NULL
+                 WHERE id = $1 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
                 &[&id],
             )?;
             if n > 0 {

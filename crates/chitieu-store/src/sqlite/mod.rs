@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_notifications.sql"),
     include_str!("migrations/0008_bench_indexes.sql"),
     include_str!("migrations/0009_figure_txid.sql"),
+    include_str!("migrations/0010_email_sent.sql"),
 ];
 
 /// The schema version this build writes.

@@ -110,7 +110,12 @@ impl NotificationStore for SqliteStore {
         Ok(n as u64)
     }
 
-    fn unsent_emails(&self, since: DateTime<Utc>, n: usize) -> Result<Vec<Notification>> {
+    fn unsent_emails(
+        &self,
+        since: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+        n: usize,
+    ) -> Result<Vec<Notification>> {
         let cols = COLS
             .split(", ")
             .map(|c| format!("n.{c}"))
@@ -120,18 +125,25 @@ impl NotificationStore for SqliteStore {
             "SELECT {cols} FROM notification n
              JOIN account_email e ON e.account_id = n.account_id
              JOIN account a ON a.id = n.account_id
-             WHERE n.emailed_at IS NULL AND n.created_at >= ?1 AND NOT a.disabled
-             ORDER BY n.created_at, n.id LIMIT ?2"
+             WHERE (n.emailed_at IS NULL OR (n.email_sent_at IS NULL AND n.emailed_at < ?2))
+               AND n.created_at >= ?1 AND NOT a.disabled
+             ORDER BY n.created_at, n.id LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(params![stamp(since), limit(n)], row)?;
+        let rows = stmt.query_map(params![stamp(since), stamp(stale_before), limit(n)], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    fn claim_email(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    fn claim_email(
+        &mut self,
+        id: i64,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool> {
         let tx = self.write_tx()?;
         let n = tx.execute(
-            "UPDATE notification SET emailed_at = ?1 WHERE id = ?2 AND emailed_at IS NULL",
-            params![stamp(at), id],
+            "UPDATE notification SET emailed_at = ?1
+             WHERE id = ?2 AND (emailed_at IS NULL OR (email_sent_at IS NULL AND emailed_at < ?3))",
+            params![stamp(at), id, stamp(stale_before)],
         )?;
         if n > 0 {
             record(&tx, SCHEDULER, decide::email_claimed(id))?;
@@ -140,10 +152,25 @@ impl NotificationStore for SqliteStore {
         Ok(n > 0)
     }
 
+    fn email_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE notification SET email_sent_at = ?1
+             WHERE id = ?2 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
+            params![stamp(at), id],
+        )?;
+        if n > 0 {
+            record(&tx, SCHEDULER, decide::email_recorded_sent(id))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn release_email(&mut self, id: i64) -> Result<()> {
         let tx = self.write_tx()?;
         let n = tx.execute(
-            "UPDATE notification SET emailed_at = NULL WHERE id = ?1",
+            "UPDATE notification SET emailed_at = NULL
+             WHERE id = ?1 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
             [id],
         )?;
         if n > 0 {
