@@ -933,6 +933,31 @@ fn rate_word_before(toks: &[Token], at: usize, cs: usize) -> bool {
         || (at + 1 < toks.len() && toks[at].is_word("tỷ") && toks[at + 1].is_word("lệ"))
 }
 
+/// "phấn đấu 100% xã đạt chuẩn nông thôn mới": a percent followed by the noun an indicator
+/// counts, then the indicator's phrase, is the share of those units — unless a phrase of
+/// another indicator begins inside the match and goes on past it ("100% xã đạt chuẩn quốc
+/// gia về y tế").
+fn share_of_counted(
+    toks: &[Token],
+    fig: &Figure,
+    m: &PhraseMatch,
+    unit: &str,
+    matches: &[PhraseMatch],
+) -> bool {
+    let noun: Vec<&str> = unit.split(' ').collect();
+    let after = fig.end;
+    let names_noun = noun.len() <= toks.len().saturating_sub(after)
+        && noun
+            .iter()
+            .zip(&toks[after..])
+            .all(|(w, t)| t.kind == Kind::Word && t.k() == *w);
+    names_noun
+        && (after..=after + noun.len()).contains(&m.start)
+        && !matches.iter().any(|o| {
+            o.indicator != m.indicator && o.start >= m.start && o.start < m.end && o.end > m.end
+        })
+}
+
 fn choose_indicator<'a>(
     doc: &Doc,
     fig: &Figure,
@@ -961,7 +986,8 @@ fn choose_indicator<'a>(
                     && (verb == "chiếm"
                         || rate_word_before(toks, m.start, cs)
                         // "42/48 trường đạt chuẩn quốc gia, đạt tỷ lệ 87,5%"
-                        || rate_word_before(toks, fig.start, m.end)) =>
+                        || rate_word_before(toks, fig.start, m.end)
+                        || share_of_counted(toks, fig, m, unit, matches)) =>
             {
                 true
             }
