@@ -835,26 +835,31 @@ const SUBJECT_STARTS: &[&str] = &[
 ];
 
 /// Whether a clause opens with a verb or a time word and so goes on about the subject of the
-/// clause before it ("…; ước thực hiện cả năm đạt 125 tỷ đồng").
+/// clause before it ("…; ước thực hiện cả năm đạt 125 tỷ đồng", "…; dự kiến cả năm …").
 fn no_subject(toks: &[Token], cs: usize) -> bool {
-    toks.get(cs).is_some_and(|t| {
-        t.kind == Kind::Word
-            && matches!(
-                t.k(),
-                "ước"
-                    | "đạt"
-                    | "thực"
-                    | "đã"
-                    | "đến"
-                    | "hiện"
-                    | "so"
-                    | "kết"
-                    | "tăng"
-                    | "giảm"
-                    | "vượt"
-                    | "bằng"
-            )
-    })
+    let estimate = toks.get(cs).is_some_and(|t| t.is_word("dự"))
+        && toks
+            .get(cs + 1)
+            .is_some_and(|t| t.is_word("kiến") || t.is_word("ước"));
+    estimate
+        || toks.get(cs).is_some_and(|t| {
+            t.kind == Kind::Word
+                && matches!(
+                    t.k(),
+                    "ước"
+                        | "đạt"
+                        | "thực"
+                        | "đã"
+                        | "đến"
+                        | "hiện"
+                        | "so"
+                        | "kết"
+                        | "tăng"
+                        | "giảm"
+                        | "vượt"
+                        | "bằng"
+                )
+        })
 }
 
 /// "Cơ cấu kinh tế: nông, lâm nghiệp chiếm 38,5%; công nghiệp - xây dựng chiếm 24,2%": the
