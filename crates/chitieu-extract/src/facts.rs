@@ -939,7 +939,7 @@ fn rate_word_before(toks: &[Token], at: usize, cs: usize) -> bool {
 }
 
 /// "phấn đấu 100% xã đạt chuẩn nông thôn mới": a percent followed by the noun an indicator
-/// counts, then the indicator's phrase, is the share of those units — unless a phrase of
+/// counts, then (within a few words) the indicator's phrase, is the share of those units — unless a phrase of
 /// another indicator begins inside the match and goes on past it ("100% xã đạt chuẩn quốc
 /// gia về y tế").
 fn share_of_counted(
@@ -950,14 +950,22 @@ fn share_of_counted(
     matches: &[PhraseMatch],
 ) -> bool {
     let noun: Vec<&str> = unit.split(' ').collect();
-    let after = fig.end;
+    // "100% số xã", "100% các xã".
+    let mut after = fig.end;
+    if toks
+        .get(after)
+        .is_some_and(|t| t.is_word("số") || t.is_word("các"))
+    {
+        after += 1;
+    }
     let names_noun = noun.len() <= toks.len().saturating_sub(after)
         && noun
             .iter()
             .zip(&toks[after..])
             .all(|(w, t)| t.kind == Kind::Word && t.k() == *w);
+    // The phrase may start a few words on: "100% xã, thị trấn đạt chuẩn nông thôn mới".
     names_noun
-        && (after..=after + noun.len()).contains(&m.start)
+        && (after..=after + noun.len() + 3).contains(&m.start)
         && !matches.iter().any(|o| {
             o.indicator != m.indicator && o.start >= m.start && o.start < m.end && o.end > m.end
         })
