@@ -103,27 +103,11 @@ fn amount_at(
 
 /// Words after which a short numeral names a day, a month, an ordinal or a number in a name
 /// ("tháng 6 100 hộ"), so the numeral after it is not a further digit group.
+#[rustfmt::skip]
 const NOT_GROUP_HEADS: &[&str] = &[
-    "ngày",
-    "tháng",
-    "quý",
-    "năm",
-    "thứ",
-    "số",
-    "lần",
-    "kỳ",
-    "khóa",
-    "khoá",
-    "phường",
-    "xã",
-    "thôn",
-    "tổ",
-    "khu",
-    "đội",
-    "xóm",
-    "lô",
-    "phòng",
-    "tầng",
+    "ngày", "tháng", "quý", "năm", "thứ", "số", "lần", "kỳ", "khóa", "khoá", "phường", "xã",
+    "thôn", "tổ", "khu", "đội", "xóm", "lô", "phòng", "tầng", "đợt", "lớp", "khối", "cụm", "ấp",
+    "bản", "làng", "khóm", "điểm", "mục", "bước",
 ];
 
 /// "12 500 ha", "1 250 tỷ đồng": digits grouped by single spaces (plain, non-breaking or thin)
@@ -412,6 +396,7 @@ mod tests {
         );
         assert_eq!(figs("2025 100%"), vec![one("100", "%")]);
         assert_eq!(figs("có 12 50 hộ"), vec![one("50", "hộ")]);
+        assert_eq!(figs("đợt 1 120 hộ"), vec![one("120", "hộ")]);
         assert_eq!(figs("có 12 5000 hộ"), vec![one("5000", "hộ")]);
         assert_eq!(figs("1 250,5 500 tấn"), vec![one("500", "t")]);
     }
