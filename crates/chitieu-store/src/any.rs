@@ -585,8 +585,12 @@ impl crate::NotificationStore for AnyStore {
     fn email_sent(&mut self, id: i64, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
         both!(self, s => s.email_sent(id, at))
     }
-    fn release_email(&mut self, id: i64) -> Result<()> {
-        both!(self, s => s.release_email(id))
+    fn release_email(
+        &mut self,
+        id: i64,
+        claimed_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        both!(self, s => s.release_email(id, claimed_at))
     }
     fn claim_digest(
         &mut self,

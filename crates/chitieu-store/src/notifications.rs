@@ -120,9 +120,10 @@ pub trait NotificationStore {
     /// Records that a claimed e-mail was sent at `at`, so it is never claimed again.
     fn email_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
 
-    /// Gives a claim back after the e-mail could not be sent, so a later pass retries (a sent
-    /// e-mail's claim is kept).
-    fn release_email(&mut self, id: i64) -> Result<()>;
+    /// Gives back the claim taken at `claimed_at` after the e-mail could not be sent, so a
+    /// later pass retries; true when it was given back. Only that claim is given back: one
+    /// taken since by another process (after the lease ran out), or a sent e-mail's, is kept.
+    fn release_email(&mut self, id: i64, claimed_at: DateTime<Utc>) -> Result<bool>;
 
     /// Claims an account's digest for a day: true for the one caller that recorded it.
     fn claim_digest(

@@ -15,6 +15,7 @@ for_each_backend!(; uninitialised:
     notifications_are_stored_once_per_account_and_key,
     emails_and_digests_are_claimed_once,
     a_claim_not_settled_within_the_lease_is_taken_again,
+    a_late_release_keeps_a_newer_claim,
 );
 
 fn account<S: AccountStore>(s: &mut S, name: &str) -> i64 {
@@ -195,7 +196,10 @@ fn emails_and_digests_are_claimed_once<S: Store + AccountStore + NotificationSto
             .is_empty()
     );
     // A failed send gives the claim back for the next pass.
-    s.release_email(id).expect("release");
+    assert!(
+        s.release_email(id, t("2026-12-16T01:01:00Z"))
+            .expect("release")
+    );
     assert_eq!(
         s.unsent_emails(t("2026-12-15T00:00:00Z"), LONG_AGO, 10)
             .expect("again")
@@ -331,7 +335,10 @@ fn a_claim_not_settled_within_the_lease_is_taken_again<
 
     // Sent ones are never offered or claimed again, however long after; nor given back.
     let much_later = t("2026-12-17T00:00:00Z");
-    s.release_email(sent).expect("release of a sent e-mail");
+    assert!(
+        !s.release_email(sent, claimed_at)
+            .expect("release of a sent e-mail")
+    );
     for id in [lost, sent] {
         assert!(
             !s.claim_email(id, much_later, much_later)
@@ -364,6 +371,70 @@ fn a_claim_not_settled_within_the_lease_is_taken_again<
         2
     );
     assert!(!actions.iter().any(|a| a == "notification.email_failed"));
+}
+
+/// A process whose send failed only after its claim's lease ran out gives back its own
+/// claim, never the newer one another process took meanwhile: the release names the claim's
+/// time and changes nothing when the claim is no longer that one. The times are passed in.
+fn a_late_release_keeps_a_newer_claim<S: Store + AccountStore + NotificationStore>(mut s: S) {
+    let a = account(&mut s, "xa.vuson");
+    s.set_email(a, Some("vp@vuson.langson.gov.vn"), "admin")
+        .expect("email");
+    let id = s
+        .add_notifications(&[note(a, "task:1:due-in:7d")], t("2026-12-16T01:00:00Z"))
+        .expect("add")[0]
+        .id;
+    let since = t("2026-12-15T00:00:00Z");
+    let lease = Duration::minutes(30);
+    let first = t("2026-12-16T01:01:00Z");
+    assert!(
+        s.claim_email(id, first, first - lease)
+            .expect("first claim")
+    );
+    // The first process's send hangs past the lease; a second process claims again.
+    let second = first + Duration::minutes(31);
+    assert!(
+        s.claim_email(id, second, second - lease)
+            .expect("second claim")
+    );
+    // The first send fails at last: its release finds the second claim and changes nothing.
+    assert!(
+        !s.release_email(id, first)
+            .expect("late release of the first claim")
+    );
+    let soon = second + Duration::minutes(5);
+    assert!(
+        s.unsent_emails(since, soon - lease, 10)
+            .expect("still claimed")
+            .is_empty()
+    );
+    assert!(
+        !s.claim_email(id, soon, soon - lease)
+            .expect("a third process")
+    );
+    let stored = s.notifications(a, false, 10).expect("list");
+    assert_eq!(
+        stored[0].emailed_at.as_deref(),
+        Some("2026-12-16T01:32:00.000000Z")
+    );
+    // The second process's own release gives its claim back.
+    assert!(s.release_email(id, second).expect("own release"));
+    assert_eq!(
+        s.unsent_emails(since, soon - lease, 10)
+            .expect("offered again")
+            .len(),
+        1
+    );
+    let failed = s
+        .audit_log(50)
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "notification.email_failed")
+        .count();
+    assert_eq!(
+        failed, 1,
+        "only the release that changed something is audited"
+    );
 }
 
 /// Two server processes (two connections) add the same reminders at the same moment: each is

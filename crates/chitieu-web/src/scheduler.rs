@@ -481,8 +481,9 @@ where
             Err(e) => {
                 report.email_errors.push(e);
                 // Each claim is given back on its own: one that cannot be does not keep the
-                // others claimed.
-                if let Err(r) = store.release_email(o.notification.id) {
+                // others claimed. Only this pass's claim (taken at `prepared.at`): when the
+                // lease ran out meanwhile and another server claimed it, that claim is kept.
+                if let Err(r) = store.release_email(o.notification.id, prepared.at) {
                     report.email_errors.push(format!(
                         "giving back the e-mail of notification {}: {r}",
                         o.notification.id

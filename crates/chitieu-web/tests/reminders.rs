@@ -835,6 +835,85 @@ where
     assert!(claimed(&p).is_empty(), "{:?}", claimed(&p));
 }
 
+/// A server whose send fails only after its claim's lease ran out, while another server has
+/// claimed the e-mail again: settling the failure keeps the other server's claim (no third
+/// pass takes it), and that server's send is recorded once. The clock is the pass's `now`.
+fn a_late_failure_keeps_another_servers_claim<S>(s: &mut S)
+where
+    S: Store + AccountStore + WorkflowStore + NotificationStore + TaskStore,
+{
+    let lease = chrono::Duration::minutes(30);
+    let reporter = seed_for_mail(s);
+    let start = at("2026-11-25", 9);
+    let claimed = |p: &scheduler::Prepared| -> Vec<i64> {
+        p.outgoing.iter().map(|o| o.notification.id).collect()
+    };
+    let slow = scheduler::prepare(s, start, true, lease).expect("slow server");
+    let [id] = claimed(&slow)[..] else {
+        panic!("one e-mail claimed: {:?}", claimed(&slow));
+    };
+    let later = start + chrono::Duration::minutes(31);
+    let other = scheduler::prepare(s, later, true, lease).expect("other server");
+    assert_eq!(claimed(&other), vec![id]);
+
+    let r = scheduler::settle(s, slow, vec![Err("timed out".into())]).expect("late failure");
+    assert_eq!(
+        (r.emailed, r.email_errors.len()),
+        (0, 1),
+        "{:?}",
+        r.email_errors
+    );
+    let third = scheduler::prepare(s, later + chrono::Duration::minutes(1), true, lease)
+        .expect("a third pass");
+    assert!(claimed(&third).is_empty(), "{:?}", claimed(&third));
+
+    let r = scheduler::settle(s, other, vec![Ok(())]).expect("other settles");
+    assert_eq!(
+        (r.emailed, r.email_errors.len()),
+        (1, 0),
+        "{:?}",
+        r.email_errors
+    );
+    let p = scheduler::prepare(s, later + chrono::Duration::hours(2), true, lease)
+        .expect("after sending");
+    assert!(claimed(&p).is_empty(), "{:?}", claimed(&p));
+    let n = s.notifications(reporter, false, 10).expect("list");
+    assert_eq!(n.len(), 1, "{n:?}");
+    let audit = s.audit_log(200).expect("audit");
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        (
+            count("notification.email"),
+            count("notification.email_failed"),
+            count("notification.email_sent")
+        ),
+        (2, 0, 1)
+    );
+}
+
+#[test]
+fn a_late_failure_keeps_another_servers_claim_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = SqliteStore::open(&dir.path().join("late.db")).expect("open");
+    a_late_failure_keeps_another_servers_claim(&mut s);
+}
+
+#[test]
+fn a_late_failure_keeps_another_servers_claim_postgresql() {
+    use chitieu_store::PgStore;
+    let Some(url) = common::postgres_url("a_late_failure_keeps_another_servers_claim_postgresql")
+    else {
+        return;
+    };
+    let schema = format!("t_remind_late_{}", std::process::id());
+    let _guard = common::Schema {
+        url: url.clone(),
+        name: schema.clone(),
+    };
+    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
+    a_late_failure_keeps_another_servers_claim(&mut s);
+}
+
 #[test]
 fn an_unsettled_claim_is_sent_after_its_lease_sqlite() {
     let dir = tempfile::tempdir().expect("dir");

@@ -188,17 +188,21 @@ impl NotificationStore for PgStore {
         })
     }
 
-    fn release_email(&mut self, id: i64) -> Result<()> {
+    fn release_email(&mut self, id: i64, claimed_at: DateTime<Utc>) -> Result<bool> {
+        let claimed_at = stamp(claimed_at);
         self.write(|tx| {
+            // Only the claim taken at `claimed_at`: a newer one is another process's. A claim
+            // being taken at the same moment holds the row lock; this UPDATE then sees its
+            // time and changes nothing.
             let n = tx.execute(
                 "UPDATE notification SET emailed_at = NULL
-                 WHERE id = $1 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
-                &[&id],
+                 WHERE id = $1 AND emailed_at = $2 AND email_sent_at IS NULL",
+                &[&id, &claimed_at],
             )?;
             if n > 0 {
                 record(tx, SCHEDULER, decide::email_released(id))?;
             }
-            Ok(())
+            Ok(n > 0)
         })
     }
 

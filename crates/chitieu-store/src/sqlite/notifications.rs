@@ -166,18 +166,19 @@ impl NotificationStore for SqliteStore {
         Ok(())
     }
 
-    fn release_email(&mut self, id: i64) -> Result<()> {
+    fn release_email(&mut self, id: i64, claimed_at: DateTime<Utc>) -> Result<bool> {
         let tx = self.write_tx()?;
+        // Only the claim taken at `claimed_at`: a newer one is another process's.
         let n = tx.execute(
             "UPDATE notification SET emailed_at = NULL
-             WHERE id = ?1 AND emailed_at IS NOT NULL AND email_sent_at IS NULL",
-            [id],
+             WHERE id = ?1 AND emailed_at = ?2 AND email_sent_at IS NULL",
+            params![id, stamp(claimed_at)],
         )?;
         if n > 0 {
             record(&tx, SCHEDULER, decide::email_released(id))?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(n > 0)
     }
 
     fn claim_digest(
