@@ -34,9 +34,11 @@ impl DecimalMark {
 /// Why a text is not a number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    #[error("'{0}' is not a number")]
+    #[error(
+        "'{0}' không phải là số (not a number): hãy viết như 1.234,5 hoặc 43,248 (dấu phẩy là dấu thập phân)"
+    )]
     NotANumber(String),
-    #[error("'{0}' is too large to hold exactly")]
+    #[error("'{0}' quá lớn, không giữ được chính xác (too large): hãy kiểm tra lại số đã ghi")]
     Overflow(String),
 }
 
