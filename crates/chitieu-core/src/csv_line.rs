@@ -117,9 +117,14 @@ pub fn reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("{len} columns, but the rows before have {expected_len}"),
+        } => format!(
+            "dòng có {len} cột, nhưng các dòng trước có {expected_len} cột (wrong column count): hãy kiểm tra dấu phẩy và dấu ngoặc kép"
+        ),
         csv::ErrorKind::Utf8 { err, .. } => {
-            format!("column {} is not UTF-8 text", err.field() + 1)
+            format!(
+                "cột thứ {} không phải văn bản UTF-8 (encoding): hãy lưu lại tệp dạng CSV UTF-8",
+                err.field() + 1
+            )
         }
         csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
         csv::ErrorKind::Io(err) => err.to_string(),
@@ -210,7 +215,7 @@ mod tests {
             .collect();
         assert_eq!(
             errors,
-            vec![(Some(4), "3 columns, but the rows before have 2".to_string())]
+            vec![(Some(4), "dòng có 3 cột, nhưng các dòng trước có 2 cột (wrong column count): hãy kiểm tra dấu phẩy và dấu ngoặc kép".to_string())]
         );
     }
 

@@ -39,7 +39,7 @@ impl FromStr for FigureState {
             "estimate" | "ước" | "uoc" | "" => Ok(FigureState::Estimate),
             "official" | "chính thức" | "chinh thuc" => Ok(FigureState::Official),
             other => Err(format!(
-                "unknown state '{other}': expected estimate (ước) or official (chính thức)"
+                "trạng thái số liệu '{other}' không hợp lệ (unknown state): hãy ghi ước (estimate) hoặc chính thức (official)"
             )),
         }
     }

@@ -478,7 +478,7 @@ mod tests {
         let err = Catalog::from_csv(ragged).unwrap_err().to_string();
         assert_eq!(
             err,
-            "danh mục chỉ tiêu, dòng 3: 3 columns, but the rows before have 4"
+            "danh mục chỉ tiêu, dòng 3: dòng có 3 cột, nhưng các dòng trước có 4 cột (wrong column count): hãy kiểm tra dấu phẩy và dấu ngoặc kép"
         );
     }
 }

@@ -173,7 +173,7 @@ impl CriteriaSet {
 /// Why a criteria file or a state is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NtmError {
-    #[error("{file}, line {line}, column '{column}': {reason}")]
+    #[error("{file}, dòng {line}, cột '{column}': {reason}")]
     Csv {
         file: String,
         line: u64,
@@ -182,15 +182,21 @@ pub enum NtmError {
     },
     #[error("{file}: {reason}")]
     File { file: String, reason: String },
-    #[error("unknown criteria set '{0}': see `chitieu ntm sets`")]
+    #[error(
+        "không có bộ tiêu chí '{0}' (unknown criteria set): xem các bộ bằng `chitieu ntm sets`"
+    )]
     UnknownSet(String),
-    #[error("criteria set {set} has no criterion {number} at level '{level}'")]
+    #[error(
+        "bộ tiêu chí {set} không có tiêu chí số {number} ở mức '{level}' (unknown criterion): hãy kiểm tra số tiêu chí và mức"
+    )]
     UnknownCriterion {
         set: String,
         level: String,
         number: u32,
     },
-    #[error("unknown NTM level '{0}': expected đạt chuẩn, nâng cao, kiểu mẫu or hiện đại")]
+    #[error(
+        "mức nông thôn mới '{0}' không hợp lệ (unknown level): hãy ghi đạt chuẩn, nâng cao, kiểu mẫu hoặc hiện đại"
+    )]
     UnknownLevel(String),
 }
 
@@ -295,7 +301,10 @@ pub fn parse_criteria_csv(
                 file: file.into(),
                 line: header_line,
                 column: headers.get(i).unwrap_or("").to_string(),
-                reason: format!("column {} must be '{want}'", i + 1),
+                reason: format!(
+                    "cột thứ {} phải là '{want}' (header): hãy sửa dòng tiêu đề",
+                    i + 1
+                ),
             });
         }
     }
@@ -307,7 +316,7 @@ pub fn parse_criteria_csv(
     if areas.is_empty() {
         return Err(NtmError::File {
             file: file.into(),
-            reason: "no area columns (regions or commune groups) after indicator_name".into(),
+            reason: "không có cột vùng hoặc nhóm xã nào sau cột indicator_name (no area columns): hãy thêm ít nhất một cột".into(),
         });
     }
     let mut criteria: Vec<Criterion> = Vec::new();
@@ -333,27 +342,48 @@ pub fn parse_criteria_csv(
         };
         let field = |i: usize| rec.get(i).unwrap_or("");
         let level = NtmLevel::parse(field(0))
-            .ok_or_else(|| err("level", format!("unknown level '{}'", field(0))))?;
-        let number: u32 = field(1)
-            .parse()
-            .map_err(|_| err("criterion", format!("'{}' is not a number", field(1))))?;
+            .ok_or_else(|| err(
+                "level",
+                format!(
+                    "mức '{}' không hợp lệ (unknown level): hãy ghi đạt chuẩn, nâng cao, kiểu mẫu hoặc hiện đại (standard, advanced, model, modern)",
+                    field(0)
+                ),
+            ))?;
+        let number: u32 = field(1).parse().map_err(|_| {
+            err(
+                "criterion",
+                format!(
+                    "'{}' không phải là số tiêu chí (not a number): hãy ghi số nguyên, ví dụ 2",
+                    field(1)
+                ),
+            )
+        })?;
         let name = chitieu_text::nfc(field(2));
         if name.is_empty() {
-            return Err(err("criterion_name", "empty".into()));
+            return Err(err(
+                "criterion_name",
+                "ô trống (empty): hãy ghi tên tiêu chí".into(),
+            ));
         }
         let code = field(3).to_string();
         if code.is_empty() {
-            return Err(err("indicator", "empty".into()));
+            return Err(err(
+                "indicator",
+                "ô trống (empty): hãy ghi mã chỉ tiêu, ví dụ 2.1".into(),
+            ));
         }
         let ind_name = chitieu_text::nfc(field(4));
         if ind_name.is_empty() {
-            return Err(err("indicator_name", "empty".into()));
+            return Err(err(
+                "indicator_name",
+                "ô trống (empty): hãy ghi tên chỉ tiêu".into(),
+            ));
         }
         if rec.len() != FIXED.len() + areas.len() {
             return Err(err(
                 "",
                 format!(
-                    "{} columns, expected {}",
+                    "dòng có {} cột, nhưng tệp cần {} cột (wrong column count)",
                     rec.len(),
                     FIXED.len() + areas.len()
                 ),
@@ -363,7 +393,10 @@ pub fn parse_criteria_csv(
             .map(|i| chitieu_text::nfc(field(i)))
             .collect();
         if let Some(i) = thresholds.iter().position(|t| t.is_empty()) {
-            return Err(err(&areas[i], "empty threshold (write '-' if none)".into()));
+            return Err(err(
+                &areas[i],
+                "ngưỡng để trống (empty threshold): nếu không có, hãy ghi '-'".into(),
+            ));
         }
         let indicator = CriterionIndicator {
             code,
@@ -378,13 +411,19 @@ pub fn parse_criteria_csv(
                 if c.name != name {
                     return Err(err(
                         "criterion_name",
-                        format!("criterion {number} was named '{}' above", c.name),
+                        format!(
+                            "tiêu chí {number} ở các dòng trên đã có tên '{}' (name differs): hãy ghi cùng một tên",
+                            c.name
+                        ),
                     ));
                 }
                 if c.indicators.iter().any(|i| i.code == indicator.code) {
                     return Err(err(
                         "indicator",
-                        format!("indicator {} appears twice", indicator.code),
+                        format!(
+                            "chỉ tiêu {} của tiêu chí này ghi hai lần (duplicate): hãy bỏ một dòng",
+                            indicator.code
+                        ),
                     ));
                 }
                 c.indicators.push(indicator);
@@ -771,19 +810,22 @@ mod tests {
                   standard,x,Giao thông,2.1,Đường xã,Đạt\n";
         for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
             let e = parse_criteria_csv("t.csv", &text).unwrap_err().to_string();
-            assert_eq!(e, "t.csv, line 7, column 'criterion': 'x' is not a number");
+            assert_eq!(
+                e,
+                "t.csv, dòng 7, cột 'criterion': 'x' không phải là số tiêu chí (not a number): hãy ghi số nguyên, ví dụ 2"
+            );
         }
         let bad_header = "# đầu\r\n\r\nlevel,criterion,name,indicator,indicator_name,A\r\n";
         let e = parse_criteria_csv("t.csv", bad_header)
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.csv, line 3, column 'name'"), "{e}");
+        assert!(e.starts_with("t.csv, dòng 3, cột 'name'"), "{e}");
         let ragged = "level,criterion,criterion_name,indicator,indicator_name,A\r\n\
                       standard,1,Tên,1,X,Đạt\r\n# c\r\nstandard,2,Tên\r\n";
         let e = parse_criteria_csv("t.csv", ragged).unwrap_err().to_string();
         assert_eq!(
             e,
-            "t.csv, line 4, column '': 3 columns, but the rows before have 6"
+            "t.csv, dòng 4, cột '': dòng có 3 cột, nhưng các dòng trước có 6 cột (wrong column count): hãy kiểm tra dấu phẩy và dấu ngoặc kép"
         );
     }
 
@@ -792,23 +834,23 @@ mod tests {
         let cases = [
             (
                 "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,x,Tên,1,Chỉ tiêu,Đạt\n",
-                "line 2, column 'criterion'",
+                "dòng 2, cột 'criterion'",
             ),
             (
                 "level,criterion,criterion_name,indicator,indicator_name,A\nbogus,1,Tên,1,Chỉ tiêu,Đạt\n",
-                "column 'level'",
+                "cột 'level'",
             ),
             (
                 "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,1,Tên,1,Chỉ tiêu,\n",
-                "column 'A'",
+                "cột 'A'",
             ),
             (
                 "level,criterion,name,indicator,indicator_name,A\n",
-                "line 1, column 'name'",
+                "dòng 1, cột 'name'",
             ),
             (
                 "level,criterion,criterion_name,indicator,indicator_name,A\nstandard,1,Tên,1,X,Đạt\nstandard,1,Khác,2,Y,Đạt\n",
-                "line 3, column 'criterion_name'",
+                "dòng 3, cột 'criterion_name'",
             ),
         ];
         for (text, want) in cases {

@@ -62,7 +62,7 @@ impl FromStr for PlanKind {
             .find(|k| k.key() == s.trim())
             .ok_or_else(|| {
                 format!(
-                    "unknown plan kind '{s}': expected one of party_resolution, province_estimate, council_plan, committee_plan, other"
+                    "loại kế hoạch '{s}' không hợp lệ (unknown plan kind): hãy ghi một trong party_resolution, province_estimate, council_plan, committee_plan, other"
                 )
             })
     }
@@ -96,11 +96,15 @@ pub enum Comparator {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ComparatorError {
-    #[error("unknown comparator '{0}': expected at_least, at_most, exactly or range")]
+    #[error(
+        "cách so sánh '{0}' không hợp lệ (unknown comparator): hãy ghi at_least, at_most, exactly hoặc range"
+    )]
     Unknown(String),
-    #[error("a range needs a minimum no larger than its maximum ({min} > {max})")]
+    #[error(
+        "khoảng chỉ tiêu có mức dưới {min} lớn hơn mức trên {max} (inverted range): hãy ghi mức dưới không lớn hơn mức trên"
+    )]
     InvertedRange { min: Decimal, max: Decimal },
-    #[error("a range needs both a minimum and a maximum")]
+    #[error("khoảng chỉ tiêu cần cả mức dưới và mức trên (missing maximum): hãy ghi đủ hai mức")]
     MissingMax,
 }
 
