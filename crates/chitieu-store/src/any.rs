@@ -601,6 +601,15 @@ impl crate::NotificationStore for AnyStore {
     ) -> Result<bool> {
         both!(self, s => s.claim_digest(account_id, day, items, at))
     }
+    fn add_digest(
+        &mut self,
+        day: NaiveDate,
+        items: u32,
+        digest: &crate::notifications::NewNotification,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::notifications::Notification>> {
+        both!(self, s => s.add_digest(day, items, digest, at))
+    }
     fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
         both!(self, s => s.release_digest(account_id, day))
     }

@@ -134,6 +134,20 @@ pub trait NotificationStore {
         at: DateTime<Utc>,
     ) -> Result<bool>;
 
+    /// Claims `digest.account_id`'s digest for `day` (`items` unread notifications) and stores
+    /// the digest notification, in one transaction: both or neither are stored, so a crash
+    /// or a failed insert never leaves a day's digest claimed and lost. The created
+    /// notification for the one caller that claimed it; `None` when the day's digest was
+    /// claimed already (or, its claim given back, its notification exists already: the claim
+    /// is taken again and nothing new is stored).
+    fn add_digest(
+        &mut self,
+        day: NaiveDate,
+        items: u32,
+        digest: &NewNotification,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Notification>>;
+
     /// Gives a digest claim back (it could not be sent).
     fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()>;
 

@@ -1,7 +1,9 @@
 //! Notifications on both backends: one per account and dedupe key however often the same
 //! reminders are added, e-mails and digests claimed by exactly one caller, a claim left
 //! unsettled taken again after its lease (a sent e-mail never), and (PostgreSQL) two server
-//! processes adding the same reminders at the same moment store each once.
+//! processes adding the same reminders at the same moment store each once. A late release
+//! gives back only its own claim; a day's digest is claimed with its notification or not at
+//! all.
 
 #[macro_use]
 mod backend;
@@ -435,6 +437,111 @@ fn a_late_release_keeps_a_newer_claim<S: Store + AccountStore + NotificationStor
         failed, 1,
         "only the release that changed something is audited"
     );
+}
+
+fn digest(account_id: i64, day: &str) -> NewNotification {
+    NewNotification {
+        account_id,
+        kind: "digest".into(),
+        dedupe_key: format!("digest:{day}"),
+        title: format!("Tổng hợp ngày {day}: 3 thông báo chưa đọc"),
+        body: "- Sắp đến hạn: task:1:due-in:7d\n".into(),
+        link: Some("/app/notifications".into()),
+    }
+}
+
+/// A day's digest is claimed and its notification stored in one transaction: the first call
+/// stores both, a second one neither; when the notification's insert fails (here a trigger
+/// refuses it) the claim is not kept either, so the next pass makes the digest after all.
+/// `refuse` installs the failing trigger (true) or removes it (false), in each backend's SQL.
+fn a_digest_is_claimed_with_its_notification_or_not_at_all<S>(
+    mut s: S,
+    refuse: impl Fn(&mut S, bool),
+) where
+    S: Store + AccountStore + NotificationStore,
+{
+    let a = account(&mut s, "xa.vuson");
+    let b = account(&mut s, "xa.huulung");
+    let day = NaiveDate::from_ymd_opt(2026, 12, 16).expect("day");
+    let made = s
+        .add_digest(day, 3, &digest(a, "2026-12-16"), t("2026-12-16T11:00:00Z"))
+        .expect("digest")
+        .expect("created");
+    assert_eq!((made.account_id, made.kind.as_str()), (a, "digest"));
+    assert_eq!(
+        s.add_digest(day, 3, &digest(a, "2026-12-16"), t("2026-12-16T11:05:00Z"))
+            .expect("again"),
+        None
+    );
+    assert!(
+        !s.claim_digest(a, day, 3, t("2026-12-16T11:06:00Z"))
+            .expect("claimed with it")
+    );
+    assert_eq!(s.notifications(a, false, 10).expect("list"), vec![made]);
+
+    // The notification cannot be stored: nothing is, the claim neither.
+    refuse(&mut s, true);
+    assert!(
+        s.add_digest(day, 1, &digest(b, "2026-12-16"), t("2026-12-16T11:00:00Z"))
+            .is_err()
+    );
+    refuse(&mut s, false);
+    assert!(s.notifications(b, false, 10).expect("none").is_empty());
+    let made = s
+        .add_digest(day, 1, &digest(b, "2026-12-16"), t("2026-12-16T11:10:00Z"))
+        .expect("next pass")
+        .expect("made after all");
+    assert_eq!(made.account_id, b);
+
+    // A claim given back while its notification stays: taken again, nothing new stored.
+    s.release_digest(a, day).expect("release");
+    assert_eq!(
+        s.add_digest(day, 3, &digest(a, "2026-12-16"), t("2026-12-16T12:00:00Z"))
+            .expect("after release"),
+        None
+    );
+    assert_eq!(s.notifications(a, false, 10).expect("list").len(), 1);
+
+    let audit = s.audit_log(50).expect("audit");
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        (count("digest.send"), count("notification.create")),
+        (3, 2),
+        "two digests made and one claim taken again; the refused one left no entry"
+    );
+}
+
+#[test]
+fn sqlite_a_digest_is_claimed_with_its_notification_or_not_at_all() {
+    let (_dir, s) = backend::sqlite(false);
+    a_digest_is_claimed_with_its_notification_or_not_at_all(s, |s, on| {
+        let sql = if on {
+            "CREATE TRIGGER refuse_notification BEFORE INSERT ON notification
+             BEGIN SELECT RAISE(ABORT, 'notification refused by the test'); END;"
+        } else {
+            "DROP TRIGGER refuse_notification;"
+        };
+        s.connection().execute_batch(sql).expect("trigger");
+    });
+}
+
+#[test]
+fn postgres_a_digest_is_claimed_with_its_notification_or_not_at_all() {
+    let Some((_schema, s)) = backend::postgres("digest_atomic", false) else {
+        return;
+    };
+    a_digest_is_claimed_with_its_notification_or_not_at_all(s, |s, on| {
+        let sql = if on {
+            "CREATE FUNCTION refuse_notification() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'notification refused by the test'; END $$;
+             CREATE TRIGGER refuse_notification BEFORE INSERT ON notification
+             FOR EACH ROW EXECUTE FUNCTION refuse_notification();"
+        } else {
+            "DROP TRIGGER refuse_notification ON notification;
+             DROP FUNCTION refuse_notification();"
+        };
+        s.batch_execute(sql).expect("trigger");
+    });
 }
 
 /// Two server processes (two connections) add the same reminders at the same moment: each is

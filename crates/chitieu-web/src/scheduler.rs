@@ -496,7 +496,8 @@ where
 }
 
 /// Each account with unread notifications gets one digest notification for `day`: the list
-/// of what is unread, claimed per account and day so it is made once.
+/// of what is unread, claimed per account and day so it is made once, the claim and the
+/// notification stored together (`NotificationStore::add_digest`).
 fn digests<S>(
     store: &mut S,
     accounts: &[Account],
@@ -518,9 +519,6 @@ where
             continue;
         }
         let n = u32::try_from(unread.len()).unwrap_or(u32::MAX);
-        if !store.claim_digest(a.id, day, n, now)? {
-            continue;
-        }
         let mut body = format!(
             "Kính gửi {},\n\nĐến ngày {}, anh/chị có {n} thông báo chưa đọc:\n\n",
             a.display_name,
@@ -543,8 +541,11 @@ where
             body,
             link: Some("/app/notifications".to_string()),
         };
-        store.add_notifications(&[item], now)?;
-        made += 1;
+        // The claim and the notification in one transaction: a crash between them cannot
+        // lose the day's digest. `None`: another pass or server made it.
+        if store.add_digest(day, n, &item, now)?.is_some() {
+            made += 1;
+        }
     }
     Ok(made)
 }

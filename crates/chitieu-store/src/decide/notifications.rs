@@ -94,6 +94,20 @@ pub(crate) fn digest_claimed(account_id: i64, day: NaiveDate, items: u32) -> Aud
     }
 }
 
+/// The audit entries of a day's digest claimed and stored in one transaction: the claim with
+/// its number of items, then the digest notification when it was created (`None`: it existed
+/// already, and only the claim is new).
+pub(crate) fn digest_stored(
+    account_id: i64,
+    day: NaiveDate,
+    items: u32,
+    created: Option<&Notification>,
+) -> Vec<Audit> {
+    let mut entries = vec![digest_claimed(account_id, day, items)];
+    entries.extend(created.and_then(|n| notifications_created(std::slice::from_ref(n))));
+    entries
+}
+
 /// An account's digest claim given back after a failed send.
 pub(crate) fn digest_released(account_id: i64, day: NaiveDate) -> Audit {
     Audit {
@@ -246,6 +260,23 @@ mod tests {
             );
         }
         assert_eq!(notifications_created(&[]), None);
+        let digest = notification(3, "digest:2026-11-25");
+        let stored = digest_stored(3, day, 4, Some(&digest));
+        assert_eq!(
+            stored
+                .iter()
+                .map(|a| (a.action.as_str(), a.key.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("digest.send", "3/2026-11-25"),
+                ("notification.create", "1")
+            ]
+        );
+        assert_eq!(stored[1].detail, json!({"keys": ["3:digest:2026-11-25"]}));
+        assert_eq!(
+            digest_stored(3, day, 4, None),
+            vec![digest_claimed(3, day, 4)]
+        );
         assert_eq!(reader(3), "account:3");
     }
 

@@ -29,6 +29,38 @@ fn row(r: &Row) -> Result<Notification> {
     })
 }
 
+fn insert_sql() -> String {
+    format!(
+        "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (account_id, dedupe_key) DO NOTHING
+         RETURNING {COLS}"
+    )
+}
+
+/// Inserts a notification unless its account has one with its key already; the created one.
+fn insert(
+    tx: &mut postgres::Transaction<'_>,
+    statement: &postgres::Statement,
+    n: &NewNotification,
+    at: &str,
+) -> Result<Option<Notification>> {
+    tx.query_opt(
+        statement,
+        &[
+            &n.account_id,
+            &n.kind,
+            &n.dedupe_key,
+            &n.title,
+            &n.body,
+            &n.link,
+            &at,
+        ],
+    )?
+    .map(|r| row(&r))
+    .transpose()
+}
+
 impl NotificationStore for PgStore {
     fn add_notifications(
         &mut self,
@@ -40,27 +72,11 @@ impl NotificationStore for PgStore {
         }
         let at = stamp(at);
         self.write(|tx| {
-            let insert = tx.prepare(&format!(
-                "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (account_id, dedupe_key) DO NOTHING
-                 RETURNING {COLS}"
-            ))?;
+            let statement = tx.prepare(&insert_sql())?;
             let mut created = Vec::new();
             for n in items {
-                if let Some(r) = tx.query_opt(
-                    &insert,
-                    &[
-                        &n.account_id,
-                        &n.kind,
-                        &n.dedupe_key,
-                        &n.title,
-                        &n.body,
-                        &n.link,
-                        &at,
-                    ],
-                )? {
-                    created.push(row(&r)?);
+                if let Some(r) = insert(tx, &statement, n, &at)? {
+                    created.push(r);
                 }
             }
             if let Some(entry) = decide::notifications_created(&created) {
@@ -228,6 +244,35 @@ impl NotificationStore for PgStore {
                 )?;
             }
             Ok(n > 0)
+        })
+    }
+
+    fn add_digest(
+        &mut self,
+        day: NaiveDate,
+        items: u32,
+        digest: &NewNotification,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Notification>> {
+        let at = stamp(at);
+        self.write(|tx| {
+            // A second process storing the same digest waits on the claim's key, then finds
+            // it taken and stores nothing.
+            let claimed = tx.execute(
+                "INSERT INTO digest_sent (account_id, day, sent_at, items) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (account_id, day) DO NOTHING",
+                &[&digest.account_id, &day_text(day), &at, &i64::from(items)],
+            )? > 0;
+            if !claimed {
+                return Ok(None);
+            }
+            // In the claim's transaction: a failure here gives the claim back with it.
+            let statement = tx.prepare(&insert_sql())?;
+            let created = insert(tx, &statement, digest, &at)?;
+            for entry in decide::digest_stored(digest.account_id, day, items, created.as_ref()) {
+                record(tx, SCHEDULER, entry)?;
+            }
+            Ok(created)
         })
     }
 

@@ -25,6 +25,33 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Notification> {
     })
 }
 
+/// Inserts a notification unless its account has one with its key already; the created one.
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    n: &NewNotification,
+    at: &str,
+) -> Result<Option<Notification>> {
+    let mut insert = tx.prepare_cached(&format!(
+        "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (account_id, dedupe_key) DO NOTHING
+         RETURNING {COLS}"
+    ))?;
+    let mut rows = insert.query_map(
+        params![
+            n.account_id,
+            n.kind,
+            n.dedupe_key,
+            n.title,
+            n.body,
+            n.link,
+            at
+        ],
+        row,
+    )?;
+    Ok(rows.next().transpose()?)
+}
+
 impl NotificationStore for SqliteStore {
     fn add_notifications(
         &mut self,
@@ -38,27 +65,9 @@ impl NotificationStore for SqliteStore {
         let tx = self.write_tx()?;
         let mut created = Vec::new();
         {
-            let mut insert = tx.prepare_cached(&format!(
-                "INSERT INTO notification (account_id, kind, dedupe_key, title, body, link, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (account_id, dedupe_key) DO NOTHING
-                 RETURNING {COLS}"
-            ))?;
             for n in items {
-                let mut rows = insert.query_map(
-                    params![
-                        n.account_id,
-                        n.kind,
-                        n.dedupe_key,
-                        n.title,
-                        n.body,
-                        n.link,
-                        at
-                    ],
-                    row,
-                )?;
-                if let Some(r) = rows.next() {
-                    created.push(r?);
+                if let Some(r) = insert(&tx, n, &at)? {
+                    created.push(r);
                 }
             }
         }
@@ -203,6 +212,32 @@ impl NotificationStore for SqliteStore {
         }
         tx.commit()?;
         Ok(n > 0)
+    }
+
+    fn add_digest(
+        &mut self,
+        day: NaiveDate,
+        items: u32,
+        digest: &NewNotification,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Notification>> {
+        let at = stamp(at);
+        let tx = self.write_tx()?;
+        let claimed = tx.execute(
+            "INSERT INTO digest_sent (account_id, day, sent_at, items) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account_id, day) DO NOTHING",
+            params![digest.account_id, day_text(day), at, items],
+        )? > 0;
+        if !claimed {
+            return Ok(None);
+        }
+        // In the claim's transaction: a failure here gives the claim back with it.
+        let created = insert(&tx, digest, &at)?;
+        for entry in decide::digest_stored(digest.account_id, day, items, created.as_ref()) {
+            record(&tx, SCHEDULER, entry)?;
+        }
+        tx.commit()?;
+        Ok(created)
     }
 
     fn release_digest(&mut self, account_id: i64, day: NaiveDate) -> Result<()> {
