@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// Time between passes of the reminder scheduler: 60s, 5m, 1h (a pass also runs at start).
     #[arg(long, default_value = "60s", value_parser = parse_interval)]
     pub reminder_interval: std::time::Duration,
+    /// Minutes an e-mail claim holds (30 by default): a reminder e-mail claimed by a server
+    /// that stopped before sending it or giving it back is sent by another pass after this
+    /// long. Longer than a pass's mailing can take; from 1 to 1440 (a day).
+    #[arg(long, env = "CHITIEU_EMAIL_CLAIM_LEASE", value_name = "MINUTES", value_parser = parse_lease)]
+    pub email_claim_lease: Option<chrono::Duration>,
     /// Make no reminders (no scheduler in this process).
     #[arg(long)]
     pub no_reminders: bool,
@@ -60,6 +65,31 @@ fn parse_interval(s: &str) -> std::result::Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs(secs))
 }
 
+/// The longest e-mail claim lease accepted: a day. A longer one would hold a reminder whose
+/// server stopped for days, which is no longer a reminder.
+const MAX_LEASE_MINUTES: i64 = 24 * 60;
+
+/// Reads the e-mail claim lease: whole minutes from 1 to [`MAX_LEASE_MINUTES`].
+fn parse_lease(s: &str) -> std::result::Result<chrono::Duration, String> {
+    let s = s.trim();
+    let n: i64 = s.parse().map_err(|_| {
+        format!("'{s}': hãy ghi thời hạn giữ thư bằng số phút nguyên, ví dụ 30 (minutes)")
+    })?;
+    if n < 1 {
+        return Err(format!(
+            "'{s}': thời hạn giữ thư phải từ 1 phút trở lên; với 0, mọi thư đang gửi dở có thể bị \
+             máy chủ khác nhận gửi lại ngay (at least 1 minute)"
+        ));
+    }
+    if n > MAX_LEASE_MINUTES {
+        return Err(format!(
+            "'{s}': thời hạn giữ thư dài nhất là {MAX_LEASE_MINUTES} phút (1 ngày); thư của một \
+             máy chủ đã dừng sẽ phải chờ chừng ấy mới được gửi (at most {MAX_LEASE_MINUTES} minutes)"
+        ));
+    }
+    Ok(chrono::Duration::minutes(n))
+}
+
 /// Serves the database until Ctrl-C, printing the address first and `then` after it.
 pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
     // Opening through the store brings the schema up to date and checks it is a chitieu
@@ -71,6 +101,9 @@ pub fn serve(database: &str, args: &ServeArgs, then: &[String]) -> Result<()> {
     cfg.session_hours = args.session_hours.max(1);
     if !args.no_reminders {
         let mut reminders = chitieu_web::scheduler::SchedulerConfig::new(args.reminder_interval);
+        if let Some(lease) = args.email_claim_lease {
+            reminders.claim_lease = lease;
+        }
         if let Some(url) = &args.smtp {
             let mut mail = chitieu_web::mail::MailConfig::parse(url, &args.mail_from)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -181,4 +214,52 @@ pub fn run_publish(database: &str, args: &PublishArgs, actor: &str) -> Result<()
         unit.unit.0
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn lease(args: &[&str]) -> std::result::Result<Option<chrono::Duration>, String> {
+        Serve::try_parse_from(std::iter::once("serve").chain(args.iter().copied()))
+            .map(|s| s.args.email_claim_lease)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_email_claim_lease_is_read_in_minutes_within_a_day() {
+        let minutes = chrono::Duration::minutes;
+        for (given, want) in [("1", 1), ("45", 45), (" 90 ", 90), ("1440", 1440)] {
+            assert_eq!(
+                lease(&["--email-claim-lease", given]),
+                Ok(Some(minutes(want))),
+                "{given}"
+            );
+        }
+        // Not given: the scheduler's own default (`SchedulerConfig::claim_lease`) is kept.
+        if std::env::var_os("CHITIEU_EMAIL_CLAIM_LEASE").is_none() {
+            assert_eq!(lease(&[]), Ok(None));
+        }
+        for (given, says) in [
+            ("0", "từ 1 phút trở lên"),
+            ("-5", "từ 1 phút trở lên"),
+            ("1441", "dài nhất là 1440 phút"),
+            ("99999999", "dài nhất là 1440 phút"),
+            ("30m", "số phút nguyên"),
+            ("", "số phút nguyên"),
+        ] {
+            let e = lease(&[&format!("--email-claim-lease={given}")]).expect_err(given);
+            assert!(
+                e.contains("--email-claim-lease") && e.contains(says),
+                "{given}: {e}"
+            );
+        }
+    }
 }
