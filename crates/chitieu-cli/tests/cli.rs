@@ -49,7 +49,7 @@ fn units_on_a_date_and_a_units_history() {
     assert!(hist.contains("nhập vào xã Vũ Lễ"), "{hist}");
     let err = env.fails(&["units", "--under", "huyện Bắc Sơn", "--on", "2025-08-01"]);
     assert!(
-        err.contains("huyện Bắc Sơn") && err.contains("2025-06-30"),
+        err.contains("huyện Bắc Sơn") && err.contains("30/06/2025"),
         "{err}"
     );
 }

@@ -20,7 +20,7 @@ pub(crate) mod workflow;
 use crate::{ApplyReport, Result, StoreError, UnitHistory};
 use chitieu_core::admin::{Level, Succession, UnitId, UnitName, UnitVersion};
 use chitieu_core::figure::FigureInput;
-use chitieu_core::target::{PlanSource, Target};
+use chitieu_core::target::{Comparator, PlanSource, Target};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
@@ -43,6 +43,16 @@ pub(crate) fn plan_source_upserted(report: &mut ApplyReport, ps: &PlanSource) ->
         key: ps.key.clone(),
         detail: json!({"kind": ps.kind.key(), "title": ps.title, "unit": ps.unit.0}),
     }
+}
+
+/// A comparator as both backends store it: its operator key, its value and its upper bound
+/// (a range's) as canonical decimal text ("1.50" is stored "1.5").
+pub(crate) fn comparator_parts(c: &Comparator) -> (&'static str, String, Option<String>) {
+    (
+        c.key(),
+        c.reference().normalize().to_string(),
+        c.max().map(|m| m.normalize().to_string()),
+    )
 }
 
 /// A target as it is written: its period as text, the comparator's parts (operator, value and
@@ -372,13 +382,16 @@ pub(crate) fn resolve_unit(l: &impl UnitLookup, name: &str, on: NaiveDate) -> Re
 fn not_in_force_hint(v: &UnitVersion, on: NaiveDate) -> String {
     match (v.valid_from, v.valid_to) {
         (_, Some(to)) if to < on => format!(
-            " ({} was in force until {to}; see `chitieu units --history \"{}\"`)",
+            " ({} chỉ có hiệu lực đến ngày {}; xem lịch sử bằng `chitieu units --history \"{}\"`)",
             v.full_name(),
+            to.format("%d/%m/%Y"),
             v.full_name()
         ),
-        (Some(from), _) if on < from => {
-            format!(" ({} came into force on {from})", v.full_name())
-        }
+        (Some(from), _) if on < from => format!(
+            " ({} có hiệu lực từ ngày {})",
+            v.full_name(),
+            from.format("%d/%m/%Y")
+        ),
         _ => String::new(),
     }
 }
@@ -454,6 +467,31 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn comparators_are_stored_as_operator_and_canonical_decimals() {
+        let cases = [
+            (
+                Comparator::AtLeast { value: dec("1.50") },
+                ("at_least", "1.5", None),
+            ),
+            (
+                Comparator::AtMost { value: dec("2000") },
+                ("at_most", "2000", None),
+            ),
+            (
+                Comparator::from_parts("range", dec("95.0"), Some(dec("100.00"))).expect("range"),
+                ("range", "95", Some("100")),
+            ),
+        ];
+        for (c, (op, value, max)) in cases {
+            let (o, v, m) = comparator_parts(&c);
+            assert_eq!((o, v.as_str(), m.as_deref()), (op, value, max), "{c:?}");
+            let back =
+                Comparator::from_parts(o, dec(&v), m.as_deref().map(dec)).expect("read back");
+            assert_eq!(back, c);
+        }
     }
 
     fn figure(
@@ -931,13 +969,13 @@ mod tests {
                 "Long Đống",
                 "2025-07-01",
                 unknown(
-                    " (xã Long Đống was in force until 2025-06-30; see `chitieu units --history \"xã Long Đống\"`)",
+                    " (xã Long Đống chỉ có hiệu lực đến ngày 30/06/2025; xem lịch sử bằng `chitieu units --history \"xã Long Đống\"`)",
                 ),
             ),
             (
                 "xã Bắc Sơn",
                 "2025-06-30",
-                unknown(" (xã Bắc Sơn came into force on 2025-07-01)"),
+                unknown(" (xã Bắc Sơn có hiệu lực từ ngày 01/07/2025)"),
             ),
             ("Tân Lập, Bắc Giang", "2024-01-01", unknown("")),
             ("Đồng Đăng", "2024-01-01", unknown("")),

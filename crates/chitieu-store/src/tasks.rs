@@ -282,7 +282,7 @@ pub(crate) fn decode_event(
 pub(crate) fn check_new_event(task: &StoredTask, event: &TaskEvent) -> Result<()> {
     let events: Vec<TaskEvent> = task.events.iter().map(|e| e.event.clone()).collect();
     chitieu_core::task::check_event(&task.task.deadline, &events, event)
-        .map_err(|e| crate::StoreError::Refused(format!("task {}: {e}", task.id)))
+        .map_err(|e| crate::StoreError::Refused(format!("nhiệm vụ số {}: {e}", task.id)))
 }
 
 /// The task a proposal becomes: the reviewer's task with the proposal's document span as
@@ -337,13 +337,13 @@ pub(crate) fn check_span(p: &NewTaskProposal, nfc_len: usize) -> Result<()> {
     let (s, e) = p.proposed.span;
     if s > e || e > nfc_len {
         return Err(crate::StoreError::Refused(format!(
-            "span {s}..{e} is outside document {} ({nfc_len} characters)",
+            "đoạn ký tự {s}..{e} nằm ngoài văn bản số {} (dài {nfc_len} ký tự) (span outside the document): hãy kiểm tra lại vị trí đoạn trích",
             p.document
         )));
     }
     if p.proposed.text.trim().is_empty() {
         return Err(crate::StoreError::Refused(
-            "a proposed task needs its text".into(),
+            "nhiệm vụ đề xuất cần có nội dung (empty text): hãy ghi nội dung nhiệm vụ".into(),
         ));
     }
     Ok(())
@@ -359,15 +359,15 @@ pub(crate) fn check_document_task(
 ) -> Result<()> {
     let (s, e) = t.proposed.span;
     let words: String = t.proposed.text.chars().take(60).collect();
-    let name = format!("task proposal {n} («{}»)", words.trim());
+    let name = format!("nhiệm vụ đề xuất thứ {n} («{}»)", words.trim());
     if t.proposed.text.trim().is_empty() {
         return Err(crate::StoreError::Refused(format!(
-            "{name}: a proposed task needs its text"
+            "{name}: cần có nội dung (empty text): hãy ghi nội dung nhiệm vụ"
         )));
     }
     if s > e || e > nfc_len {
         return Err(crate::StoreError::Refused(format!(
-            "{name}: span {s}..{e} is outside the document ({nfc_len} characters)"
+            "{name}: đoạn ký tự {s}..{e} nằm ngoài văn bản (dài {nfc_len} ký tự) (span outside the document): hãy kiểm tra lại vị trí đoạn trích"
         )));
     }
     Ok(())

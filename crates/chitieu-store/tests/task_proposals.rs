@@ -128,10 +128,10 @@ fn a_refused_task_leaves_neither_the_document_nor_any_proposal<
     let cases: [(NewDocumentTask, &str); 3] = [
         (
             task("giải phóng mặt bằng", (len - 5, len + 10)),
-            "is outside the document",
+            "nằm ngoài văn bản",
         ),
-        (task("giải phóng mặt bằng", (40, 30)), "span 40..30"),
-        (task("   ", (10, 12)), "needs its text"),
+        (task("giải phóng mặt bằng", (40, 30)), "đoạn ký tự 40..30"),
+        (task("   ", (10, 12)), "cần có nội dung"),
     ];
     let before = audit_actions(&store);
     for (bad, says) in cases {
@@ -141,7 +141,7 @@ fn a_refused_task_leaves_neither_the_document_nor_any_proposal<
             .unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
         let msg = err.to_string();
-        assert!(msg.contains("task proposal 2"), "{msg}");
+        assert!(msg.contains("nhiệm vụ đề xuất thứ 2"), "{msg}");
         assert!(msg.contains(bad.proposed.text.trim()), "{msg}");
         assert!(msg.contains(says), "{msg}");
         assert!(store.documents().unwrap().is_empty());
