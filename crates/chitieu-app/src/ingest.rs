@@ -25,7 +25,7 @@ use std::collections::HashMap;
 pub enum IngestError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("proposal {id}: {reason}")]
+    #[error("đề xuất số {id}: {reason}")]
     Incomplete { id: i64, reason: String },
 }
 
@@ -262,28 +262,34 @@ pub fn decide(
             return Ok(derived.unwrap_or(Decision::Acknowledge));
         }
         "actual" | "count_of_total" | "target" => {}
-        other => return Err(incomplete(&format!("unknown measure '{other}'"))),
+        other => {
+            return Err(incomplete(&format!(
+                "loại số liệu '{other}' không rõ (unknown measure): hãy từ chối đề xuất này hoặc nhập số liệu bằng tay"
+            )));
+        }
     }
     let code = match (&edits.indicator, &p.indicator) {
         (Some(c), _) => c.clone(),
         (None, Some(c)) => IndicatorCode::new(c).map_err(|e| incomplete(&e.to_string()))?,
         (None, None) => {
             return Err(incomplete(
-                "no catalog indicator fits this figure: give one with --indicator",
+                "không có chỉ tiêu nào trong danh mục khớp với số liệu này (no indicator): hãy chọn chỉ tiêu (--indicator)",
             ));
         }
     };
     let indicator = catalog
         .get(code.as_str())
-        .ok_or_else(|| incomplete(&format!("unknown indicator '{code}'")))?;
-    let unit = edits
-        .unit
-        .or(p.unit)
-        .ok_or_else(|| incomplete("the unit is not known: give it with --unit"))?;
-    let period = edits
-        .period
-        .or(p.period)
-        .ok_or_else(|| incomplete("the period is not known: give it with --period"))?;
+        .ok_or_else(|| incomplete(&format!(
+            "không có chỉ tiêu mã '{code}' (unknown indicator): xem các mã bằng `chitieu indicators`"
+        )))?;
+    let unit = edits.unit.or(p.unit).ok_or_else(|| {
+        incomplete("chưa rõ số liệu của đơn vị nào (no unit): hãy chọn đơn vị (--unit)")
+    })?;
+    let period = edits.period.or(p.period).ok_or_else(|| {
+        incomplete(
+            "chưa rõ số liệu của kỳ nào (no period): hãy ghi kỳ báo cáo, ví dụ 2022-H1 (--period)",
+        )
+    })?;
     let value = edits.value.unwrap_or(p.value);
     let approx = approx_of(p);
     if p.measure == "target" {

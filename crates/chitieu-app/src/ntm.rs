@@ -20,7 +20,7 @@ pub enum NtmUseError {
     Ntm(#[from] NtmError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{file}, row {row}, column '{column}': {reason}")]
+    #[error("{file}, dòng {row}, cột '{column}': {reason}")]
     Row {
         file: String,
         row: u64,
@@ -45,7 +45,7 @@ pub fn default_on(year: i32) -> NaiveDate {
 fn check_criteria(set: &CriteriaSet, rec: &CommuneCriteria) -> Result<()> {
     if rec.set != set.id {
         return Err(NtmUseError::Invalid(format!(
-            "record for set {} checked against set {}",
+            "bản ghi theo bộ tiêu chí {} lại được kiểm tra theo bộ {} (set mismatch): hãy dùng đúng bộ tiêu chí của bản ghi",
             rec.set, set.id
         )));
     }
@@ -153,7 +153,7 @@ pub fn import_states(
             return Err(NtmUseError::File {
                 file: file.into(),
                 reason: format!(
-                    "missing column '{w}' (expected commune,year,set,level,criterion,met,evidence)"
+                    "thiếu cột '{w}' (missing column): dòng tiêu đề cần các cột commune,year,set,level,criterion,met,evidence"
                 ),
             });
         }
@@ -183,9 +183,15 @@ pub fn import_states(
             column: want[i].into(),
             reason,
         };
-        let year: i32 = get(1)
-            .parse()
-            .map_err(|_| err(1, format!("'{}' is not a year", get(1))))?;
+        let year: i32 = get(1).parse().map_err(|_| {
+            err(
+                1,
+                format!(
+                    "'{}' không phải là năm (not a year): hãy ghi năm, ví dụ 2022",
+                    get(1)
+                ),
+            )
+        })?;
         let set_key = if get(2).is_empty() {
             year.to_string()
         } else {
@@ -199,23 +205,36 @@ pub fn import_states(
         let level = if get(3).is_empty() {
             NtmLevel::Standard
         } else {
-            NtmLevel::parse(get(3)).ok_or_else(|| err(3, format!("unknown level '{}'", get(3))))?
+            NtmLevel::parse(get(3)).ok_or_else(|| err(3, format!("mức '{}' không hợp lệ (unknown level): hãy ghi đạt chuẩn, nâng cao, kiểu mẫu hoặc hiện đại, hoặc để trống", get(3))))?
         };
-        let criterion: u32 = get(4)
-            .parse()
-            .map_err(|_| err(4, format!("'{}' is not a criterion number", get(4))))?;
+        let criterion: u32 = get(4).parse().map_err(|_| {
+            err(
+                4,
+                format!(
+                    "'{}' không phải là số tiêu chí (not a number): hãy ghi số nguyên, ví dụ 2",
+                    get(4)
+                ),
+            )
+        })?;
         if set.criterion(level, criterion).is_none() {
             return Err(err(
                 4,
                 format!(
-                    "set {} has no criterion {criterion} at level '{}'",
+                    "bộ tiêu chí {} không có tiêu chí số {criterion} ở mức '{}' (unknown criterion): hãy kiểm tra số tiêu chí và mức",
                     set.id,
                     level.vi()
                 ),
             ));
         }
-        let met = parse_met(get(5))
-            .ok_or_else(|| err(5, format!("'{}': write đạt or chưa đạt", get(5))))?;
+        let met = parse_met(get(5)).ok_or_else(|| {
+            err(
+                5,
+                format!(
+                    "'{}' không rõ là đạt hay chưa đạt (met?): hãy ghi đạt hoặc chưa đạt",
+                    get(5)
+                ),
+            )
+        })?;
         let date = on.unwrap_or_else(|| default_on(year));
         let unit = store
             .resolve_unit(get(0), date)
@@ -223,7 +242,10 @@ pub fn import_states(
         if !matches!(unit.kind, UnitKind::Xa) {
             return Err(err(
                 0,
-                format!("{} is not a commune (xã)", unit.full_name()),
+                format!(
+                    "{} không phải là cấp xã (not a commune): chỉ ghi tiêu chí nông thôn mới cho xã",
+                    unit.full_name()
+                ),
             ));
         }
         let key = (unit.unit.0, year, set.id.clone(), level);
@@ -238,7 +260,7 @@ pub fn import_states(
             return Err(err(
                 4,
                 format!(
-                    "criterion {criterion} of {} in {year} appears twice",
+                    "tiêu chí {criterion} của {} năm {year} ghi hai lần (duplicate): hãy bỏ một dòng",
                     unit.full_name()
                 ),
             ));
@@ -246,10 +268,12 @@ pub fn import_states(
         let id = |i: usize| -> Result<Option<i64>> {
             match get(i) {
                 "" => Ok(None),
-                t => t
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| err(i, format!("'{t}' is not an id"))),
+                t => t.parse().map(Some).map_err(|_| {
+                    err(
+                        i,
+                        format!("'{t}' không phải là mã số (not an id): hãy ghi số, ví dụ 12"),
+                    )
+                }),
             }
         };
         let document = id(7)?;
@@ -440,7 +464,7 @@ mod tests {
         let err = import_states(&mut s, "ntm.csv", &bad, None, "t").unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("ntm.csv, row 325, column 'criterion'"),
+                .starts_with("ntm.csv, dòng 325, cột 'criterion'"),
             "{err}"
         );
         assert!(
@@ -473,7 +497,7 @@ mod tests {
             "t",
         )
         .unwrap_err();
-        assert!(err.to_string().contains("not a commune"), "{err}");
+        assert!(err.to_string().contains("không phải là cấp xã"), "{err}");
         // Evidence pointing at a document that is not stored is refused, naming the cell.
         let err = import_states(
             &mut s,
@@ -485,7 +509,7 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("doc.csv, row 2, column 'document'"),
+                .starts_with("doc.csv, dòng 2, cột 'document'"),
             "{err}"
         );
     }
@@ -503,7 +527,7 @@ mod tests {
             let err = import_states(&mut s, "ntm.csv", &text, None, "t").unwrap_err();
             assert_eq!(
                 err.to_string(),
-                "ntm.csv, row 6, column 'met': 'có lẽ': write đạt or chưa đạt"
+                "ntm.csv, dòng 6, cột 'met': 'có lẽ' không rõ là đạt hay chưa đạt (met?): hãy ghi đạt hoặc chưa đạt"
             );
         }
     }
@@ -596,7 +620,7 @@ mod tests {
             "t",
         )
         .unwrap_err();
-        assert!(err.to_string().contains("no criterion 17"), "{err}");
+        assert!(err.to_string().contains("không có tiêu chí số 17"), "{err}");
         let h = commune_history(&s, "xã Vũ Lễ", d("2026-06-30")).unwrap();
         assert_eq!(h.own.len(), 1);
         assert_eq!(h.own[0].set, "51-2025");

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 pub enum TaskIngestError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("task proposal {id}: {reason}")]
+    #[error("nhiệm vụ đề xuất số {id}: {reason}")]
     Incomplete { id: i64, reason: String },
 }
 
@@ -119,7 +119,7 @@ pub fn decide_task(
     let field = edits
         .field
         .or(p.proposed.field)
-        .ok_or_else(|| missing("no field was guessed: give --field (kinh tế, văn hóa - xã hội, quốc phòng - an ninh, xây dựng Đảng)"))?;
+        .ok_or_else(|| missing("chưa đoán được lĩnh vực (no field): hãy chọn lĩnh vực — kinh tế, văn hóa - xã hội, quốc phòng - an ninh hoặc xây dựng Đảng (--field)"))?;
     let lead = match edits.lead {
         Some(u) => u,
         None => {
@@ -129,13 +129,13 @@ pub fn decide_task(
                 .as_deref()
                 .and_then(|n| store.resolve_unit(n, doc_date(doc, p)).ok())
                 .map(|v| v.unit);
-            named
-                .or(doc.unit)
-                .ok_or_else(|| missing("no lead unit is known: give --lead"))?
+            named.or(doc.unit).ok_or_else(|| {
+                missing("chưa rõ đơn vị chủ trì (no lead unit): hãy chọn đơn vị chủ trì (--lead)")
+            })?
         }
     };
     let deadline = edits.deadline.or(p.proposed.deadline).ok_or_else(|| {
-        missing("the text names no period: give --deadline (30/6/2023 or quý II/2023)")
+        missing("văn bản không nêu thời hạn (no deadline): hãy ghi thời hạn, ví dụ 30/06/2023 hoặc quý II/2023 (--deadline)")
     })?;
     let text = edits
         .text

@@ -198,7 +198,7 @@ fn ntm_import_summary_and_history() {
     bad.push_str("\"xã Vũ Lăng, huyện Bắc Sơn\",2022,,,3,có lẽ,\n");
     std::fs::write(&file, &bad).expect("write");
     let err = env.fails(&["ntm", "import", file.to_str().expect("path")]);
-    assert!(err.contains("row 40, column 'met'"), "{err}");
+    assert!(err.contains("dòng 40, cột 'met'"), "{err}");
     std::fs::write(&file, &csv).expect("write");
     let out = env.ok(&["ntm", "import", file.to_str().expect("path")]);
     assert!(out.contains("38 trạng thái tiêu chí của 2 xã"), "{out}");
