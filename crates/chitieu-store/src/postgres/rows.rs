@@ -102,14 +102,8 @@ pub(crate) fn row_to_plan_source(r: &Row) -> Result<PlanSource> {
     })
 }
 
-/// (op, value, max) as stored.
-pub(crate) fn comparator_parts(c: &Comparator) -> (&'static str, String, Option<String>) {
-    (
-        c.key(),
-        c.reference().normalize().to_string(),
-        c.max().map(|m| m.normalize().to_string()),
-    )
-}
+/// (op, value, max) as stored: decided once for both backends.
+pub(crate) use crate::decide::comparator_parts;
 
 pub(crate) const TARGET_COLS: &str =
     "indicator, unit_id, period, source_key, op, value::text, max_value::text";

@@ -104,14 +104,8 @@ pub(crate) fn row_to_plan_source(r: &Row<'_>) -> rusqlite::Result<Result<PlanSou
     })())
 }
 
-/// (op, value, max) as stored.
-pub(crate) fn comparator_parts(c: &Comparator) -> (&'static str, String, Option<String>) {
-    (
-        c.key(),
-        c.reference().normalize().to_string(),
-        c.max().map(|m| m.normalize().to_string()),
-    )
-}
+/// (op, value, max) as stored: decided once for both backends.
+pub(crate) use crate::decide::comparator_parts;
 
 pub(crate) fn row_to_target(r: &Row<'_>) -> rusqlite::Result<Result<Target>> {
     let indicator: String = r.get(0)?;
