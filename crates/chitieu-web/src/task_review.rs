@@ -535,8 +535,32 @@ async fn api_decide(
 
 /// The command line's hints ("give --lead") as the form's words.
 fn web_reason(reason: &str) -> String {
+    // The app's reasons end with the command-line option that supplies the missing value; on
+    // the web the form's field does.
     reason
-        .replace("give --field", "chọn lĩnh vực")
-        .replace("give --lead", "chọn đơn vị chủ trì")
-        .replace("give --deadline", "ghi thời hạn")
+        .replace(" (--field)", "")
+        .replace(" (--lead)", "")
+        .replace(" (--deadline)", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_reason;
+
+    #[test]
+    fn the_web_shows_no_command_line_options() {
+        for (app, web) in [
+            (
+                "chưa rõ đơn vị chủ trì (no lead unit): hãy chọn đơn vị chủ trì (--lead)",
+                "chưa rõ đơn vị chủ trì (no lead unit): hãy chọn đơn vị chủ trì",
+            ),
+            (
+                "văn bản không nêu thời hạn (no deadline): hãy ghi thời hạn, ví dụ 30/06/2023 (--deadline)",
+                "văn bản không nêu thời hạn (no deadline): hãy ghi thời hạn, ví dụ 30/06/2023",
+            ),
+            ("hãy chọn lĩnh vực (--field)", "hãy chọn lĩnh vực"),
+        ] {
+            assert_eq!(web_reason(app), web);
+        }
+    }
 }
