@@ -289,12 +289,21 @@ fn merge(col: &mut Column, changed: &[(u32, Decimal)]) -> u64 {
 impl FigureSnapshot {
     /// Reads the current figures of `periods` from `source`.
     pub fn load(source: &dyn FigureSource, periods: &[Period]) -> Result<FigureSnapshot> {
+        FigureSnapshot::load_at(source, periods, source.change_key()?)
+    }
+
+    /// [`FigureSnapshot::load`] with the store's change key already read (before reading).
+    fn load_at(
+        source: &dyn FigureSource,
+        periods: &[Period],
+        key: ChangeKey,
+    ) -> Result<FigureSnapshot> {
         let mut s = FigureSnapshot {
             periods: periods.to_vec(),
             // Both taken before reading: a write that commits while reading makes the
             // snapshot stale rather than silently half-included, and catching up re-reads
             // every row it may have added.
-            key: source.change_key()?,
+            key,
             mark: source.catch_up_mark()?,
             ..FigureSnapshot::default()
         };
@@ -382,6 +391,11 @@ impl FigureSnapshot {
     /// ([`FigureSource::catch_up_mark`]), or the store's history no longer holds the audit
     /// entry the snapshot was taken at (a database restored from a backup, another database).
     pub fn catch_up(&mut self, source: &dyn FigureSource) -> Result<Option<u64>> {
+        self.catch_up_to(source, source.change_key()?)
+    }
+
+    /// [`FigureSnapshot::catch_up`] with the store's change key already read (before reading).
+    fn catch_up_to(&mut self, source: &dyn FigureSource, key: ChangeKey) -> Result<Option<u64>> {
         let Some(mark) = self.mark.clone() else {
             return Ok(None);
         };
@@ -390,8 +404,6 @@ impl FigureSnapshot {
         {
             return Ok(None);
         }
-        // Taken before reading, as in `load`.
-        let key = source.change_key()?;
         let Some(new_mark) = source.catch_up_mark()? else {
             return Ok(None);
         };
@@ -610,7 +622,7 @@ impl FigureSnapshot {
             Ok(saved) if saved.key == key => {
                 return Ok((saved, CacheUse::Reused { path }));
             }
-            Ok(mut saved) => match saved.catch_up(source)? {
+            Ok(mut saved) => match saved.catch_up_to(source, key)? {
                 Some(read) => {
                     let resave = read >= RESAVE_AFTER_ROWS.max(saved.figures / 100);
                     let save_error = if resave {
@@ -635,7 +647,7 @@ impl FigureSnapshot {
             Err(SnapshotFileError::Missing { .. }) => "no saved snapshot yet".to_string(),
             Err(e) => e.to_string(),
         };
-        let snapshot = FigureSnapshot::load(source, periods)?;
+        let snapshot = FigureSnapshot::load_at(source, periods, key)?;
         let save_error = std::fs::create_dir_all(dir)
             .map_err(|e| format!("{}: {e}", dir.display()))
             .and_then(|()| snapshot.save(&path).map_err(|e| e.to_string()))

@@ -405,10 +405,7 @@ impl PgStore {
                 .ok_or_else(|| StoreError::corrupt("figure unit", String::from_utf8_lossy(unit)))?;
             let text =
                 std::str::from_utf8(value).map_err(|e| StoreError::corrupt("figure value", e))?;
-            let value = match parse_canonical_decimal(text) {
-                Some(v) => v,
-                None => parse_decimal(text, "figure value")?,
-            };
+            let value = decimal(text, "figure value")?;
             each(ind, UnitId(unit), value);
             n += 1;
         }
@@ -642,10 +639,7 @@ impl PgStore {
             let unit: i64 = r.try_get(1)?;
             let period: &str = r.try_get(2)?;
             let text: &str = r.try_get(3)?;
-            let value = match parse_canonical_decimal(text) {
-                Some(v) => v,
-                None => parse_decimal(text, "figure value")?,
-            };
+            let value = decimal(text, "figure value")?;
             each(indicator, UnitId(unit), period, value);
             n += 1;
         }

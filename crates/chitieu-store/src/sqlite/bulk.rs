@@ -286,10 +286,7 @@ impl SqliteStore {
                 .get_ref(2)?
                 .as_str()
                 .map_err(|e| StoreError::corrupt("figure value", e))?;
-            let value = match parse_canonical_decimal(text) {
-                Some(v) => v,
-                None => parse_decimal(text, "figure value")?,
-            };
+            let value = decimal(text, "figure value")?;
             each(indicator, UnitId(unit), value);
             n += 1;
         }
@@ -490,10 +487,7 @@ impl SqliteStore {
                     .map_err(|e| StoreError::corrupt(what, e))
             };
             let value = text(3, "figure value")?;
-            let value = match parse_canonical_decimal(value) {
-                Some(v) => v,
-                None => parse_decimal(value, "figure value")?,
-            };
+            let value = decimal(value, "figure value")?;
             each(
                 text(0, "figure indicator")?,
                 UnitId(row.get(1)?),
