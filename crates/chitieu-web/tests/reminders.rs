@@ -891,35 +891,46 @@ where
     );
 }
 
-#[test]
-fn a_late_failure_keeps_another_servers_claim_sqlite() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut s = SqliteStore::open(&dir.path().join("late.db")).expect("open");
-    a_late_failure_keeps_another_servers_claim(&mut s);
+/// Runs a test body written against the stores on a SQLite file and in a PostgreSQL schema of
+/// its own (skipped with a message when no server answers, unless required).
+macro_rules! on_both_backends {
+    ($($body:ident => $schema:literal),* $(,)?) => {
+        mod both_backends {
+            $(
+                pub mod $body {
+                    #[test]
+                    fn sqlite() {
+                        let dir = tempfile::tempdir().expect("dir");
+                        let mut s = chitieu_store::SqliteStore::open(&dir.path().join("test.db"))
+                            .expect("open");
+                        super::super::$body(&mut s);
+                    }
+
+                    #[test]
+                    fn postgresql() {
+                        let Some(url) = crate::common::postgres_url(concat!(stringify!($body), "_postgresql"))
+                        else {
+                            return;
+                        };
+                        let schema = format!(concat!($schema, "_{}"), std::process::id());
+                        let _guard = crate::common::Schema {
+                            url: url.clone(),
+                            name: schema.clone(),
+                        };
+                        let mut s = chitieu_store::PgStore::open_in_schema(&url, Some(&schema))
+                            .expect("open");
+                        super::super::$body(&mut s);
+                    }
+                }
+            )*
+        }
+    };
 }
 
-#[test]
-fn a_late_failure_keeps_another_servers_claim_postgresql() {
-    use chitieu_store::PgStore;
-    let Some(url) = common::postgres_url("a_late_failure_keeps_another_servers_claim_postgresql")
-    else {
-        return;
-    };
-    let schema = format!("t_remind_late_{}", std::process::id());
-    let _guard = common::Schema {
-        url: url.clone(),
-        name: schema.clone(),
-    };
-    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
-    a_late_failure_keeps_another_servers_claim(&mut s);
-}
-
-#[test]
-fn an_unsettled_claim_is_sent_after_its_lease_sqlite() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut s = SqliteStore::open(&dir.path().join("lease.db")).expect("open");
-    an_unsettled_claim_is_sent_after_its_lease(&mut s);
-}
+on_both_backends!(
+    a_late_failure_keeps_another_servers_claim => "t_remind_late",
+    an_unsettled_claim_is_sent_after_its_lease => "t_remind_lease",
+);
 
 #[test]
 fn an_unsettled_claim_is_sent_after_its_lease_postgresql() {
