@@ -610,6 +610,12 @@ fn saved_snapshot(
         } => (false, 0, true),
         other => bail!("after a write: {other}"),
     };
+    // The data is back as it was, so equal totals alone would not show the catch-up worked:
+    // the corrected report's current rows (one per indicator) must have been read.
+    let written = scope.catalog.indicators.len() as u64;
+    if caught_up && rows_read != written {
+        bail!("catching up read {rows_read} figure rows; the correction left {written}");
+    }
     let start = Instant::now();
     held.refresh(&*store)?;
     let refresh = start.elapsed();
