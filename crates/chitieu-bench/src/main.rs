@@ -1874,28 +1874,12 @@ fn table(sqlite: &Measured, postgres: Option<&Measured>, duck: Option<&Duck>) {
     );
     row(
         "dashboard p50 / p99, ms (from the database)",
-        cols.iter()
-            .map(|m| {
-                format!(
-                    "{:.1} / {:.1}",
-                    m.dashboard.0.as_secs_f64() * 1000.0,
-                    m.dashboard.1.as_secs_f64() * 1000.0
-                )
-            })
-            .collect(),
+        cols.iter().map(|m| ms_pair(m.dashboard)).collect(),
         na.clone(),
     );
     row(
         "dashboard, in-memory snapshot, stamp checked",
-        cols.iter()
-            .map(|m| {
-                format!(
-                    "{:.1} / {:.1}",
-                    m.dashboard_held.0.as_secs_f64() * 1000.0,
-                    m.dashboard_held.1.as_secs_f64() * 1000.0
-                )
-            })
-            .collect(),
+        cols.iter().map(|m| ms_pair(m.dashboard_held)).collect(),
         na.clone(),
     );
     row(
@@ -1935,6 +1919,15 @@ fn table(sqlite: &Measured, postgres: Option<&Measured>, duck: Option<&Duck>) {
         }
         None => println!("  not slower than DuckDB: not measured (DuckDB skipped)"),
     }
+}
+
+/// A p50 / p99 pair in milliseconds, for the table.
+fn ms_pair((p50, p99): (Duration, Duration)) -> String {
+    format!(
+        "{:.1} / {:.1}",
+        p50.as_secs_f64() * 1000.0,
+        p99.as_secs_f64() * 1000.0
+    )
 }
 
 fn s3(d: Duration) -> String {

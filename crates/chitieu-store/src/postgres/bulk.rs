@@ -91,6 +91,12 @@ fn field<'a>(row: &[&'a [u8]], i: usize, what: &str) -> Result<std::borrow::Cow<
     unescape(f, what)?.ok_or_else(|| StoreError::corrupt(what, "NULL"))
 }
 
+/// The change stamp from the newest audit id and the count of entries among the last 1024 ids
+/// (see [`PgStore::change_stamp`]).
+fn stamp_of(newest: i64, recent: i64) -> i64 {
+    newest.wrapping_mul(2048).wrapping_add(recent)
+}
+
 fn decimal(text: &str, what: &str) -> Result<Decimal> {
     match parse_canonical_decimal(text) {
         Some(v) => Ok(v),
@@ -565,11 +571,7 @@ impl PgStore {
             &[],
         )?;
         match rows.first() {
-            Some(r) => {
-                let newest: i64 = r.try_get(0)?;
-                let recent: i64 = r.try_get(1)?;
-                Ok(newest.wrapping_mul(2048).wrapping_add(recent))
-            }
+            Some(r) => Ok(stamp_of(r.try_get(0)?, r.try_get(1)?)),
             None => Ok(0),
         }
     }
@@ -663,9 +665,11 @@ impl PgStore {
                 for (i, f) in fields.iter_mut().enumerate() {
                     *f = r.try_get(i + 1)?;
                 }
-                // The same stamp as `change_stamp`.
-                let stamp = newest.wrapping_mul(2048).wrapping_add(recent);
-                Ok(crate::snapshot::ChangeKey::new(stamp, newest, &fields))
+                Ok(crate::snapshot::ChangeKey::new(
+                    stamp_of(newest, recent),
+                    newest,
+                    &fields,
+                ))
             }
             None => Ok(crate::snapshot::ChangeKey::empty()),
         }
