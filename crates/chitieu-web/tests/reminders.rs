@@ -931,19 +931,3 @@ on_both_backends!(
     a_late_failure_keeps_another_servers_claim => "t_remind_late",
     an_unsettled_claim_is_sent_after_its_lease => "t_remind_lease",
 );
-
-#[test]
-fn an_unsettled_claim_is_sent_after_its_lease_postgresql() {
-    use chitieu_store::PgStore;
-    let Some(url) = common::postgres_url("an_unsettled_claim_is_sent_after_its_lease_postgresql")
-    else {
-        return;
-    };
-    let schema = format!("t_remind_lease_{}", std::process::id());
-    let _guard = common::Schema {
-        url: url.clone(),
-        name: schema.clone(),
-    };
-    let mut s = PgStore::open_in_schema(&url, Some(&schema)).expect("open");
-    an_unsettled_claim_is_sent_after_its_lease(&mut s);
-}
